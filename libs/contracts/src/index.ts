@@ -1,1 +1,2 @@
 export * from './apps.js';
+export * from './voxel-evidence.js';
