@@ -26,7 +26,9 @@ export class IdentityAndAudit1763700000000 implements MigrationInterface {
         disabled_at timestamptz
       )`);
     // NULLS NOT DISTINCT: platform principals (tenant_id NULL) need unique names too.
-    await db.query(`CREATE UNIQUE INDEX principals_tenant_name ON principals (tenant_id, name) NULLS NOT DISTINCT`);
+    await db.query(
+      `CREATE UNIQUE INDEX principals_tenant_name ON principals (tenant_id, name) NULLS NOT DISTINCT`,
+    );
     await db.query(`
       CREATE TABLE api_keys (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),

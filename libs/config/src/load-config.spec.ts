@@ -1,6 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
-import { booleanFlag, commonSchema, databaseSchema, ConfigError, parseConfig, port } from '@voxelfleet/config';
+import {
+  booleanFlag,
+  commonSchema,
+  databaseSchema,
+  ConfigError,
+  parseConfig,
+  port,
+} from '@voxelfleet/config';
 
 const schema = z.object({ PORT: port(3000), ...commonSchema, ...databaseSchema });
 
@@ -17,8 +24,12 @@ describe('parseConfig', () => {
   });
 
   it('names the variable and the reason for a bad value', () => {
-    expect(() => parseConfig(schema, { DATABASE_URL: 'postgres://x', PORT: '70000' })).toThrow(/^invalid configuration: PORT: /);
-    expect(() => parseConfig(schema, { DATABASE_URL: 'mysql://x' })).toThrow('DATABASE_URL: must be a postgres:// URL');
+    expect(() => parseConfig(schema, { DATABASE_URL: 'postgres://x', PORT: '70000' })).toThrow(
+      /^invalid configuration: PORT: /,
+    );
+    expect(() => parseConfig(schema, { DATABASE_URL: 'mysql://x' })).toThrow(
+      'DATABASE_URL: must be a postgres:// URL',
+    );
   });
 
   it('reads boolean flags strictly', () => {

@@ -20,7 +20,8 @@ export function parseConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessE
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const variable = issue?.path.map(String).join('.') || '(environment)';
-  const received = issue?.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue?.message;
+  const received =
+    issue?.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue?.message;
   throw new ConfigError(variable, received ?? 'invalid');
 }
 
@@ -28,7 +29,10 @@ export function parseConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessE
  * For `main.ts`: parse, or print the one-line reason to stderr and exit non-zero before
  * anything else starts.
  */
-export function loadConfigOrExit<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+export function loadConfigOrExit<S extends z.ZodType>(
+  schema: S,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<S> {
   try {
     return parseConfig(schema, env);
   } catch (error) {

@@ -1,2 +1,3 @@
 export * from './apps.js';
 export * from './voxel-evidence.js';
+export * from './transport-events.js';

@@ -17,7 +17,11 @@ const REDACTED_PATHS = [
  * JSON logger for one app. Every line carries the app name, and the active span's trace and
  * span ids when tracing is on, so logs and traces join up.
  */
-export function createLogger(app: string, level: LevelWithSilent = 'info', destination?: pino.DestinationStream): Logger {
+export function createLogger(
+  app: string,
+  level: LevelWithSilent = 'info',
+  destination?: pino.DestinationStream,
+): Logger {
   return pino(
     {
       level,

@@ -10,15 +10,19 @@ export interface TracingHandle {
  * Starts the OpenTelemetry SDK when an OTLP endpoint is configured; otherwise does nothing and
  * costs nothing (the API's no-op tracer stays in place). Call before Nest is created.
  */
-export async function startTracing(serviceName: string, endpoint: string | undefined): Promise<TracingHandle> {
+export async function startTracing(
+  serviceName: string,
+  endpoint: string | undefined,
+): Promise<TracingHandle> {
   if (!endpoint) return { enabled: false, shutdown: () => Promise.resolve() };
   // Loaded only when tracing is on, so a service without an endpoint never pays for the SDK.
-  const [{ NodeSDK }, { OTLPTraceExporter }, { HttpInstrumentation }, { resourceFromAttributes }] = await Promise.all([
-    import('@opentelemetry/sdk-node'),
-    import('@opentelemetry/exporter-trace-otlp-http'),
-    import('@opentelemetry/instrumentation-http'),
-    import('@opentelemetry/resources'),
-  ]);
+  const [{ NodeSDK }, { OTLPTraceExporter }, { HttpInstrumentation }, { resourceFromAttributes }] =
+    await Promise.all([
+      import('@opentelemetry/sdk-node'),
+      import('@opentelemetry/exporter-trace-otlp-http'),
+      import('@opentelemetry/instrumentation-http'),
+      import('@opentelemetry/resources'),
+    ]);
   const sdk = new NodeSDK({
     resource: resourceFromAttributes({ 'service.name': serviceName }),
     traceExporter: new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` }),

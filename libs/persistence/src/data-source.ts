@@ -15,7 +15,11 @@ export interface DataSourceOptions {
 }
 
 /** The one TypeORM data source shape every app uses. Schema changes only through migrations. */
-export function createDataSource({ url, poolSize = 10, applicationName = 'voxelfleet' }: DataSourceOptions): DataSource {
+export function createDataSource({
+  url,
+  poolSize = 10,
+  applicationName = 'voxelfleet',
+}: DataSourceOptions): DataSource {
   return new DataSource({
     type: 'postgres',
     url,

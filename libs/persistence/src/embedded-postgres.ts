@@ -14,7 +14,11 @@ export interface EmbeddedPostgres {
  * PGlite is one backend; the socket server multiplexes connections and keeps a transaction's
  * statements on the connection that opened it.
  */
-export async function startEmbeddedPostgres(dataDir: string, port = 0, maxConnections = 32): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  port = 0,
+  maxConnections = 32,
+): Promise<EmbeddedPostgres> {
   mkdirSync(dataDir, { recursive: true });
   const db = await PGlite.create(dataDir);
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port, maxConnections });

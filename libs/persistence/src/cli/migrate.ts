@@ -10,7 +10,11 @@ if (command !== 'run' && command !== 'revert') {
   process.exit(64);
 }
 const config = loadConfigOrExit(z.object({ DATABASE_URL: postgresUrl }));
-const dataSource = createDataSource({ url: config.DATABASE_URL, poolSize: 2, applicationName: 'voxelfleet-migrate' });
+const dataSource = createDataSource({
+  url: config.DATABASE_URL,
+  poolSize: 2,
+  applicationName: 'voxelfleet-migrate',
+});
 try {
   await dataSource.initialize();
   if (command === 'run') {
