@@ -1,0 +1,108 @@
+import { admitJob } from './admission.js';
+import type { Blocker, Rejection } from './blockers.js';
+import { DEFAULT_BREAKER_CONFIG, type BreakerConfig } from './circuit-breaker.types.js';
+import { recordDecision, type DecisionRecord } from './decision-record.js';
+import { placeJob } from './placement.js';
+import type { Placement, PlacementOptions } from './placement.types.js';
+import {
+  choosePreemption,
+  DEFAULT_PREEMPTION_POLICY,
+  type PreemptionPlan,
+  type PreemptionPolicy,
+} from './preemption.js';
+import type { FleetSnapshot, JobSpec, PlacementPolicy } from './snapshot.types.js';
+
+export interface SchedulingOptions {
+  readonly seed: number | string;
+  /** The fleet's policy; a tenant's own policy wins over it. */
+  readonly policy?: PlacementPolicy;
+  readonly breaker?: BreakerConfig;
+  /** `false` turns preemption off. */
+  readonly preemption?: PreemptionPolicy | false;
+  readonly hotTemperatureC?: number;
+}
+
+export type JobDecision =
+  | { readonly kind: 'reject'; readonly rejection: Rejection }
+  | { readonly kind: 'wait'; readonly blockers: readonly Blocker[] }
+  | { readonly kind: 'place'; readonly placement: Placement }
+  | { readonly kind: 'preempt'; readonly plan: PreemptionPlan };
+
+export interface DecidedJob {
+  readonly decision: JobDecision;
+  /** Null when the job was rejected before placement was considered. */
+  readonly placementOptions: PlacementOptions | null;
+  readonly record: DecisionRecord<JobDecision>;
+}
+
+/**
+ * The whole decision for one job against one snapshot: admission, placement, and
+ * preemption when the job fits nowhere. Pure: the snapshot is read, never changed. The
+ * scheduler applies the result; simulate reports it.
+ */
+export function decideJob(job: JobSpec, snapshot: FleetSnapshot, options: SchedulingOptions): DecidedJob {
+  const decision = (d: JobDecision, placementOptions: PlacementOptions | null): DecidedJob => ({
+    decision: d,
+    placementOptions,
+    record: recordDecision({
+      kind: d.kind === 'preempt' ? 'preemption' : d.kind === 'place' ? 'placement' : 'admission',
+      atMs: snapshot.nowMs,
+      seed: options.seed,
+      inputs: { job, snapshot, options },
+      choice: d,
+      reason: reasonOf(d),
+      tenantId: job.tenantId,
+    }),
+  });
+
+  const tenant = snapshot.tenants.find((t) => t.id === job.tenantId);
+  const admission = admitJob(job, tenant, { nowMs: snapshot.nowMs, nodes: snapshot.nodes });
+  if (admission.verdict === 'reject')
+    return decision({ kind: 'reject', rejection: admission.rejection }, null);
+
+  const placementOptions: PlacementOptions = {
+    nowMs: snapshot.nowMs,
+    seed: options.seed,
+    policy: tenant?.placementPolicy ?? options.policy ?? 'least-loaded',
+    deviceClass: admission.verdict === 'admit' ? admission.deviceClass : null,
+    cpuFallbackPermitted:
+      admission.verdict === 'admit'
+        ? admission.cpuFallbackPermitted
+        : job.cpuFallbackAllowed && (tenant?.edition.features.cpuFallback ?? false),
+    breaker: options.breaker ?? DEFAULT_BREAKER_CONFIG,
+    ...(options.hotTemperatureC === undefined ? {} : { hotTemperatureC: options.hotTemperatureC }),
+  };
+  if (admission.verdict === 'wait') {
+    // Report capacity too, so "why is it pending" is complete, but never preempt for a job
+    // its own tenant's quota holds back.
+    const capacity = placeJob(job, snapshot, placementOptions);
+    const blockers: Blocker[] = [...admission.blockers, ...(capacity.ok ? [] : capacity.blockers)];
+    return decision({ kind: 'wait', blockers }, placementOptions);
+  }
+
+  const placed = placeJob(job, snapshot, placementOptions);
+  if (placed.ok) return decision({ kind: 'place', placement: placed.placement }, placementOptions);
+  if (options.preemption !== false) {
+    const plan = choosePreemption(
+      job,
+      snapshot,
+      placementOptions,
+      options.preemption ?? DEFAULT_PREEMPTION_POLICY,
+    );
+    if (plan) return decision({ kind: 'preempt', plan }, placementOptions);
+  }
+  return decision({ kind: 'wait', blockers: placed.blockers }, placementOptions);
+}
+
+function reasonOf(decision: JobDecision): string {
+  switch (decision.kind) {
+    case 'reject':
+      return decision.rejection.reason;
+    case 'wait':
+      return decision.blockers.map((b) => b.message).join('; ');
+    case 'place':
+      return decision.placement.reason;
+    case 'preempt':
+      return decision.plan.reason;
+  }
+}

@@ -1,0 +1,64 @@
+import { canonicalJson, digestOf } from './canonical-json.js';
+
+export type DecisionKind = 'admission' | 'placement' | 'preemption' | 'retry' | 'simulation' | 'failover';
+
+/** One line of the decision log: enough to prove a replay chose the same thing. */
+export interface DecisionRecord<TChoice = unknown> {
+  readonly kind: DecisionKind;
+  readonly atMs: number;
+  readonly seed: number | string;
+  readonly inputsDigest: string;
+  readonly choice: TChoice;
+  readonly reason: string;
+  /** Tenant whose audit chain should receive this decision, when one is affected. */
+  readonly tenantId?: string;
+}
+
+export function recordDecision<TChoice>(args: {
+  kind: DecisionKind;
+  atMs: number;
+  seed: number | string;
+  inputs: unknown;
+  choice: TChoice;
+  reason: string;
+  tenantId?: string;
+}): DecisionRecord<TChoice> {
+  const record: DecisionRecord<TChoice> = {
+    kind: args.kind,
+    atMs: args.atMs,
+    seed: args.seed,
+    inputsDigest: digestOf(args.inputs),
+    choice: args.choice,
+    reason: args.reason,
+  };
+  return args.tenantId === undefined ? record : { ...record, tenantId: args.tenantId };
+}
+
+export type ReplayVerdict =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly mismatch: 'inputs' | 'choice'; readonly detail: string };
+
+/**
+ * Checks a logged decision against a re-run: the recorded inputs must digest the same, and
+ * the decision function run on them with the recorded seed must choose the same thing.
+ */
+export function replayDecision<TInputs, TChoice>(
+  record: DecisionRecord<TChoice>,
+  inputs: TInputs,
+  decide: (inputs: TInputs, seed: number | string) => TChoice,
+): ReplayVerdict {
+  const digest = digestOf(inputs);
+  if (digest !== record.inputsDigest) {
+    return {
+      ok: false,
+      mismatch: 'inputs',
+      detail: `inputs digest ${digest} != recorded ${record.inputsDigest}`,
+    };
+  }
+  const again = canonicalJson(decide(inputs, record.seed));
+  const recorded = canonicalJson(record.choice);
+  if (again !== recorded) {
+    return { ok: false, mismatch: 'choice', detail: `replay chose ${again}, log has ${recorded}` };
+  }
+  return { ok: true };
+}

@@ -1,0 +1,50 @@
+import type { Rejection } from './blockers.js';
+import type { DeviceClass } from './device-class.js';
+import { staticMismatch } from './device-eligibility.js';
+import type { JobSpec, NodeSnapshot } from './snapshot.types.js';
+import { formatBytes } from './units.js';
+
+/**
+ * Rejects a job no registered node could ever run, whatever it is doing now. Lost, draining
+ * and cordoned nodes still count: they may come back, and a job should not be refused for a
+ * state an operator can undo.
+ */
+export function neverFitsFleet(
+  job: JobSpec,
+  nodes: readonly NodeSnapshot[],
+  deviceClass: DeviceClass | null,
+  cpuFallbackPermitted: boolean,
+): Rejection | null {
+  const wantedNode = job.affinity?.nodeId;
+  const considered = wantedNode === undefined ? nodes : nodes.filter((node) => node.id === wantedNode);
+  if (wantedNode !== undefined && considered.length === 0) {
+    return { code: 'never-fits-fleet', reason: `node affinity names unknown node ${wantedNode}` };
+  }
+  let mostOnOneNode = 0;
+  let largestMatching = 0;
+  let anyClassMatch = false;
+  for (const node of considered) {
+    let fitting = 0;
+    for (const device of node.devices) {
+      const classOnly = staticMismatch(device, { vramBytesPerDevice: 0 }, deviceClass);
+      if (classOnly !== null) continue;
+      anyClassMatch = true;
+      largestMatching = Math.max(largestMatching, device.capability.memoryBytes);
+      if (staticMismatch(device, job, deviceClass) === null) fitting += 1;
+    }
+    mostOnOneNode = Math.max(mostOnOneNode, fitting);
+  }
+  if (mostOnOneNode >= job.gpus) return null;
+  if (cpuFallbackPermitted && considered.some((node) => (node.cpuSlots?.total ?? 0) > 0)) return null;
+
+  const where = wantedNode === undefined ? 'the fleet' : `node ${wantedNode}`;
+  let reason: string;
+  if (!anyClassMatch) {
+    reason = `no device in ${where} matches device class ${deviceClass?.source ?? '(any)'}`;
+  } else if (largestMatching < job.vramBytesPerDevice) {
+    reason = `needs ${formatBytes(job.vramBytesPerDevice)} per device; the largest matching device in ${where} has ${formatBytes(largestMatching)}`;
+  } else {
+    reason = `needs ${job.gpus} matching GPUs on one node; at most ${mostOnOneNode} share a node in ${where}`;
+  }
+  return { code: 'never-fits-fleet', reason };
+}

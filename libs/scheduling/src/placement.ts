@@ -1,0 +1,191 @@
+import type { CapacityBlocker } from './blockers.js';
+import { compareNumbers, compareStrings } from './ordering.js';
+import { eligibleDevices, nodeExclusion } from './placement-eligibility.js';
+import { isThermallyAvoided, scoreDevice, type NodeContext } from './placement-scoring.js';
+import type {
+  Exclusion,
+  Placement,
+  PlacementFleet,
+  PlacementOptions,
+  PlacementResult,
+} from './placement.types.js';
+import { seededUnit } from './seeded-random.js';
+import type { DeviceSnapshot, JobSpec, NodeSnapshot } from './snapshot.types.js';
+import { formatBytes } from './units.js';
+
+interface Candidate {
+  readonly node: NodeSnapshot;
+  readonly devices: readonly DeviceSnapshot[];
+  readonly score: number;
+  readonly tieBreak: number;
+}
+
+/**
+ * Picks a node and devices for a job that passed admission: filter by state, breaker,
+ * affinity, capability and free VRAM; score by policy, history, temperature and stream
+ * affinity; break ties with a draw fixed by the seed. Falls back to a CPU slot when the job
+ * and its edition allow it and no GPU fits.
+ */
+export function placeJob(job: JobSpec, fleet: PlacementFleet, options: PlacementOptions): PlacementResult {
+  const exclusions: Exclusion[] = [];
+  const candidates: Candidate[] = [];
+  const readyNodes: NodeSnapshot[] = [];
+  const streamNode =
+    job.affinity?.sameNodeAsStream === undefined
+      ? undefined
+      : fleet.streamNodes?.[job.affinity.sameNodeAsStream];
+
+  for (const node of sortedById(fleet.nodes)) {
+    const nodeReason = nodeExclusion(node, job, options);
+    if (nodeReason) {
+      exclusions.push({ nodeId: node.id, reason: nodeReason });
+      continue;
+    }
+    readyNodes.push(node);
+    const eligible = eligibleDevices(node, job, options);
+    exclusions.push(...eligible.exclusions);
+    if (eligible.devices.length < job.gpus) continue;
+    const context: NodeContext = {
+      tenantJobsOnNode: fleet.running.filter((r) => r.nodeId === node.id && r.tenantId === job.tenantId)
+        .length,
+      holdsAffineStream: streamNode === node.id,
+    };
+    const scored = eligible.devices
+      .map((device) => ({ device, score: scoreDevice(device, node, job, context, options) }))
+      .sort((a, b) => compareNumbers(b.score, a.score) || compareStrings(a.device.id, b.device.id));
+    const chosen = scored.slice(0, job.gpus);
+    const score = roundScore(chosen.reduce((sum, s) => sum + s.score, 0) / chosen.length);
+    candidates.push({
+      node,
+      devices: chosen.map((s) => s.device),
+      score,
+      tieBreak: seededUnit(options.seed, 'place', job.id, node.id, ...chosen.map((s) => s.device.id)),
+    });
+  }
+
+  const best = candidates.sort(
+    (a, b) =>
+      compareNumbers(b.score, a.score) ||
+      compareNumbers(a.tieBreak, b.tieBreak) ||
+      compareStrings(a.node.id, b.node.id),
+  )[0];
+  if (best) return { ok: true, placement: gpuPlacement(best, candidates.length, options) };
+
+  const cpu = options.cpuFallbackPermitted ? placeOnCpu(job, readyNodes, streamNode, options) : null;
+  if (cpu) return { ok: true, placement: cpu };
+  return { ok: false, blockers: capacityBlockers(job, readyNodes, options), exclusions };
+}
+
+function gpuPlacement(best: Candidate, candidateCount: number, options: PlacementOptions): Placement {
+  const hot = best.devices.filter((d) => isThermallyAvoided(d, options)).map((d) => d.id);
+  const hotNote = hot.length > 0 ? `; only hot or throttling devices were left (${hot.join(', ')})` : '';
+  return {
+    target: 'gpu',
+    nodeId: best.node.id,
+    deviceIds: best.devices.map((d) => d.id),
+    score: best.score,
+    reason: `best ${options.policy} score ${best.score.toFixed(3)} of ${candidateCount} eligible node(s)${hotNote}`,
+  };
+}
+
+function placeOnCpu(
+  job: JobSpec,
+  readyNodes: readonly NodeSnapshot[],
+  streamNode: string | undefined,
+  options: PlacementOptions,
+): Placement | null {
+  const scored = readyNodes
+    .filter((node) => (node.cpuSlots?.free ?? 0) > 0)
+    .map((node) => {
+      const slots = node.cpuSlots ?? { total: 1, free: 0 };
+      const score = roundScore(slots.free / Math.max(1, slots.total) + (node.id === streamNode ? 3 : 0));
+      return { node, score, tieBreak: seededUnit(options.seed, 'cpu', job.id, node.id) };
+    })
+    .sort(
+      (a, b) =>
+        compareNumbers(b.score, a.score) ||
+        compareNumbers(a.tieBreak, b.tieBreak) ||
+        compareStrings(a.node.id, b.node.id),
+    );
+  const best = scored[0];
+  if (!best) return null;
+  return {
+    target: 'cpu',
+    nodeId: best.node.id,
+    score: best.score,
+    reason: `no GPU fits; CPU fallback on the node with the most free CPU slots of ${scored.length}`,
+  };
+}
+
+/** Says which capacity is missing and by how much, measured on nodes that take work now. */
+function capacityBlockers(
+  job: JobSpec,
+  readyNodes: readonly NodeSnapshot[],
+  options: PlacementOptions,
+): CapacityBlocker[] {
+  if (readyNodes.length === 0) {
+    return [
+      {
+        kind: 'capacity',
+        resource: 'healthy-nodes',
+        needed: 1,
+        available: 0,
+        shortfall: 1,
+        message: 'no node that could take this job is ready (all lost, draining, cordoned or broken)',
+      },
+    ];
+  }
+  const blockers: CapacityBlocker[] = [];
+  const noVram = { ...job, vramBytesPerDevice: 0 };
+  let bestFree = 0;
+  let mostDevices = 0;
+  for (const node of readyNodes) {
+    const capable = eligibleDevices(node, noVram, options).devices.filter(
+      (d) => d.capability.memoryBytes >= job.vramBytesPerDevice,
+    );
+    for (const device of capable) bestFree = Math.max(bestFree, device.freeVramBytes);
+    mostDevices = Math.max(
+      mostDevices,
+      capable.filter((d) => d.freeVramBytes >= job.vramBytesPerDevice).length,
+    );
+  }
+  if (bestFree < job.vramBytesPerDevice) {
+    blockers.push({
+      kind: 'capacity',
+      resource: 'device-vram',
+      needed: job.vramBytesPerDevice,
+      available: bestFree,
+      shortfall: job.vramBytesPerDevice - bestFree,
+      message: `needs ${formatBytes(job.vramBytesPerDevice)} free on a matching device; the most free is ${formatBytes(bestFree)} (short by ${formatBytes(job.vramBytesPerDevice - bestFree)})`,
+    });
+  } else if (mostDevices < job.gpus) {
+    blockers.push({
+      kind: 'capacity',
+      resource: 'devices-on-node',
+      needed: job.gpus,
+      available: mostDevices,
+      shortfall: job.gpus - mostDevices,
+      message: `needs ${job.gpus} matching devices with ${formatBytes(job.vramBytesPerDevice)} free on one node; at most ${mostDevices} are`,
+    });
+  }
+  if (options.cpuFallbackPermitted) {
+    blockers.push({
+      kind: 'capacity',
+      resource: 'cpu-slots',
+      needed: 1,
+      available: 0,
+      shortfall: 1,
+      message: 'CPU fallback is allowed but no ready node has a free CPU slot',
+    });
+  }
+  return blockers;
+}
+
+/** Scores are rounded so float noise cannot decide between equal devices; the seed does. */
+function roundScore(score: number): number {
+  return Math.round(score * 1e9) / 1e9;
+}
+
+function sortedById(nodes: readonly NodeSnapshot[]): NodeSnapshot[] {
+  return [...nodes].sort((a, b) => compareStrings(a.id, b.id));
+}

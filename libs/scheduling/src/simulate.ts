@@ -1,0 +1,138 @@
+import type { Blocker, Rejection } from './blockers.js';
+import type { DecisionRecord } from './decision-record.js';
+import { decideJob, type JobDecision, type SchedulingOptions } from './decide-job.js';
+import type { Placement } from './placement.types.js';
+import type { Victim } from './preemption.js';
+import type { PriorityClass } from './priority.js';
+import type { FleetSnapshot, JobAffinity, JobSpec } from './snapshot.types.js';
+import { estimateStart } from './start-estimate.js';
+
+/** What `POST /admin/gpu/simulate` asks about: an allocation or a job that is not submitted. */
+export interface SimulationPlan {
+  readonly tenantId: string;
+  readonly vramBytesPerDevice: number;
+  readonly gpus: number;
+  readonly priority: PriorityClass;
+  readonly deadlineMs?: number;
+  readonly estimatedDurationMs?: number;
+  readonly preemptible?: boolean;
+  readonly affinity?: JobAffinity;
+  readonly cpuFallbackAllowed?: boolean;
+  readonly kernel?: JobSpec['kernel'];
+  readonly opensTrackingStream?: boolean;
+}
+
+export type SimulationOutcome = 'would-start' | 'would-preempt' | 'would-wait' | 'rejected';
+
+export interface SimulationResult {
+  /** Always true: a simulation changes nothing, and says so. */
+  readonly dryRun: true;
+  readonly outcome: SimulationOutcome;
+  /** Passes the tenant's checks now (suspension, features, quotas). */
+  readonly admitted: boolean;
+  readonly placement: Placement | null;
+  readonly blockers: readonly Blocker[];
+  readonly rejection: Rejection | null;
+  readonly estimatedStartMs: number | null;
+  readonly estimateBasis: string;
+  readonly preempted: readonly Victim[];
+  readonly reason: string;
+  readonly decision: DecisionRecord<JobDecision>;
+}
+
+/** The id a simulated job gets, so its seeded draws differ from any real job's. */
+export const SIMULATED_JOB_ID = 'simulated-job';
+
+export function planToJob(plan: SimulationPlan, nowMs: number): JobSpec {
+  return {
+    id: SIMULATED_JOB_ID,
+    tenantId: plan.tenantId,
+    kernel: plan.kernel ?? { name: 'allocation' },
+    vramBytesPerDevice: plan.vramBytesPerDevice,
+    gpus: plan.gpus,
+    priority: plan.priority,
+    submittedAtMs: nowMs,
+    preemptible: plan.preemptible ?? false,
+    cpuFallbackAllowed: plan.cpuFallbackAllowed ?? false,
+    ...(plan.deadlineMs === undefined ? {} : { deadlineMs: plan.deadlineMs }),
+    ...(plan.estimatedDurationMs === undefined ? {} : { estimatedDurationMs: plan.estimatedDurationMs }),
+    ...(plan.affinity === undefined ? {} : { affinity: plan.affinity }),
+    ...(plan.opensTrackingStream === undefined ? {} : { opensTrackingStream: plan.opensTrackingStream }),
+  };
+}
+
+/**
+ * The scheduler's own decision code run on a snapshot for a job that does not exist: would
+ * it be admitted, where would it go, what blocks it and by how much, when could it start,
+ * and what would be preempted. Pure; the snapshot is only read.
+ */
+export function simulate(
+  snapshot: FleetSnapshot,
+  plan: SimulationPlan,
+  options: SchedulingOptions = { seed: 0 },
+): SimulationResult {
+  const job = planToJob(plan, snapshot.nowMs);
+  const { decision, placementOptions, record } = decideJob(job, snapshot, options);
+  const base = { dryRun: true as const, decision: record, reason: record.reason };
+  switch (decision.kind) {
+    case 'reject':
+      return {
+        ...base,
+        outcome: 'rejected',
+        admitted: false,
+        placement: null,
+        blockers: [],
+        rejection: decision.rejection,
+        estimatedStartMs: null,
+        estimateBasis: 'rejected jobs never start',
+        preempted: [],
+      };
+    case 'place':
+      return {
+        ...base,
+        outcome: 'would-start',
+        admitted: true,
+        placement: decision.placement,
+        blockers: [],
+        rejection: null,
+        estimatedStartMs: snapshot.nowMs,
+        estimateBasis: 'fits now',
+        preempted: [],
+      };
+    case 'preempt':
+      return {
+        ...base,
+        outcome: 'would-preempt',
+        admitted: true,
+        placement: {
+          target: 'gpu',
+          nodeId: decision.plan.nodeId,
+          deviceIds: decision.plan.deviceIds,
+          score: 0,
+          reason: decision.plan.reason,
+        },
+        blockers: [],
+        rejection: null,
+        estimatedStartMs: snapshot.nowMs,
+        estimateBasis: 'starts once the preempted jobs release their devices',
+        preempted: decision.plan.victims,
+      };
+    case 'wait': {
+      const estimate =
+        placementOptions === null
+          ? { atMs: null, basis: 'no placement options' }
+          : estimateStart(job, decision.blockers, snapshot, placementOptions);
+      return {
+        ...base,
+        outcome: 'would-wait',
+        admitted: decision.blockers.every((b) => b.kind !== 'quota'),
+        placement: null,
+        blockers: decision.blockers,
+        rejection: null,
+        estimatedStartMs: estimate.atMs,
+        estimateBasis: estimate.basis,
+        preempted: [],
+      };
+    }
+  }
+}

@@ -1,0 +1,35 @@
+import { RATE_WINDOW_MS } from './quota.js';
+import type { JobSpec, TenantUsage } from './snapshot.types.js';
+
+/** GPU-seconds a job reserves against the daily budget when admitted: its estimate on every GPU. */
+export function reservedGpuSeconds(job: Pick<JobSpec, 'gpus' | 'estimatedDurationMs'>): number {
+  return (job.gpus * (job.estimatedDurationMs ?? 0)) / 1000;
+}
+
+/** The tenant's usage once `job` is admitted and starts at `nowMs`. */
+export function chargeAdmission(usage: TenantUsage, job: JobSpec, nowMs: number): TenantUsage {
+  return {
+    ...usage,
+    vramBytes: usage.vramBytes + job.vramBytesPerDevice * job.gpus,
+    gpus: usage.gpus + job.gpus,
+    runningJobs: usage.runningJobs + 1,
+    recentSubmissionsMs: [...usage.recentSubmissionsMs.filter((t) => t > nowMs - RATE_WINDOW_MS), nowMs],
+    gpuSecondsToday: usage.gpuSecondsToday + reservedGpuSeconds(job),
+    trackingStreams: usage.trackingStreams + (job.opensTrackingStream ? 1 : 0),
+  };
+}
+
+/**
+ * The tenant's usage once `job` finishes. The reservation made at admission is replaced by
+ * what the job really used, so an early finish gives budget back.
+ */
+export function releaseCompletion(usage: TenantUsage, job: JobSpec, actualGpuSeconds: number): TenantUsage {
+  return {
+    ...usage,
+    vramBytes: Math.max(0, usage.vramBytes - job.vramBytesPerDevice * job.gpus),
+    gpus: Math.max(0, usage.gpus - job.gpus),
+    runningJobs: Math.max(0, usage.runningJobs - 1),
+    gpuSecondsToday: Math.max(0, usage.gpuSecondsToday - reservedGpuSeconds(job) + actualGpuSeconds),
+    trackingStreams: Math.max(0, usage.trackingStreams - (job.opensTrackingStream ? 1 : 0)),
+  };
+}
