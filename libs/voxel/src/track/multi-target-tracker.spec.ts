@@ -1,0 +1,69 @@
+import { describe, expect, it } from '@jest/globals';
+import type { Detection } from '../detect/detect-objects.js';
+import type { Vec3 } from '../math/mat3.js';
+import { MultiTargetTracker } from './multi-target-tracker.js';
+
+const det = (position: Vec3): Detection => ({ position, covariance: [], confidence: 0.9, voxelCount: 10 });
+
+describe('multi-target tracker', () => {
+  it('confirms after M of N hits, coasts through misses, deletes after the coast limit', () => {
+    const tracker = new MultiTargetTracker({ confirmHits: 3, confirmWindow: 5, maxCoastFrames: 2 });
+    const states: string[] = [];
+    let t = 0;
+    const step = (dets: Detection[]) => {
+      t += 0.1;
+      const out = tracker.update(t, dets);
+      states.push(out.map((o) => `${o.trackId}:${o.state}`).join(','));
+    };
+    for (let i = 0; i < 4; i++) step([det([0.1 * i, 0, 1])]);
+    step([]);
+    step([det([0.5, 0, 1])]);
+    step([]);
+    step([]);
+    step([]);
+    step([]);
+    expect(states).toEqual([
+      '1:tentative',
+      '1:tentative',
+      '1:confirmed',
+      '1:confirmed',
+      '1:coasting',
+      '1:confirmed',
+      '1:coasting',
+      '1:coasting',
+      '1:deleted',
+      '',
+    ]);
+  });
+
+  it('deletes a tentative track that cannot reach M of N', () => {
+    const tracker = new MultiTargetTracker({ confirmHits: 3, confirmWindow: 4 });
+    tracker.update(0.1, [det([0, 0, 0])]);
+    tracker.update(0.2, []);
+    expect(tracker.update(0.3, []).map((o) => o.state)).toEqual(['deleted']);
+    expect(tracker.activeTrackCount).toBe(0);
+  });
+
+  it('keeps ids of two crossing targets with constant velocity (gating plus prediction)', () => {
+    const tracker = new MultiTargetTracker({ confirmHits: 2, confirmWindow: 3, measurementVariance: 1e-4 });
+    let outputs = tracker.update(0, [det([-1, 0.02, 0]), det([1, -0.02, 0])]);
+    const idAtLeft = outputs.find((o) => o.position[0] < 0)!.trackId;
+    for (let i = 1; i <= 20; i++) {
+      const x = -1 + 0.1 * i;
+      // The targets pass within 4 cm of each other at i = 10.
+      outputs = tracker.update(0.1 * i, [det([x, 0.02, 0]), det([-x, -0.02, 0])]);
+    }
+    const leftStarter = outputs.find((o) => o.trackId === idAtLeft)!;
+    expect(leftStarter.position[0]).toBeCloseTo(1, 1);
+    expect(leftStarter.velocity[0]).toBeCloseTo(1, 1);
+    expect(outputs.filter((o) => o.state === 'confirmed')).toHaveLength(2);
+  });
+
+  it('starts a new id for a detection far outside every gate', () => {
+    const tracker = new MultiTargetTracker();
+    tracker.update(0, [det([0, 0, 0])]);
+    const out = tracker.update(0.1, [det([0, 0, 0.01]), det([5, 5, 5])]);
+    expect(out.map((o) => o.trackId).sort()).toEqual([1, 2]);
+    expect(() => tracker.update(0.1, [])).toThrow(/increase/);
+  });
+});
