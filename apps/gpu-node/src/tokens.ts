@@ -1,0 +1,1 @@
+export const GPU_NODE_SETTINGS = Symbol('GPU_NODE_SETTINGS');

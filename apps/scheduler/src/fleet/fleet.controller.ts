@@ -1,0 +1,14 @@
+import { Controller, Get } from '@nestjs/common';
+import { FleetRegistryService } from './fleet-registry.service.js';
+import type { FleetNodeView } from './node-liveness.js';
+
+@Controller('v1/fleet')
+export class FleetController {
+  constructor(private readonly fleet: FleetRegistryService) {}
+
+  /** Every node that has sent a heartbeat, with its liveness. */
+  @Get('nodes')
+  nodes(): { nodes: FleetNodeView[] } {
+    return { nodes: this.fleet.list() };
+  }
+}

@@ -1,0 +1,15 @@
+import { loadConfigOrExit } from '@voxelfleet/config';
+import { startTracing } from '@voxelfleet/observability';
+import { trackerConfigSchema } from './tracker.config.js';
+
+const config = loadConfigOrExit(trackerConfigSchema);
+const tracing = await startTracing('tracker', config.OTEL_EXPORTER_OTLP_ENDPOINT);
+const { runStandalone } = await import('@voxelfleet/platform');
+const { TrackerModule } = await import('./tracker.module.js');
+await runStandalone({
+  name: 'tracker',
+  config,
+  tracing,
+  usesDatabase: true,
+  module: (infra) => TrackerModule.forRoot(infra),
+});

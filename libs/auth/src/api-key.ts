@@ -1,0 +1,37 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/**
+ * API keys look like `vf_<prefix>_<secret>`. The prefix is stored in clear to find the key's
+ * row and to show in listings; only SHA-256 of the whole key is stored. A key carries 256
+ * random bits, so a fast hash is enough: there is nothing to brute-force.
+ */
+const KEY_PATTERN = /^vf_([a-z0-9]{10})_([A-Za-z0-9_-]{43})$/;
+
+export interface GeneratedApiKey {
+  key: string;
+  prefix: string;
+  hash: string;
+}
+
+export function generateApiKey(): GeneratedApiKey {
+  const prefix = randomBytes(8).toString('hex').slice(0, 10);
+  const secret = randomBytes(32).toString('base64url');
+  const key = `vf_${prefix}_${secret}`;
+  return { key, prefix, hash: hashApiKey(key) };
+}
+
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}
+
+/** The prefix of a well-formed key, or undefined for anything else. */
+export function apiKeyPrefix(key: string): string | undefined {
+  return KEY_PATTERN.exec(key)?.[1];
+}
+
+/** Constant-time comparison of a presented key with a stored hash. */
+export function apiKeyMatches(key: string, storedHash: string): boolean {
+  const presented = Buffer.from(hashApiKey(key), 'hex');
+  const stored = Buffer.from(storedHash, 'hex');
+  return presented.length === stored.length && timingSafeEqual(presented, stored);
+}
