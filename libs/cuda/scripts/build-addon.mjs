@@ -4,9 +4,11 @@
 // `npm ci` (postinstall) and as `npm run build:cuda`. Without nvcc on PATH, or without
 // Node's headers, it prints one line saying why and exits 0: the CPU paths need no addon.
 import { execFileSync, spawnSync } from 'node:child_process';
+import console from 'node:console';
 import { existsSync, mkdirSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { delimiter, dirname, join, resolve } from 'node:path';
+import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -81,22 +83,65 @@ for (const file of readdirSync(native).sort()) {
     // voxel.evidence must match the float64 CPU rules bit for bit: no FMA contraction.
     const exact = file === 'voxel_evidence.cu' ? ['--fmad=false'] : [];
     console.log(`cuda addon: nvcc ${file}`);
-    run(nvcc, ['-c', '-O3', '-std=c++17', '-Xcompiler', '-fPIC', ...gencode, ...exact, '-I', native, src, '-o', obj]);
+    run(nvcc, [
+      '-c',
+      '-O3',
+      '-std=c++17',
+      '-Xcompiler',
+      '-fPIC',
+      ...gencode,
+      ...exact,
+      '-I',
+      native,
+      src,
+      '-o',
+      obj,
+    ]);
     rebuilt = true;
   } else if (file.endsWith('.cc')) {
     objects.push(obj);
     if (!stale(src, obj)) continue;
     console.log(`cuda addon: g++ ${file}`);
     run('g++', [
-      '-c', '-O2', '-std=c++17', '-fPIC', '-fexceptions', '-Wall',
-      '-DNAPI_VERSION=8', '-DNAPI_CPP_EXCEPTIONS', '-DNODE_ADDON_API_DISABLE_DEPRECATED',
-      '-I', nodeInclude, '-I', addonApi, '-I', cudaInclude, '-I', native, src, '-o', obj,
+      '-c',
+      '-O2',
+      '-std=c++17',
+      '-fPIC',
+      '-fexceptions',
+      '-Wall',
+      '-DNAPI_VERSION=8',
+      '-DNAPI_CPP_EXCEPTIONS',
+      '-DNODE_ADDON_API_DISABLE_DEPRECATED',
+      '-I',
+      nodeInclude,
+      '-I',
+      addonApi,
+      '-I',
+      cudaInclude,
+      '-I',
+      native,
+      src,
+      '-o',
+      obj,
     ]);
     rebuilt = true;
   }
 }
 if (rebuilt || !existsSync(target)) {
   console.log('cuda addon: link (static CUDA runtime)');
-  run(nvcc, ['-shared', '-cudart', 'static', '-Xcompiler', '-fPIC', ...gencode, ...objects, '-o', target, '-ldl', '-lpthread', '-lrt']);
+  run(nvcc, [
+    '-shared',
+    '-cudart',
+    'static',
+    '-Xcompiler',
+    '-fPIC',
+    ...gencode,
+    ...objects,
+    '-o',
+    target,
+    '-ldl',
+    '-lpthread',
+    '-lrt',
+  ]);
 }
 console.log(`cuda addon: built ${target}`);

@@ -74,7 +74,13 @@ export interface NativeAddon {
   zeroRanges(device: number, ptrs: Float64Array, lens: Float64Array): void;
   rawMallocFree(device: number, bytes: number): void;
   memInfo(device: number): { freeBytes: number; totalBytes: number };
-  upload(device: number, stream: number, dst: number, src: ArrayBufferView, timeoutMs: number): Promise<GpuTiming>;
+  upload(
+    device: number,
+    stream: number,
+    dst: number,
+    src: ArrayBufferView,
+    timeoutMs: number,
+  ): Promise<GpuTiming>;
   download(
     device: number,
     stream: number,

@@ -40,7 +40,7 @@ describe('VramPool on the host backing', () => {
     const live: Allocation[] = [];
     let bad = 0;
     let seed = 7;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
     for (let i = 0; i < 2000; i++) {
       if (live.length && rnd() < 0.45) {
         p.release(live.splice(Math.floor(rnd() * live.length), 1)[0]!);

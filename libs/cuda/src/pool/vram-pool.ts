@@ -138,7 +138,15 @@ export class VramPool {
       throw new QuotaExceededError(job.tenant, size, t.usedBytes + t.reservedUnusedBytes, t.limitBytes);
     }
     const block = this.place(size, this.reservedUnused + delta);
-    const alloc: Allocation = { id: this.nextId++, address: block.address, bytes, size, tenant: job.tenant, jobId, label };
+    const alloc: Allocation = {
+      id: this.nextId++,
+      address: block.address,
+      bytes,
+      size,
+      tenant: job.tenant,
+      jobId,
+      label,
+    };
     block.alloc = alloc;
     this.live.set(alloc.id, block);
     job.blocks.set(alloc.id, block);
@@ -272,7 +280,14 @@ export class VramPool {
   private tenant(name: string): Tenant {
     let t = this.tenants.get(name);
     if (!t) {
-      t = { limitBytes: this.defaultQuota, usedBytes: 0, reservedUnusedBytes: 0, allocations: 0, softOoms: 0, peakUsedBytes: 0 };
+      t = {
+        limitBytes: this.defaultQuota,
+        usedBytes: 0,
+        reservedUnusedBytes: 0,
+        allocations: 0,
+        softOoms: 0,
+        peakUsedBytes: 0,
+      };
       this.tenants.set(name, t);
     }
     return t;
@@ -347,7 +362,15 @@ export class VramPool {
       this.freeBytes -= b.size;
     }
     if (b.size > size) {
-      const rest: Block = { slab: b.slab, address: b.address + size, size: b.size - size, state: 'free', prev: b, next: b.next, alloc: null };
+      const rest: Block = {
+        slab: b.slab,
+        address: b.address + size,
+        size: b.size - size,
+        state: 'free',
+        prev: b,
+        next: b.next,
+        alloc: null,
+      };
       if (b.next) b.next.prev = rest;
       b.next = rest;
       b.size = size;

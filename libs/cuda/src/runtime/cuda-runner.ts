@@ -1,0 +1,222 @@
+/**
+ * The built-in kernels on a CUDA device, host arrays in and out: every call opens a pool
+ * job for its tenant, uploads, launches, downloads and closes the job. Buffers of an
+ * operation that timed out stay held (its kernel may still write them) rather than being
+ * zeroed and handed to someone else.
+ */
+import type { EvidenceRequest, EvidenceResult } from '@voxelfleet/contracts';
+
+import { CudaError } from '../errors.js';
+import { validateMotion } from '../kernels/cpu-kernels.js';
+import type { KernelRunner, MotionDiffRequest, MotionDiffResult } from '../kernels/kernel-types.js';
+import { validateEvidence } from '../kernels/voxel-evidence-cpu.js';
+import type { Allocation } from '../pool/vram-pool.js';
+import type { CudaDevice } from './cuda-device.js';
+
+/** Bytes of one camera record in the kernel's table (see EvidenceCam in kernels.h). */
+const CAMERA_RECORD_BYTES = 128;
+
+class Scope {
+  readonly held: Allocation[] = [];
+  constructor(
+    readonly dev: CudaDevice,
+    readonly job: string,
+  ) {}
+
+  alloc(bytes: number, label: string): Allocation {
+    const a = this.dev.pool.alloc(this.job, bytes, label);
+    this.held.push(a);
+    return a;
+  }
+}
+
+export class CudaKernelRunner implements KernelRunner {
+  readonly where = 'cuda';
+  private stream: number;
+  private seq = 0;
+
+  constructor(
+    readonly dev: CudaDevice,
+    readonly tenant: string,
+  ) {
+    this.stream = dev.createStream();
+  }
+
+  async saxpy(a: number, x: Float32Array, y: Float32Array): Promise<Float32Array> {
+    if (x.length !== y.length) throw new CudaError('INVALID_ARGUMENT', 'saxpy: x and y differ in length');
+    if (!x.length) return new Float32Array(0);
+    return this.scoped(async (s, st) => {
+      const dx = s.alloc(x.byteLength, 'x');
+      const dy = s.alloc(y.byteLength, 'y');
+      await Promise.all([this.dev.upload(st, dx.address, x), this.dev.upload(st, dy.address, y)]);
+      await this.dev.launch('saxpy', st, [x.length, a, dx.address, dy.address]);
+      return new Float32Array(await this.dev.download(st, dy.address, y.byteLength));
+    });
+  }
+
+  async reduceSum(x: Float32Array): Promise<number> {
+    if (!x.length) return 0;
+    return this.scoped(async (s, st) => {
+      const dx = s.alloc(x.byteLength, 'x');
+      const out = s.alloc(8, 'sum');
+      const scratch = s.alloc(this.dev.scratchBytes('reduce.sum', x.length), 'scratch');
+      await this.dev.upload(st, dx.address, x);
+      await this.dev.launch('reduce.sum', st, [x.length, dx.address, out.address, scratch.address]);
+      return new Float64Array(await this.dev.download(st, out.address, 8))[0]!;
+    });
+  }
+
+  async scanExclusive(x: Uint32Array): Promise<Uint32Array> {
+    if (!x.length) return new Uint32Array(0);
+    return this.scoped(async (s, st) => {
+      const din = s.alloc(x.byteLength, 'in');
+      const dout = s.alloc(x.byteLength, 'out');
+      const need = this.dev.scratchBytes('scan.exclusive', x.length);
+      const scratch = need ? s.alloc(need, 'scratch').address : 0;
+      await this.dev.upload(st, din.address, x);
+      await this.dev.launch('scan.exclusive', st, [x.length, din.address, dout.address, scratch]);
+      return new Uint32Array(await this.dev.download(st, dout.address, x.byteLength));
+    });
+  }
+
+  async matmulF32(a: Float32Array, b: Float32Array, m: number, n: number, k: number): Promise<Float32Array> {
+    if (a.length !== m * k || b.length !== k * n)
+      throw new CudaError('INVALID_ARGUMENT', 'matmul.f32: shape mismatch');
+    if (!m || !n) return new Float32Array(0);
+    return this.scoped(async (s, st) => {
+      const da = s.alloc(Math.max(a.byteLength, 4), 'a');
+      const db = s.alloc(Math.max(b.byteLength, 4), 'b');
+      const dc = s.alloc(m * n * 4, 'c');
+      await Promise.all([this.dev.upload(st, da.address, a), this.dev.upload(st, db.address, b)]);
+      await this.dev.launch('matmul.f32', st, [m, n, k, da.address, db.address, dc.address]);
+      return new Float32Array(await this.dev.download(st, dc.address, m * n * 4));
+    });
+  }
+
+  async motionDiff(req: MotionDiffRequest): Promise<MotionDiffResult> {
+    const n = validateMotion(req);
+    const cap = Math.min(req.maxOut, n);
+    return this.scoped(async (s, st) => {
+      const prev = s.alloc(req.prev.byteLength, 'prev');
+      const cur = s.alloc(req.cur.byteLength, 'cur');
+      const sigma = typeof req.sigma === 'number' ? null : s.alloc(req.sigma.byteLength, 'sigma');
+      const idx = s.alloc(cap * 4, 'indices');
+      const w = s.alloc(cap * 4, 'weights');
+      const count = s.alloc(4, 'count');
+      const scratch = s.alloc(this.dev.scratchBytes('motion.diff', n), 'scratch');
+      await Promise.all([
+        this.dev.upload(st, prev.address, req.prev),
+        this.dev.upload(st, cur.address, req.cur),
+        sigma && typeof req.sigma !== 'number' ? this.dev.upload(st, sigma.address, req.sigma) : null,
+      ]);
+      const scalar = typeof req.sigma === 'number' ? req.sigma : 0;
+      await this.dev.launch('motion.diff', st, [
+        n,
+        req.prev.BYTES_PER_ELEMENT,
+        prev.address,
+        cur.address,
+        sigma?.address ?? 0,
+        scalar,
+        req.k,
+        cap,
+        idx.address,
+        w.address,
+        count.address,
+        scratch.address,
+      ]);
+      const total = new Uint32Array(await this.dev.download(st, count.address, 4))[0]!;
+      const kept = Math.min(total, cap);
+      const [ib, wb] = await Promise.all([
+        this.dev.download(st, idx.address, kept * 4),
+        this.dev.download(st, w.address, kept * 4),
+      ]);
+      return {
+        indices: new Uint32Array(ib),
+        weights: new Float32Array(wb),
+        count: total,
+        truncated: total > req.maxOut,
+      };
+    });
+  }
+
+  async voxelEvidence(req: EvidenceRequest): Promise<EvidenceResult> {
+    const voxels = validateEvidence(req);
+    const cap = Math.min(req.maxVoxels, voxels);
+    return this.scoped(async (s, st) => {
+      const table = new ArrayBuffer(req.cameras.length * CAMERA_RECORD_BYTES);
+      const view = new DataView(table);
+      const uploads: Promise<unknown>[] = [];
+      req.cameras.forEach((c, i) => {
+        const mask = s.alloc(c.mask.byteLength, `mask${i}`);
+        uploads.push(this.dev.upload(st, mask.address, c.mask));
+        const o = i * CAMERA_RECORD_BYTES;
+        for (let j = 0; j < 12; j++) view.setFloat64(o + j * 8, c.projection[j]!, true);
+        view.setBigUint64(o + 96, BigInt(mask.address), true);
+        view.setInt32(o + 104, c.width, true);
+        view.setInt32(o + 108, c.height, true);
+      });
+      const cams = s.alloc(table.byteLength, 'cameras');
+      uploads.push(this.dev.upload(st, cams.address, new Uint8Array(table)));
+      const idx = s.alloc(cap * 4, 'indices');
+      const masks = s.alloc(cap * 4, 'masks');
+      const count = s.alloc(4, 'count');
+      const scratch = s.alloc(this.dev.scratchBytes('voxel.evidence', voxels), 'scratch');
+      await Promise.all(uploads);
+      const [nx, ny, nz] = req.grid.dims;
+      const [ox, oy, oz] = req.grid.origin;
+      await this.dev.launch('voxel.evidence', st, [
+        nx,
+        ny,
+        nz,
+        ox,
+        oy,
+        oz,
+        req.grid.voxelSize,
+        req.cameras.length,
+        cams.address,
+        req.minCameras,
+        cap,
+        idx.address,
+        masks.address,
+        count.address,
+        scratch.address,
+      ]);
+      const total = new Uint32Array(await this.dev.download(st, count.address, 4))[0]!;
+      const kept = Math.min(total, cap);
+      const [ib, mb] = await Promise.all([
+        this.dev.download(st, idx.address, kept * 4),
+        this.dev.download(st, masks.address, kept * 4),
+      ]);
+      return { indices: new Uint32Array(ib), masks: new Uint32Array(mb), truncated: total > req.maxVoxels };
+    });
+  }
+
+  /** Runs `fn` inside a pool job; releases its buffers unless the stream timed out. */
+  private async scoped<T>(fn: (s: Scope, stream: number) => Promise<T>): Promise<T> {
+    if (this.dev.isRetired(this.stream)) this.stream = this.dev.createStream();
+    const job = `${this.tenant}:kernel:${++this.seq}`;
+    this.dev.pool.openJob(job, this.tenant);
+    const scope = new Scope(this.dev, job);
+    let timedOut = false;
+    try {
+      return await fn(scope, this.stream);
+    } catch (e) {
+      timedOut = e instanceof CudaError && e.code === 'TIMEOUT';
+      // Other work of this call may still be in flight on the stream; let it land before
+      // its buffers are zeroed and reused.
+      if (!timedOut && !this.dev.isLost) {
+        try {
+          this.dev.synchronize();
+        } catch {
+          // the original error is the one to report
+        }
+      }
+      throw e;
+    } finally {
+      if (!timedOut) {
+        for (const a of scope.held) this.dev.pool.release(a);
+        this.dev.pool.closeJob(job);
+      }
+    }
+  }
+}
