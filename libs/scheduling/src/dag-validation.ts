@@ -54,6 +54,7 @@ export function validateWorkflow(spec: WorkflowSpec): WorkflowValidation {
 /** Depth-first search in submission order; the first back edge found names the cycle. */
 function findCycle(spec: WorkflowSpec): string[] | null {
   const parents = new Map(spec.nodes.map((n) => [n.id, n.dependsOn.map((d) => d.jobId)]));
+  const index = new Map(spec.nodes.map((n, i) => [n.id, i]));
   const state = new Map<string, 'open' | 'done'>();
   const stack: string[] = [];
   const visit = (id: string): string[] | null => {
@@ -64,7 +65,12 @@ function findCycle(spec: WorkflowSpec): string[] | null {
       if (seen === 'open') {
         // The stack runs child → parent; reverse it so the cycle reads in run order.
         const around = stack.slice(stack.indexOf(parent)).reverse();
-        return [...around, around[0] ?? parent];
+        // Start at the earliest-submitted job so the same cycle is always named the same way.
+        const first = around.reduce((best, id) =>
+          (index.get(id) ?? 0) < (index.get(best) ?? 0) ? id : best,
+        );
+        const rotated = [...around.slice(around.indexOf(first)), ...around.slice(0, around.indexOf(first))];
+        return [...rotated, first];
       }
       if (seen === undefined) {
         const found = visit(parent);
