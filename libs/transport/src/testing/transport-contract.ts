@@ -238,7 +238,7 @@ export function describeTransportContract(adapter: string, harness: ContractHarn
       const exporter = new InMemorySpanExporter();
       beforeAll(() => {
         trace.setGlobalTracerProvider(
-          new TracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }),
+          new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] }),
         );
         context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
         propagation.setGlobalPropagator(new W3CTraceContextPropagator());
