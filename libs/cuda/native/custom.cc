@@ -160,8 +160,8 @@ Napi::Value LaunchCustom(const Napi::CallbackInfo& info) {
         for (uint32_t o : *offs) ptrs.push_back(blob->data() + o);
         CUresult r = dp->launch(f, grid[0], grid[1], grid[2], block[0], block[1], block[2], shmem,
                                 reinterpret_cast<CUstream>(s), ptrs.data(), nullptr);
-        if (r == CUDA_SUCCESS) return cudaSuccess;
-        return r == CUDA_ERROR_INVALID_VALUE ? cudaErrorInvalidValue : cudaErrorLaunchFailure;
+        // Driver and runtime share the numbering of these errors (1, 2, 700-719, ...).
+        return static_cast<cudaError_t>(r);
       },
       "launchCustom");
   return queue(w);

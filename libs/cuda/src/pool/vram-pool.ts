@@ -338,6 +338,8 @@ export class VramPool {
       this.hardOoms++;
       throw e;
     }
+    // Fresh device memory holds whatever was there before; every allocation starts zeroed.
+    this.backing.zero([{ address, bytes: size }]);
     const slab = { address, size, dedicated } as Slab;
     slab.first = { slab, address, size, state: 'free', prev: null, next: null, alloc: null };
     this.slabs.add(slab);

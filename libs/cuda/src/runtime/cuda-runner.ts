@@ -32,6 +32,8 @@ class Scope {
 
 export class CudaKernelRunner implements KernelRunner {
   readonly where = 'cuda';
+  /** Device time of the last voxel.evidence launch (not its copies), milliseconds. */
+  lastLaunchMs = 0;
   private stream: number;
   private seq = 0;
 
@@ -164,7 +166,8 @@ export class CudaKernelRunner implements KernelRunner {
       await Promise.all(uploads);
       const [nx, ny, nz] = req.grid.dims;
       const [ox, oy, oz] = req.grid.origin;
-      await this.dev.launch('voxel.evidence', st, [
+      this.lastLaunchMs = 0;
+      const timing = await this.dev.launch('voxel.evidence', st, [
         nx,
         ny,
         nz,
@@ -181,6 +184,7 @@ export class CudaKernelRunner implements KernelRunner {
         count.address,
         scratch.address,
       ]);
+      this.lastLaunchMs = timing.gpuMs;
       const total = new Uint32Array(await this.dev.download(st, count.address, 4))[0]!;
       const kept = Math.min(total, cap);
       const [ib, mb] = await Promise.all([
