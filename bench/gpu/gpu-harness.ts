@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   const result = {
     name: 'gpu-bench',
     date: new Date().toISOString(),
-    machine: `${found.devices[0]!.name} (${found.devices[0]!.uuid}), driver ${found.driverVersion}, runtime ${found.runtimeVersion}`,
+    machine: `${found.devices[0]!.name} (${found.devices[0]!.uuid}), CUDA driver API ${found.driverVersion}, runtime ${found.runtimeVersion}`,
     figures,
     goals: {
       pool_vs_cudamalloc_ratio: '>= 20',
