@@ -1,7 +1,13 @@
 import { admitJob } from './admission.js';
 import type { Blocker, Rejection } from './blockers.js';
 import { DEFAULT_BREAKER_CONFIG, type BreakerConfig } from './circuit-breaker.types.js';
-import { recordDecision, type DecisionRecord } from './decision-record.js';
+import { digestOf } from './canonical-json.js';
+import {
+  recordDecision,
+  replayDecision,
+  type DecisionRecord,
+  type ReplayVerdict,
+} from './decision-record.js';
 import { placeJob } from './placement.js';
 import type { Placement, PlacementOptions } from './placement.types.js';
 import {
@@ -20,6 +26,21 @@ export interface SchedulingOptions {
   /** `false` turns preemption off. */
   readonly preemption?: PreemptionPolicy | false;
   readonly hotTemperatureC?: number;
+  /**
+   * The snapshot's digest, when the caller already has it (see `snapshotDigest`). Hashing a
+   * whole fleet costs far more than deciding, so a pass over a queue hashes it once.
+   */
+  readonly snapshotDigest?: string;
+}
+
+/** What a job decision's record digests: the job, the snapshot by digest, and the options. */
+export function decisionInputs(job: JobSpec, snapshot: FleetSnapshot, options: SchedulingOptions): unknown {
+  const { snapshotDigest: given, ...rest } = options;
+  return { job, snapshotDigest: given ?? snapshotDigest(snapshot), options: rest };
+}
+
+export function snapshotDigest(snapshot: FleetSnapshot): string {
+  return digestOf(snapshot);
 }
 
 export type JobDecision =
@@ -48,7 +69,7 @@ export function decideJob(job: JobSpec, snapshot: FleetSnapshot, options: Schedu
       kind: d.kind === 'preempt' ? 'preemption' : d.kind === 'place' ? 'placement' : 'admission',
       atMs: snapshot.nowMs,
       seed: options.seed,
-      inputs: { job, snapshot, options },
+      inputs: decisionInputs(job, snapshot, options),
       choice: d,
       reason: reasonOf(d),
       tenantId: job.tenantId,
@@ -105,4 +126,23 @@ function reasonOf(decision: JobDecision): string {
     case 'preempt':
       return decision.plan.reason;
   }
+}
+
+/**
+ * Re-runs a logged job decision on the recorded job and snapshot. The snapshot digest is
+ * recomputed, never taken from the options, so a replay against the wrong snapshot fails.
+ */
+export function replayJobDecision(
+  record: DecisionRecord<JobDecision>,
+  job: JobSpec,
+  snapshot: FleetSnapshot,
+  options: SchedulingOptions,
+): ReplayVerdict {
+  const { snapshotDigest: _ignored, ...rest } = options;
+  const digest = snapshotDigest(snapshot);
+  return replayDecision(
+    record,
+    decisionInputs(job, snapshot, { ...rest, snapshotDigest: digest }),
+    (_inputs, seed) => decideJob(job, snapshot, { ...rest, seed, snapshotDigest: digest }).decision,
+  );
 }

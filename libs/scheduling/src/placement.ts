@@ -35,6 +35,12 @@ export function placeJob(job: JobSpec, fleet: PlacementFleet, options: Placement
       ? undefined
       : fleet.streamNodes?.[job.affinity.sameNodeAsStream];
 
+  const tenantJobsByNode = new Map<string, number>();
+  for (const r of fleet.running) {
+    if (r.tenantId === job.tenantId)
+      tenantJobsByNode.set(r.nodeId, (tenantJobsByNode.get(r.nodeId) ?? 0) + 1);
+  }
+
   for (const node of sortedById(fleet.nodes)) {
     const nodeReason = nodeExclusion(node, job, options);
     if (nodeReason) {
@@ -46,8 +52,7 @@ export function placeJob(job: JobSpec, fleet: PlacementFleet, options: Placement
     exclusions.push(...eligible.exclusions);
     if (eligible.devices.length < job.gpus) continue;
     const context: NodeContext = {
-      tenantJobsOnNode: fleet.running.filter((r) => r.nodeId === node.id && r.tenantId === job.tenantId)
-        .length,
+      tenantJobsOnNode: tenantJobsByNode.get(node.id) ?? 0,
       holdsAffineStream: streamNode === node.id,
     };
     const scored = eligible.devices

@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { replayDecision } from './decision-record.js';
-import { decideJob, type SchedulingOptions } from './decide-job.js';
+import { decideJob, replayJobDecision, snapshotDigest, type SchedulingOptions } from './decide-job.js';
 import { planToJob, simulate, type SimulationPlan } from './simulate.js';
 import type { FleetSnapshot } from './snapshot.types.js';
 import {
@@ -141,12 +140,12 @@ describe('decideJob', () => {
     const job = planToJob(plan, fleet.nowMs);
     const { record } = decideJob(job, fleet, options);
     expect(record).toMatchObject({ kind: 'placement', tenantId: 'tenant-a', seed: 'trace-7' });
-    const verdict = replayDecision(
-      record,
-      { job, snapshot: fleet, options },
-      (inputs, seed) => decideJob(inputs.job, inputs.snapshot, { ...inputs.options, seed }).decision,
-    );
+    const verdict = replayJobDecision(record, job, fleet, options);
     expect(verdict).toEqual({ ok: true });
+    const precomputed = decideJob(job, fleet, { ...options, snapshotDigest: snapshotDigest(fleet) }).record;
+    expect(precomputed.inputsDigest).toBe(record.inputsDigest);
+    const moved = { ...fleet, nodes: fleet.nodes.slice(1) };
+    expect(replayJobDecision(record, job, moved, options)).toMatchObject({ ok: false, mismatch: 'inputs' });
   });
 
   it('reports capacity blockers alongside quota ones, so a pending reason is complete', () => {

@@ -1,0 +1,107 @@
+import { digestOf } from './canonical-json.js';
+import { decideJob, type JobDecision, type SchedulingOptions } from './decide-job.js';
+import type { DecisionRecord } from './decision-record.js';
+import { DEFAULT_FAIR_SHARE_HALF_LIFE_MS } from './fair-share.js';
+import { buildOrderingContext, orderQueue } from './ordering.js';
+import type { Victim } from './preemption.js';
+import type { FleetSnapshot, JobSpec } from './snapshot.types.js';
+import { applyPlacement, applyPreemption } from './snapshot-updates.js';
+import { canonicalJson } from './canonical-json.js';
+
+export interface PassOptions extends Omit<SchedulingOptions, 'snapshotDigest'> {
+  readonly halfLifeMs?: number;
+}
+
+export interface PassDecision {
+  readonly jobId: string;
+  readonly decision: JobDecision;
+  readonly record: DecisionRecord<JobDecision>;
+}
+
+export interface SchedulingPass {
+  /** Digest of the snapshot, queue and options the pass started from. */
+  readonly passDigest: string;
+  /** One per queued job, in the order they were considered. */
+  readonly decisions: readonly PassDecision[];
+  /** Jobs preempted during the pass; the caller requeues them (from their checkpoints). */
+  readonly requeue: readonly Victim[];
+  /** The snapshot as the pass left it, every placement and preemption applied. */
+  readonly snapshot: FleetSnapshot;
+}
+
+/**
+ * One scheduling tick: order the queue, then decide each job against a snapshot that already
+ * holds the placements made earlier in the pass, so two jobs are never given the same room.
+ * Each record names the pass and its position instead of re-hashing the changing fleet;
+ * `replayPass` re-runs the pass to check a log.
+ */
+export function schedulePass(
+  snapshot: FleetSnapshot,
+  queue: readonly JobSpec[],
+  options: PassOptions,
+): SchedulingPass {
+  const passDigest = digestOf({ snapshot, queue, options });
+  const context = buildOrderingContext(
+    snapshot.tenants,
+    snapshot.nowMs,
+    options.seed,
+    options.halfLifeMs ?? DEFAULT_FAIR_SHARE_HALF_LIFE_MS,
+  );
+  const decisions: PassDecision[] = [];
+  const requeue: Victim[] = [];
+  let working = snapshot;
+  orderQueue(queue, context).forEach((job, position) => {
+    const { decision, record } = decideJob(job, working, {
+      ...options,
+      snapshotDigest: `${passDigest}#${position}`,
+    });
+    decisions.push({ jobId: job.id, decision, record });
+    if (decision.kind === 'place') {
+      working = applyPlacement(working, job, decision.placement, options.breaker);
+    } else if (decision.kind === 'preempt') {
+      requeue.push(...decision.plan.victims);
+      working = applyPreemption(working, decision.plan.victims);
+      const placement = {
+        target: 'gpu' as const,
+        nodeId: decision.plan.nodeId,
+        deviceIds: decision.plan.deviceIds,
+        score: 0,
+        reason: decision.plan.reason,
+      };
+      working = applyPlacement(working, job, placement, options.breaker);
+    }
+  });
+  return { passDigest, decisions, requeue, snapshot: working };
+}
+
+export type PassReplayVerdict =
+  { readonly ok: true } | { readonly ok: false; readonly position: number; readonly detail: string };
+
+/** Re-runs a pass from its recorded inputs and compares every decision with the log. */
+export function replayPass(
+  logged: readonly DecisionRecord<JobDecision>[],
+  snapshot: FleetSnapshot,
+  queue: readonly JobSpec[],
+  options: PassOptions,
+): PassReplayVerdict {
+  const again = schedulePass(snapshot, queue, options).decisions;
+  if (again.length !== logged.length) {
+    return {
+      ok: false,
+      position: Math.min(again.length, logged.length),
+      detail: `log has ${logged.length} decisions, replay ${again.length}`,
+    };
+  }
+  for (let i = 0; i < logged.length; i += 1) {
+    const recorded = logged[i];
+    const replayed = again[i];
+    if (!recorded || !replayed) continue;
+    if (recorded.inputsDigest !== replayed.record.inputsDigest) {
+      return { ok: false, position: i, detail: 'inputs differ from the log' };
+    }
+    if (canonicalJson(recorded.choice) !== canonicalJson(replayed.decision)) {
+      return { ok: false, position: i, detail: `replay chose ${canonicalJson(replayed.decision)}` };
+    }
+  }
+  return { ok: true };
+}
