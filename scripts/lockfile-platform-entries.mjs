@@ -6,6 +6,8 @@
 // complete lock and skips them on this platform as it would anyway.
 // Run after any `npm install` that changes the lock: node scripts/lockfile-platform-entries.mjs
 import { readFileSync, writeFileSync } from 'node:fs';
+import process from 'node:process';
+import { URL } from 'node:url';
 
 const LOCK = new URL('../package-lock.json', import.meta.url);
 const lock = JSON.parse(readFileSync(LOCK, 'utf8'));
@@ -37,4 +39,4 @@ for (const [path, entry] of Object.entries(packages)) {
 }
 lock.packages = Object.fromEntries(Object.entries(packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))));
 writeFileSync(LOCK, `${JSON.stringify(lock, null, 2)}\n`);
-console.log(`package-lock.json: added ${added} optional platform entries`);
+process.stdout.write(`package-lock.json: added ${added} optional platform entries\n`);
