@@ -1,1 +1,2 @@
 export * from './api-key.js';
+export * from './rbac/index.js';
