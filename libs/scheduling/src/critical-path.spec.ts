@@ -55,3 +55,17 @@ describe('criticalPath', () => {
     expect(criticalPath(tied).boosts).toEqual({ a: 1, b: 1, c: 1 });
   });
 });
+
+describe('criticalPath over the remaining work', () => {
+  it('moves the boost when the slow branch is done', () => {
+    const spec = workflow(
+      node('root', [], 10),
+      node('fast', ['root'], 20),
+      node('slow', ['root'], 50),
+      node('join', ['fast', 'slow'], 5),
+    );
+    const result = criticalPath(spec, { finished: new Set(['root', 'slow']) });
+    expect(result.lengthMs).toBe(25);
+    expect(result.boosts).toEqual({ fast: 1, join: 1 });
+  });
+});

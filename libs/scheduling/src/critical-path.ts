@@ -6,6 +6,11 @@ export interface CriticalPathOptions {
   readonly defaultDurationMs?: number;
   /** Classes of priority gained by a job on the critical path. */
   readonly boost?: number;
+  /**
+   * Jobs already finished (or skipped) take no more time, so the path is recomputed over
+   * the work that remains and the boost moves to whatever now sets the end.
+   */
+  readonly finished?: ReadonlySet<string>;
 }
 
 export interface ScheduleSlot {
@@ -46,7 +51,10 @@ export function criticalPath(spec: WorkflowSpec, options: CriticalPathOptions = 
   const boost = options.boost ?? 1;
   const order = topologicalOrder(spec);
   const byId = new Map(spec.nodes.map((n) => [n.id, n]));
-  const duration = new Map(spec.nodes.map((n) => [n.id, expectedDurationMs(n, defaultDuration)]));
+  const finished = options.finished ?? new Set<string>();
+  const duration = new Map(
+    spec.nodes.map((n) => [n.id, finished.has(n.id) ? 0 : expectedDurationMs(n, defaultDuration)]),
+  );
   const children = new Map<string, string[]>(spec.nodes.map((n) => [n.id, []]));
   for (const node of spec.nodes) for (const dep of node.dependsOn) children.get(dep.jobId)?.push(node.id);
 
@@ -72,7 +80,7 @@ export function criticalPath(spec: WorkflowSpec, options: CriticalPathOptions = 
     const latestStartMs = latest.get(id) ?? 0;
     const slackMs = Math.max(0, latestStartMs - earliestStartMs);
     slots[id] = { durationMs: duration.get(id) ?? 0, earliestStartMs, latestStartMs, slackMs };
-    if (slackMs === 0 && boost > 0) boosts[id] = boost;
+    if (slackMs === 0 && boost > 0 && !finished.has(id)) boosts[id] = boost;
   }
 
   // Walk back from the first job (in topological order) that finishes last.

@@ -17,7 +17,6 @@ interface Candidate {
   readonly node: NodeSnapshot;
   readonly devices: readonly DeviceSnapshot[];
   readonly score: number;
-  readonly tieBreak: number;
 }
 
 /**
@@ -60,25 +59,37 @@ export function placeJob(job: JobSpec, fleet: PlacementFleet, options: Placement
       .sort((a, b) => compareNumbers(b.score, a.score) || compareStrings(a.device.id, b.device.id));
     const chosen = scored.slice(0, job.gpus);
     const score = roundScore(chosen.reduce((sum, s) => sum + s.score, 0) / chosen.length);
-    candidates.push({
-      node,
-      devices: chosen.map((s) => s.device),
-      score,
-      tieBreak: seededUnit(options.seed, 'place', job.id, node.id, ...chosen.map((s) => s.device.id)),
-    });
+    candidates.push({ node, devices: chosen.map((s) => s.device), score });
   }
 
-  const best = candidates.sort(
-    (a, b) =>
-      compareNumbers(b.score, a.score) ||
-      compareNumbers(a.tieBreak, b.tieBreak) ||
-      compareStrings(a.node.id, b.node.id),
-  )[0];
+  const best = pickBest(candidates, job, options);
   if (best) return { ok: true, placement: gpuPlacement(best, candidates.length, options) };
 
   const cpu = options.cpuFallbackPermitted ? placeOnCpu(job, readyNodes, streamNode, options) : null;
   if (cpu) return { ok: true, placement: cpu };
   return { ok: false, blockers: capacityBlockers(job, readyNodes, options), exclusions };
+}
+
+/** Highest score wins; only on an exact tie is the seeded draw computed. */
+function pickBest(
+  candidates: readonly Candidate[],
+  job: JobSpec,
+  options: PlacementOptions,
+): Candidate | undefined {
+  let top: Candidate[] = [];
+  for (const candidate of candidates) {
+    const leader = top[0];
+    if (!leader || candidate.score > leader.score) top = [candidate];
+    else if (candidate.score === leader.score) top.push(candidate);
+  }
+  if (top.length <= 1) return top[0];
+  const draw = (c: Candidate): number =>
+    seededUnit(options.seed, 'place', job.id, c.node.id, ...c.devices.map((d) => d.id));
+  return top
+    .map((candidate) => ({ candidate, tie: draw(candidate) }))
+    .sort(
+      (a, b) => compareNumbers(a.tie, b.tie) || compareStrings(a.candidate.node.id, b.candidate.node.id),
+    )[0]?.candidate;
 }
 
 function gpuPlacement(best: Candidate, candidateCount: number, options: PlacementOptions): Placement {
