@@ -14,7 +14,12 @@ export type AdmissionDecision =
       /** The job allows CPU fallback and its edition offers it. */
       readonly cpuFallbackPermitted: boolean;
     }
-  | { readonly verdict: 'wait'; readonly blockers: readonly QuotaBlocker[] }
+  | {
+      readonly verdict: 'wait';
+      readonly blockers: readonly QuotaBlocker[];
+      readonly deviceClass: DeviceClass | null;
+      readonly cpuFallbackPermitted: boolean;
+    }
   | { readonly verdict: 'reject'; readonly rejection: Rejection };
 
 export interface AdmissionContext {
@@ -97,7 +102,8 @@ export function admitJob(
       message: `${demand.quota}: ${show(demand.quota, demand.used)} used + ${show(demand.quota, demand.requested)} requested exceeds ${show(demand.quota, limit)} by ${show(demand.quota, shortfall)}${clears}`,
     });
   }
-  if (blockers.length > 0) return { verdict: 'wait', blockers };
+  if (blockers.length > 0)
+    return { verdict: 'wait', blockers, deviceClass: validated.deviceClass, cpuFallbackPermitted };
   return { verdict: 'admit', deviceClass: validated.deviceClass, cpuFallbackPermitted };
 }
 

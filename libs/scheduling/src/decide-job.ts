@@ -85,11 +85,8 @@ export function decideJob(job: JobSpec, snapshot: FleetSnapshot, options: Schedu
     nowMs: snapshot.nowMs,
     seed: options.seed,
     policy: tenant?.placementPolicy ?? options.policy ?? 'least-loaded',
-    deviceClass: admission.verdict === 'admit' ? admission.deviceClass : null,
-    cpuFallbackPermitted:
-      admission.verdict === 'admit'
-        ? admission.cpuFallbackPermitted
-        : job.cpuFallbackAllowed && (tenant?.edition.features.cpuFallback ?? false),
+    deviceClass: admission.deviceClass,
+    cpuFallbackPermitted: admission.cpuFallbackPermitted,
     breaker: options.breaker ?? DEFAULT_BREAKER_CONFIG,
     ...(options.hotTemperatureC === undefined ? {} : { hotTemperatureC: options.hotTemperatureC }),
   };

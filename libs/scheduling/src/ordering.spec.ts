@@ -108,9 +108,48 @@ describe('ordering properties', () => {
           expect(orderQueue(shuffled, context).map((j) => j.id)).toEqual(
             orderQueue(jobs, context).map((j) => j.id),
           );
+          const tenants = [
+            aTenant({ id: 'heavy', decayedUsage: { gpuSeconds: 500, atMs: NOW } }),
+            aTenant({ id: 'light' }),
+          ];
+          const fromJobs = buildOrderingContext(tenants, NOW, 42, undefined, jobs);
+          const fromShuffled = buildOrderingContext(tenants, NOW, 42, undefined, shuffled);
+          expect(orderQueue(shuffled, fromShuffled).map((j) => j.id)).toEqual(
+            orderQueue(jobs, fromJobs).map((j) => j.id),
+          );
         },
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('fair share within one pass', () => {
+  it('interleaves a burst with another tenant’s job instead of serving the whole burst first', () => {
+    const tenants = [
+      aTenant({ id: 'bursty' }),
+      aTenant({ id: 'quiet', decayedUsage: { gpuSeconds: 100, atMs: NOW } }),
+    ];
+    const burst = Array.from({ length: 5 }, (_, i) => ({
+      ...job({ id: `b${i}`, tenantId: 'bursty', submittedAtMs: i }),
+      estimatedDurationMs: 60_000,
+      gpus: 1,
+    }));
+    const quiet = {
+      ...job({ id: 'q', tenantId: 'quiet', submittedAtMs: 99 }),
+      estimatedDurationMs: 60_000,
+      gpus: 1,
+    };
+    const queue = [...burst, quiet];
+    const perJob = buildOrderingContext(tenants, NOW, 1, undefined, queue);
+    expect(orderQueue(queue, perJob).map((j) => j.id)).toEqual(['b0', 'b1', 'q', 'b2', 'b3', 'b4']);
+    const perTenantOnly = buildOrderingContext(tenants, NOW, 1);
+    expect(orderQueue(queue, perTenantOnly).map((j) => j.id)).toEqual(['b0', 'b1', 'b2', 'b3', 'b4', 'q']);
+  });
+
+  it('still orders a tenant’s own jobs by age', () => {
+    const queue = [job({ id: 'young', submittedAtMs: 9 }), job({ id: 'old', submittedAtMs: 1 })];
+    const context = buildOrderingContext([aTenant({ id: 'light' })], NOW, 1, undefined, queue);
+    expect(orderQueue(queue, context).map((j) => j.id)).toEqual(['old', 'young']);
   });
 });

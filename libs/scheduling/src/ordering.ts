@@ -7,21 +7,55 @@ export interface OrderingContext {
   readonly seed: number | string;
   /** Tenant id → fair-share key (lower is served first); tenants missing here count as 0. */
   readonly fairShare: ReadonlyMap<string, number>;
+  /**
+   * Job id → fair-share key including the tenant's own jobs queued ahead of it; wins over
+   * the tenant's key when present. See `buildOrderingContext`.
+   */
+  readonly jobFairShare?: ReadonlyMap<string, number>;
 }
+
+/** GPU-seconds charged in ordering to a queued job without an estimate. */
+export const DEFAULT_QUEUED_JOB_GPU_SECONDS = 60;
+
+export type QueuedForOrdering = OrderingJob & Partial<Pick<JobSpec, 'gpus' | 'estimatedDurationMs'>>;
 
 /**
  * Fair-share keys are computed once per ordering pass from the same `nowMs`, so the
  * comparator sees fixed numbers and stays a consistent total order during a sort.
+ *
+ * Given the queue, each job's key also counts the work its tenant has queued ahead of it,
+ * so a tenant that submits a burst gets its first job early but its hundredth only after
+ * other tenants have had their turn, within the same pass, not only once usage catches up.
  */
 export function buildOrderingContext(
   tenants: readonly TenantSnapshot[],
   nowMs: number,
   seed: number | string,
   halfLifeMs: number = DEFAULT_FAIR_SHARE_HALF_LIFE_MS,
+  queue?: readonly QueuedForOrdering[],
 ): OrderingContext {
   const fairShare = new Map<string, number>();
   for (const tenant of tenants) fairShare.set(tenant.id, fairShareKey(tenant, nowMs, halfLifeMs));
-  return { seed, fairShare };
+  if (!queue) return { seed, fairShare };
+
+  const weights = new Map(tenants.map((t) => [t.id, t.weight !== undefined && t.weight > 0 ? t.weight : 1]));
+  const byTenant = new Map<string, QueuedForOrdering[]>();
+  for (const job of queue) byTenant.set(job.tenantId, [...(byTenant.get(job.tenantId) ?? []), job]);
+  const withoutShare: OrderingContext = { seed, fairShare: new Map() };
+  const jobFairShare = new Map<string, number>();
+  for (const [tenantId, jobs] of byTenant) {
+    let key = fairShare.get(tenantId) ?? 0;
+    const weight = weights.get(tenantId) ?? 1;
+    for (const job of [...jobs].sort((a, b) => compareJobs(a, b, withoutShare))) {
+      jobFairShare.set(job.id, key);
+      const seconds =
+        job.estimatedDurationMs === undefined
+          ? DEFAULT_QUEUED_JOB_GPU_SECONDS
+          : job.estimatedDurationMs / 1000;
+      key += ((job.gpus ?? 1) * seconds) / weight;
+    }
+  }
+  return { seed, fairShare, jobFairShare };
 }
 
 export type OrderingJob = Pick<
@@ -38,7 +72,7 @@ export function compareJobs(a: OrderingJob, b: OrderingJob, context: OrderingCon
   return (
     effectivePriorityRank(a.priority, a.boost) - effectivePriorityRank(b.priority, b.boost) ||
     compareDeadlines(a.deadlineMs, b.deadlineMs) ||
-    compareNumbers(context.fairShare.get(a.tenantId) ?? 0, context.fairShare.get(b.tenantId) ?? 0) ||
+    compareNumbers(fairShareOf(a, context), fairShareOf(b, context)) ||
     compareNumbers(a.submittedAtMs, b.submittedAtMs) ||
     compareNumbers(seededUnit(context.seed, 'order', a.id), seededUnit(context.seed, 'order', b.id)) ||
     compareStrings(a.id, b.id)
@@ -48,6 +82,10 @@ export function compareJobs(a: OrderingJob, b: OrderingJob, context: OrderingCon
 /** A new, sorted array; the input is left as it was. */
 export function orderQueue<T extends OrderingJob>(jobs: readonly T[], context: OrderingContext): T[] {
   return [...jobs].sort((a, b) => compareJobs(a, b, context));
+}
+
+function fairShareOf(job: OrderingJob, context: OrderingContext): number {
+  return context.jobFairShare?.get(job.id) ?? context.fairShare.get(job.tenantId) ?? 0;
 }
 
 function compareDeadlines(a: number | undefined, b: number | undefined): number {

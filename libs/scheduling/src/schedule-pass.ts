@@ -46,6 +46,7 @@ export function schedulePass(
     snapshot.nowMs,
     options.seed,
     options.halfLifeMs ?? DEFAULT_FAIR_SHARE_HALF_LIFE_MS,
+    queue,
   );
   const decisions: PassDecision[] = [];
   const requeue: Victim[] = [];

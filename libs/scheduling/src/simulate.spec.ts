@@ -3,6 +3,7 @@ import { decideJob, replayJobDecision, snapshotDigest, type SchedulingOptions } 
 import { planToJob, simulate, type SimulationPlan } from './simulate.js';
 import type { FleetSnapshot } from './snapshot.types.js';
 import {
+  AMPERE_40G,
   aDevice,
   aFleet,
   aNode,
@@ -155,6 +156,28 @@ describe('decideJob', () => {
     });
     const fleet = aFleet({ tenants: [tenant], nodes: [aNode({ devices: [aDevice({ freeVramBytes: 0 })] })] });
     const { decision } = decideJob(planToJob(plan, fleet.nowMs), fleet, { seed: 0 });
+    expect(decision.kind === 'wait' ? decision.blockers.map((b) => b.kind) : []).toEqual([
+      'quota',
+      'capacity',
+    ]);
+  });
+});
+
+describe('decideJob while a quota holds a job back', () => {
+  it('measures capacity on devices of the requested class only', () => {
+    const tenant = aTenant({
+      quota: { ...GENEROUS_QUOTA, concurrentJobs: 1 },
+      usage: { ...EMPTY_USAGE, runningJobs: 1 },
+    });
+    const node = aNode({
+      devices: [
+        aDevice({ id: 'hopper', freeVramBytes: 0 }),
+        aDevice({ id: 'ampere', capability: AMPERE_40G }),
+      ],
+    });
+    const fleet = aFleet({ tenants: [tenant], nodes: [node] });
+    const job = planToJob({ ...plan, affinity: { deviceClass: 'arch=hopper' } }, fleet.nowMs);
+    const { decision } = decideJob(job, fleet, { seed: 0 });
     expect(decision.kind === 'wait' ? decision.blockers.map((b) => b.kind) : []).toEqual([
       'quota',
       'capacity',
