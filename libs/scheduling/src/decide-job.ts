@@ -73,6 +73,7 @@ export function decideJob(job: JobSpec, snapshot: FleetSnapshot, options: Schedu
       choice: d,
       reason: reasonOf(d),
       tenantId: job.tenantId,
+      ...(d.kind === 'preempt' ? { affectedTenantIds: d.plan.victims.map((v) => v.tenantId) } : {}),
     }),
   });
 

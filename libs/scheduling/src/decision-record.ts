@@ -12,6 +12,8 @@ export interface DecisionRecord<TChoice = unknown> {
   readonly reason: string;
   /** Tenant whose audit chain should receive this decision, when one is affected. */
   readonly tenantId?: string;
+  /** Other tenants the decision touches (owners of preempted jobs); their chains get it too. */
+  readonly affectedTenantIds?: readonly string[];
 }
 
 export function recordDecision<TChoice>(args: {
@@ -22,6 +24,7 @@ export function recordDecision<TChoice>(args: {
   choice: TChoice;
   reason: string;
   tenantId?: string;
+  affectedTenantIds?: readonly string[];
 }): DecisionRecord<TChoice> {
   const record: DecisionRecord<TChoice> = {
     kind: args.kind,
@@ -31,7 +34,12 @@ export function recordDecision<TChoice>(args: {
     choice: args.choice,
     reason: args.reason,
   };
-  return args.tenantId === undefined ? record : { ...record, tenantId: args.tenantId };
+  const others = [...new Set(args.affectedTenantIds ?? [])].filter((id) => id !== args.tenantId).sort();
+  return {
+    ...record,
+    ...(args.tenantId === undefined ? {} : { tenantId: args.tenantId }),
+    ...(others.length === 0 ? {} : { affectedTenantIds: others }),
+  };
 }
 
 export type ReplayVerdict =

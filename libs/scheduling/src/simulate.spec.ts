@@ -114,6 +114,11 @@ describe('simulate', () => {
     const result = simulate(aFleet({ nowMs: NOW, nodes: [busy], running }), { ...plan, priority: 'high' });
     expect(result).toMatchObject({ outcome: 'would-preempt', admitted: true, estimatedStartMs: NOW });
     expect(result.preempted.map((v) => v.jobId)).toEqual(['batch']);
+    expect(result.decision).toMatchObject({
+      kind: 'preemption',
+      tenantId: 'tenant-a',
+      affectedTenantIds: ['tenant-b'],
+    });
     const noPreemption = simulate(
       aFleet({ nowMs: NOW, nodes: [busy], running }),
       { ...plan, priority: 'high' },
