@@ -49,6 +49,13 @@ describe('admitJob: refusals', () => {
 
   it('refuses malformed jobs and bad device classes, naming the token', () => {
     expect(rejection(admit(aJob({ gpus: 0 }))).code).toBe('invalid-job');
+    expect(rejection(admit(aJob({ gpus: 1.5 }))).code).toBe('invalid-job');
+    expect(rejection(admit(aJob({ vramBytesPerDevice: -1 }))).code).toBe('invalid-job');
+    expect(rejection(admit(aJob({ priority: 'urgent' as never }))).reason).toContain(
+      'priority must be one of',
+    );
+    expect(rejection(admit(aJob({ deadlineMs: Number.NaN }))).code).toBe('invalid-job');
+    expect(rejection(admit(aJob(), aTenant(), [])).reason).toBe('no nodes are registered');
     const bad = rejection(admit(aJob({ affinity: { deviceClass: 'sm_90+,fast' } })));
     expect(bad.code).toBe('invalid-job');
     expect(bad.reason).toContain('"fast"');

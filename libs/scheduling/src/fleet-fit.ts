@@ -39,7 +39,9 @@ export function neverFitsFleet(
 
   const where = wantedNode === undefined ? 'the fleet' : `node ${wantedNode}`;
   let reason: string;
-  if (!anyClassMatch) {
+  if (considered.length === 0) {
+    reason = 'no nodes are registered';
+  } else if (!anyClassMatch) {
     reason = `no device in ${where} matches device class ${deviceClass?.source ?? '(any)'}`;
   } else if (largestMatching < job.vramBytesPerDevice) {
     reason = `needs ${formatBytes(job.vramBytesPerDevice)} per device; the largest matching device in ${where} has ${formatBytes(largestMatching)}`;

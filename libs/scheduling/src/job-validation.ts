@@ -1,5 +1,6 @@
 import type { Rejection } from './blockers.js';
 import { DeviceClassParseError, parseDeviceClass, type DeviceClass } from './device-class.js';
+import { PRIORITY_CLASSES } from './priority.js';
 import type { JobSpec } from './snapshot.types.js';
 
 export type ParsedJobClass =
@@ -12,6 +13,12 @@ export function validateJob(job: JobSpec): ParsedJobClass {
     ok: false,
     rejection: { code: 'invalid-job', reason },
   });
+  if (!PRIORITY_CLASSES.includes(job.priority)) {
+    return invalid(`priority must be one of ${PRIORITY_CLASSES.join(', ')}, got ${String(job.priority)}`);
+  }
+  if (job.deadlineMs !== undefined && !Number.isFinite(job.deadlineMs)) {
+    return invalid(`deadlineMs must be a finite time, got ${job.deadlineMs}`);
+  }
   if (!Number.isInteger(job.gpus) || job.gpus < 1)
     return invalid(`gpus must be a positive integer, got ${job.gpus}`);
   if (!Number.isFinite(job.vramBytesPerDevice) || job.vramBytesPerDevice < 0) {
