@@ -55,7 +55,9 @@ export function choosePreemption(
   const victims = fleet.running
     .filter((r) => r.preemptible && r.deviceIds.length > 0 && priorityRank(r.priority) > jobRank)
     .filter((r) => options.nowMs - r.startedAtMs >= policy.minRuntimeMs)
-    .map((r) => toVictim(r, options.nowMs, policy));
+    .map((r) => toVictim(r, options.nowMs, policy))
+    // Id order makes the choice independent of the order running jobs were loaded in.
+    .sort((a, b) => compareStrings(a.jobId, b.jobId));
 
   let best: { plan: PreemptionPlan; key: readonly number[]; tie: number } | null = null;
   for (const node of fleet.nodes) {

@@ -108,6 +108,8 @@ describe('schedulePass properties', () => {
         );
         const runningIds = pass.snapshot.running.map((r) => r.jobId);
         for (const p of placed) expect(runningIds.filter((id) => id === p.jobId)).toHaveLength(1);
+        const log = pass.decisions.map((d) => d.record);
+        expect(replayPass(log, fleet, [...queue].reverse(), { seed })).toEqual({ ok: true });
       }),
       { numRuns: 200 },
     );

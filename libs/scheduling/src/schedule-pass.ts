@@ -2,7 +2,7 @@ import { digestOf } from './canonical-json.js';
 import { decideJob, type JobDecision, type SchedulingOptions } from './decide-job.js';
 import type { DecisionRecord } from './decision-record.js';
 import { DEFAULT_FAIR_SHARE_HALF_LIFE_MS } from './fair-share.js';
-import { buildOrderingContext, orderQueue } from './ordering.js';
+import { buildOrderingContext, compareStrings, orderQueue } from './ordering.js';
 import type { Victim } from './preemption.js';
 import type { FleetSnapshot, JobSpec } from './snapshot.types.js';
 import { applyPlacement, applyPreemption } from './snapshot-updates.js';
@@ -40,7 +40,10 @@ export function schedulePass(
   queue: readonly JobSpec[],
   options: PassOptions,
 ): SchedulingPass {
-  const passDigest = digestOf({ snapshot, queue, options });
+  // The queue is digested in id order: decisions do not depend on the order rows arrived in,
+  // so neither should the digest that a replay must match.
+  const canonicalQueue = [...queue].sort((a, b) => compareStrings(a.id, b.id));
+  const passDigest = digestOf({ snapshot, queue: canonicalQueue, options });
   const context = buildOrderingContext(
     snapshot.tenants,
     snapshot.nowMs,
