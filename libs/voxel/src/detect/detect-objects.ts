@@ -2,6 +2,10 @@ import type { EvidenceResult, VoxelGridDescriptor } from '@voxelfleet/contracts'
 import { popcount32 } from '../evidence/evidence-plan.js';
 import type { Vec3 } from '../math/mat3.js';
 
+// Module-level aliases: looking up globals such as Math inside hot loops is very slow in
+// sandboxed VM contexts (the test runner uses one), and free elsewhere.
+const M = Math;
+
 /** One object found in an evidence volume. */
 export interface Detection {
   /** Weighted centroid, world metres. */
@@ -11,6 +15,10 @@ export interface Detection {
   /** 0..1: mean fraction of the rig's cameras supporting its voxels. */
   confidence: number;
   voxelCount: number;
+  /** Indices of the voxels the detection was computed from (its core), ascending. */
+  voxels: Uint32Array;
+  /** Supporting-camera bitmask of each of those voxels. */
+  voxelCameras: Uint32Array;
 }
 
 export interface DetectOptions {
@@ -45,31 +53,17 @@ function findRoot(parent: Int32Array, i: number): number {
 }
 
 /**
- * Groups supported voxels into 26-connected components (union-find over the sorted indices,
- * looking back at the 13 neighbours with smaller index), then reduces each component to a
- * support-weighted centroid and covariance.
+ * Labels 26-connected components of a set of voxels given by ascending indices (union-find,
+ * looking back at the 13 neighbours with smaller index). Returns a root per voxel.
  */
-export function detectObjects(
-  evidence: EvidenceResult,
-  grid: VoxelGridDescriptor,
-  options: DetectOptions,
-): Detection[] {
-  const [nx, ny] = grid.dims;
-  const size = grid.voxelSize;
-  // Keep the voxels that pass minSupport; their indices stay ascending.
-  const keep: number[] = [];
-  for (let i = 0; i < evidence.indices.length; i++) {
-    if (popcount32(evidence.masks[i]!) >= options.minSupport) keep.push(i);
-  }
-  const idx = Uint32Array.from(keep, (i) => evidence.indices[i]!);
-  const support = Uint8Array.from(keep, (i) => popcount32(evidence.masks[i]!));
+export function labelComponents(idx: Uint32Array, nx: number, ny: number): Int32Array {
   const n = idx.length;
   const parent = new Int32Array(n);
   for (let i = 0; i < n; i++) parent[i] = i;
   for (let i = 0; i < n; i++) {
     const v = idx[i]!;
     const ix = v % nx;
-    const iy = Math.floor(v / nx) % ny;
+    const iy = M.floor(v / nx) % ny;
     for (let dz = -1; dz <= 0; dz++) {
       for (let dy = -1; dy <= 1; dy++) {
         for (let dx = -1; dx <= 1; dx++) {
@@ -89,64 +83,125 @@ export function detectObjects(
       }
     }
   }
-  // Accumulate weighted moments per root.
-  const stats = new Map<number, number[]>(); // [w, sx, sy, sz, sxx, sxy, sxz, syy, syz, szz, count, supportSum]
-  for (let i = 0; i < n; i++) {
-    const r = findRoot(parent, i);
-    let s = stats.get(r);
-    if (!s) {
-      s = new Array<number>(12).fill(0);
-      stats.set(r, s);
-    }
-    const v = idx[i]!;
-    const ix = v % nx;
-    const iy = Math.floor(v / nx) % ny;
-    const iz = Math.floor(v / (nx * ny));
-    // Local voxel coordinates keep the moment sums well conditioned.
-    const w = support[i]!;
-    s[0]! += w;
-    s[1]! += w * ix;
-    s[2]! += w * iy;
-    s[3]! += w * iz;
-    s[4]! += w * ix * ix;
-    s[5]! += w * ix * iy;
-    s[6]! += w * ix * iz;
-    s[7]! += w * iy * iy;
-    s[8]! += w * iy * iz;
-    s[9]! += w * iz * iz;
-    s[10]! += 1;
-    s[11]! += w;
+  for (let i = 0; i < n; i++) parent[i] = findRoot(parent, i);
+  return parent;
+}
+
+/**
+ * Detection in two steps. Voxels with at least minSupport cameras form components; then,
+ * within each component, only its core (the voxels with the component's highest support) is
+ * kept and split again. The halo a k-of-M threshold adds around every object is what glues
+ * nearby objects together; their cores (the visual hulls) stay apart. Each core piece of at
+ * least minVoxels voxels becomes a detection: support-weighted centroid and covariance.
+ */
+export function detectObjects(
+  evidence: EvidenceResult,
+  grid: VoxelGridDescriptor,
+  options: DetectOptions,
+): Detection[] {
+  const [nx, ny] = grid.dims;
+  const kept: number[] = [];
+  for (let i = 0; i < evidence.indices.length; i++) {
+    if (popcount32(evidence.masks[i]!) >= options.minSupport) kept.push(i);
+  }
+  const idx = Uint32Array.from(kept, (i) => evidence.indices[i]!);
+  const support = Uint8Array.from(kept, (i) => popcount32(evidence.masks[i]!));
+  const cameraBits = Uint32Array.from(kept, (i) => evidence.masks[i]!);
+  const roots = labelComponents(idx, nx, ny);
+  const members = new Map<number, number[]>();
+  for (let i = 0; i < idx.length; i++) {
+    const list = members.get(roots[i]!);
+    if (list) list.push(i);
+    else members.set(roots[i]!, [i]);
   }
   const out: Detection[] = [];
-  for (const s of stats.values()) {
-    const count = s[10]!;
-    if (count < options.minVoxels) continue;
-    const w = s[0]!;
-    const mx = s[1]! / w;
-    const my = s[2]! / w;
-    const mz = s[3]! / w;
-    const q = 1 / 12; // variance of a uniform voxel
-    const cxx = s[4]! / w - mx * mx + q;
-    const cxy = s[5]! / w - mx * my;
-    const cxz = s[6]! / w - mx * mz;
-    const cyy = s[7]! / w - my * my + q;
-    const cyz = s[8]! / w - my * mz;
-    const czz = s[9]! / w - mz * mz + q;
-    const s2 = size * size;
-    out.push({
-      position: [
-        grid.origin[0] + (mx + 0.5) * size,
-        grid.origin[1] + (my + 0.5) * size,
-        grid.origin[2] + (mz + 0.5) * size,
-      ],
-      covariance: [cxx, cxy, cxz, cxy, cyy, cyz, cxz, cyz, czz].map((c) => c * s2),
-      confidence: Math.min(1, s[11]! / count / options.cameraCount),
-      voxelCount: count,
+  for (const list of members.values()) {
+    let best = 0;
+    for (const i of list) best = M.max(best, support[i]!);
+    const core = list.filter((i) => support[i] === best); // ascending, as list is
+    const coreIdx = Uint32Array.from(core, (i) => idx[i]!);
+    const coreRoots = labelComponents(coreIdx, nx, ny);
+    const pieces = new Map<number, number[]>();
+    core.forEach((i, c) => {
+      const piece = pieces.get(coreRoots[c]!);
+      if (piece) piece.push(i);
+      else pieces.set(coreRoots[c]!, [i]);
     });
+    for (const piece of pieces.values()) {
+      if (piece.length >= options.minVoxels)
+        out.push(summarise(piece, idx, support, cameraBits, grid, options.cameraCount));
+    }
   }
   // A stable order (by position) keeps downstream assignment deterministic.
   out.sort(
     (a, b) => a.position[2] - b.position[2] || a.position[1] - b.position[1] || a.position[0] - b.position[0],
   );
   return out;
+}
+
+function summarise(
+  piece: number[],
+  idx: Uint32Array,
+  support: Uint8Array,
+  cameraBits: Uint32Array,
+  grid: VoxelGridDescriptor,
+  cameraCount: number,
+): Detection {
+  const [nx, ny] = grid.dims;
+  const size = grid.voxelSize;
+  // Moments in voxel coordinates relative to the first voxel keep the sums well conditioned.
+  const first = idx[piece[0]!]!;
+  const ox = first % nx;
+  const oy = M.floor(first / nx) % ny;
+  const oz = M.floor(first / (nx * ny));
+  let w = 0;
+  let sx = 0;
+  let sy = 0;
+  let sz = 0;
+  let sxx = 0;
+  let sxy = 0;
+  let sxz = 0;
+  let syy = 0;
+  let syz = 0;
+  let szz = 0;
+  for (const i of piece) {
+    const v = idx[i]!;
+    const x = (v % nx) - ox;
+    const y = (M.floor(v / nx) % ny) - oy;
+    const z = M.floor(v / (nx * ny)) - oz;
+    const s = support[i]!;
+    w += s;
+    sx += s * x;
+    sy += s * y;
+    sz += s * z;
+    sxx += s * x * x;
+    sxy += s * x * y;
+    sxz += s * x * z;
+    syy += s * y * y;
+    syz += s * y * z;
+    szz += s * z * z;
+  }
+  const mx = sx / w;
+  const my = sy / w;
+  const mz = sz / w;
+  const q = 1 / 12; // variance of a uniform voxel
+  const cxx = sxx / w - mx * mx + q;
+  const cxy = sxy / w - mx * my;
+  const cxz = sxz / w - mx * mz;
+  const cyy = syy / w - my * my + q;
+  const cyz = syz / w - my * mz;
+  const czz = szz / w - mz * mz + q;
+  const s2 = size * size;
+  return {
+    position: [
+      grid.origin[0] + (ox + mx + 0.5) * size,
+      grid.origin[1] + (oy + my + 0.5) * size,
+      grid.origin[2] + (oz + mz + 0.5) * size,
+    ],
+    covariance: [cxx, cxy, cxz, cxy, cyy, cyz, cxz, cyz, czz].map((c) => c * s2),
+    confidence: M.min(1, w / piece.length / cameraCount),
+    voxelCount: piece.length,
+    voxels: Uint32Array.from(piece, (i) => idx[i]!),
+    voxelCameras: Uint32Array.from(piece, (i) => cameraBits[i]!),
+  };
 }

@@ -1,6 +1,11 @@
 import { LEAF_SIZE, popcount32, type EvidencePlan } from './evidence-plan.js';
 import { mayHaveMotion } from './mask-occupancy.js';
 
+// Module-level aliases: looking up globals such as Math inside hot loops is very slow in
+// sandboxed VM contexts (the test runner uses one), and free elsewhere.
+const M = Math;
+const INF = 1 / 0;
+
 /**
  * Coarse-to-fine pass: a box of voxels is split in halves only while at least minCameras
  * cameras may still support some voxel in it. A camera may support a box when the box's
@@ -35,12 +40,12 @@ function cameraMaySupportBox(
   const ys1 = plan.centresY[y1 - 1]!;
   const zs0 = plan.centresZ[z0]!;
   const zs1 = plan.centresZ[z1 - 1]!;
-  let minW = Infinity;
-  let maxW = -Infinity;
-  let minU = Infinity;
-  let maxU = -Infinity;
-  let minV = Infinity;
-  let maxV = -Infinity;
+  let minW = INF;
+  let maxW = -INF;
+  let minU = INF;
+  let maxU = -INF;
+  let minV = INF;
+  let maxV = -INF;
   let magnitude = 0;
   for (let c = 0; c < 8; c++) {
     const x = c & 1 ? xs1 : xs0;
@@ -49,11 +54,11 @@ function cameraMaySupportBox(
     const w = p[8]! * x + p[9]! * y + p[10]! * z + p[11]!;
     const u = p[0]! * x + p[1]! * y + p[2]! * z + p[3]!;
     const v = p[4]! * x + p[5]! * y + p[6]! * z + p[7]!;
-    magnitude = Math.max(
+    magnitude = M.max(
       magnitude,
-      Math.abs(p[8]! * x) + Math.abs(p[9]! * y) + Math.abs(p[10]! * z) + Math.abs(p[11]!),
-      Math.abs(p[0]! * x) + Math.abs(p[1]! * y) + Math.abs(p[2]! * z) + Math.abs(p[3]!),
-      Math.abs(p[4]! * x) + Math.abs(p[5]! * y) + Math.abs(p[6]! * z) + Math.abs(p[7]!),
+      M.abs(p[8]! * x) + M.abs(p[9]! * y) + M.abs(p[10]! * z) + M.abs(p[11]!),
+      M.abs(p[0]! * x) + M.abs(p[1]! * y) + M.abs(p[2]! * z) + M.abs(p[3]!),
+      M.abs(p[4]! * x) + M.abs(p[5]! * y) + M.abs(p[6]! * z) + M.abs(p[7]!),
     );
     if (w < minW) minW = w;
     if (w > maxW) maxW = w;
@@ -71,10 +76,10 @@ function cameraMaySupportBox(
   const margin = 1 + (magnitude / minW) * 1e-9;
   return mayHaveMotion(
     plan.occupancy[k]!,
-    Math.floor(minU - margin),
-    Math.floor(maxU + margin),
-    Math.floor(minV - margin),
-    Math.floor(maxV + margin),
+    M.floor(minU - margin),
+    M.floor(maxU + margin),
+    M.floor(minV - margin),
+    M.floor(maxV + margin),
   );
 }
 
@@ -97,9 +102,9 @@ export function findCandidateLeaves(plan: EvidencePlan, bz0: number, bz1: number
     const x0 = bx0 * LEAF_SIZE;
     const y0 = by0 * LEAF_SIZE;
     const z0 = zb0 * LEAF_SIZE;
-    const x1 = Math.min(nx, bx1 * LEAF_SIZE);
-    const y1 = Math.min(ny, by1 * LEAF_SIZE);
-    const z1 = Math.min(nz, zb1 * LEAF_SIZE);
+    const x1 = M.min(nx, bx1 * LEAF_SIZE);
+    const y1 = M.min(ny, by1 * LEAF_SIZE);
+    const z1 = M.min(nz, zb1 * LEAF_SIZE);
     let supported = 0;
     for (let k = 0; k < cameraCount; k++) {
       if ((candidates >>> k) & 1 && cameraMaySupportBox(plan, k, x0, x1, y0, y1, z0, z1)) supported |= 1 << k;

@@ -2,6 +2,10 @@ import type { EvidenceRequest, EvidenceResult } from '@voxelfleet/contracts';
 import { findCandidateLeaves, growUint32 } from './block-culling.js';
 import { createEvidencePlan, LEAF_SIZE, type EvidencePlan } from './evidence-plan.js';
 
+// Module-level aliases: looking up globals such as Math inside hot loops is very slow in
+// sandboxed VM contexts (the test runner uses one), and free elsewhere.
+const M = Math;
+
 /**
  * The CPU path of the voxel-evidence contract (libs/contracts/src/voxel-evidence.ts): the same
  * supported voxels and camera masks as the CUDA kernel, bit for bit. Culling happens per
@@ -42,17 +46,17 @@ export function computeEvidenceSlab(plan: EvidencePlan, bz0: number, bz1: number
 
   let s = 0;
   outer: while (s < leaves.count) {
-    const bz = Math.floor(leaves.keys[s]! / perSlice);
+    const bz = M.floor(leaves.keys[s]! / perSlice);
     let e = s;
-    while (e < leaves.count && Math.floor(leaves.keys[e]! / perSlice) === bz) e++;
-    const z1 = Math.min(nz, (bz + 1) * LEAF_SIZE);
+    while (e < leaves.count && M.floor(leaves.keys[e]! / perSlice) === bz) e++;
+    const z1 = M.min(nz, (bz + 1) * LEAF_SIZE);
     for (let iz = bz * LEAF_SIZE; iz < z1; iz++) {
       let g = s;
       while (g < e) {
-        const by = Math.floor((leaves.keys[g]! % perSlice) / blocksX);
+        const by = M.floor((leaves.keys[g]! % perSlice) / blocksX);
         let ge = g;
-        while (ge < e && Math.floor((leaves.keys[ge]! % perSlice) / blocksX) === by) ge++;
-        const y1 = Math.min(ny, (by + 1) * LEAF_SIZE);
+        while (ge < e && M.floor((leaves.keys[ge]! % perSlice) / blocksX) === by) ge++;
+        const y1 = M.min(ny, (by + 1) * LEAF_SIZE);
         for (let iy = by * LEAF_SIZE; iy < y1; iy++) {
           for (let leaf = g; leaf < ge; leaf++) {
             const bx = leaves.keys[leaf]! % blocksX;
@@ -70,7 +74,7 @@ export function computeEvidenceSlab(plan: EvidencePlan, bz0: number, bz1: number
                 m++;
               }
             }
-            const x1 = Math.min(nx, (bx + 1) * LEAF_SIZE);
+            const x1 = M.min(nx, (bx + 1) * LEAF_SIZE);
             const rowBase = nx * (iy + ny * iz);
             for (let ix = bx * LEAF_SIZE; ix < x1; ix++) {
               let bits = 0;
@@ -81,10 +85,10 @@ export function computeEvidenceSlab(plan: EvidencePlan, bz0: number, bz1: number
                 const w = wX[xi]! + rowW[j]! + rowWz[j]! + p11[k]!;
                 let hit = false;
                 if (w > 0) {
-                  const px = Math.floor((uX[xi]! + rowU[j]! + rowUz[j]! + p3[k]!) / w);
+                  const px = M.floor((uX[xi]! + rowU[j]! + rowUz[j]! + p3[k]!) / w);
                   const width = widths[k]!;
                   if (px >= 0 && px < width) {
-                    const py = Math.floor((vX[xi]! + rowV[j]! + rowVz[j]! + p7[k]!) / w);
+                    const py = M.floor((vX[xi]! + rowV[j]! + rowVz[j]! + p7[k]!) / w);
                     if (py >= 0 && py < heights[k]! && masks[k]![py * width + px] !== 0) hit = true;
                   }
                 }

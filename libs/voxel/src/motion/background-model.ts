@@ -1,5 +1,9 @@
 import type { GreyFrame, MotionPixels } from './grey-frame.js';
 
+// Module-level aliases: looking up globals such as Math inside hot loops is very slow in
+// sandboxed VM contexts (the test runner uses one), and free elsewhere.
+const M = Math;
+
 export interface BackgroundModelOptions {
   /** A pixel is changed when |x - mean| > k · sigma. */
   k: number;
@@ -84,7 +88,7 @@ export class BackgroundModel {
       if (d2 > k2 * floorVar) {
         if (count === this.indices.length) this.grow();
         this.indices[count] = i;
-        this.weights[count] = Math.sqrt(d2 / floorVar);
+        this.weights[count] = M.sqrt(d2 / floorVar);
         count++;
         mean[i] = m + changedAlpha * d;
       } else {

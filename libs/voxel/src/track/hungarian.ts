@@ -1,14 +1,14 @@
+// Module-level aliases: looking up globals such as Math inside hot loops is very slow in
+// sandboxed VM contexts (the test runner uses one), and free elsewhere.
+const M = Math;
+const INF = 1 / 0;
+
 /**
  * Minimum-cost assignment (Hungarian method with potentials, O(n²·m)) on a rows × cols cost
  * matrix, row-major. Costs >= `forbidden` are never assigned. Returns, per row, the assigned
  * column or -1.
  */
-export function solveAssignment(
-  cost: Float64Array,
-  rows: number,
-  cols: number,
-  forbidden = Infinity,
-): Int32Array {
+export function solveAssignment(cost: Float64Array, rows: number, cols: number, forbidden = INF): Int32Array {
   const result = new Int32Array(rows).fill(-1);
   if (rows === 0 || cols === 0) return result;
   const transpose = rows > cols;
@@ -16,8 +16,7 @@ export function solveAssignment(
   const m = transpose ? rows : cols;
   // Forbidden pairs get a cost large enough never to beat a real assignment, then are dropped.
   let maxReal = 0;
-  for (let i = 0; i < cost.length; i++)
-    if (cost[i]! < forbidden) maxReal = Math.max(maxReal, Math.abs(cost[i]!));
+  for (let i = 0; i < cost.length; i++) if (cost[i]! < forbidden) maxReal = M.max(maxReal, M.abs(cost[i]!));
   const big = (maxReal + 1) * (n + 1) * 2;
   const at = (i: number, j: number): number => {
     const c = transpose ? cost[j * cols + i]! : cost[i * cols + j]!;
@@ -32,12 +31,12 @@ export function solveAssignment(
   for (let i = 1; i <= n; i++) {
     p[0] = i;
     let j0 = 0;
-    minv.fill(Infinity);
+    minv.fill(INF);
     used.fill(0);
     do {
       used[j0] = 1;
       const i0 = p[j0]!;
-      let delta = Infinity;
+      let delta = INF;
       let j1 = 0;
       for (let j = 1; j <= m; j++) {
         if (used[j]) continue;

@@ -3,7 +3,14 @@ import type { Detection } from '../detect/detect-objects.js';
 import type { Vec3 } from '../math/mat3.js';
 import { MultiTargetTracker } from './multi-target-tracker.js';
 
-const det = (position: Vec3): Detection => ({ position, covariance: [], confidence: 0.9, voxelCount: 10 });
+const det = (position: Vec3): Detection => ({
+  position,
+  covariance: [],
+  confidence: 0.9,
+  voxelCount: 1,
+  voxels: new Uint32Array(1),
+  voxelCameras: new Uint32Array(1),
+});
 
 describe('multi-target tracker', () => {
   it('confirms after M of N hits, coasts through misses, deletes after the coast limit', () => {

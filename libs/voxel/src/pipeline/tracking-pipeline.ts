@@ -1,0 +1,175 @@
+import type { EvidenceRequest, EvidenceResult, VoxelGridDescriptor } from '@voxelfleet/contracts';
+import { projectionMatrix, type CameraModel } from '../camera/camera-model.js';
+import { detectObjects, type Detection, type DetectOptions } from '../detect/detect-objects.js';
+import { suppressGhosts } from '../detect/suppress-ghosts.js';
+import { computeEvidence } from '../evidence/compute-evidence.js';
+import type { BackgroundModelOptions } from '../motion/background-model.js';
+import type { GreyFrame, MotionPixels } from '../motion/grey-frame.js';
+import { MultiTargetTracker, type TrackerOptions, type TrackOutput } from '../track/multi-target-tracker.js';
+import { MotionStage } from './motion-stage.js';
+
+export interface PipelineOptions {
+  cameras: CameraModel[];
+  grid: VoxelGridDescriptor;
+  /** Cameras that must agree on a voxel (capped at the cameras present in a frame-set). */
+  minCameras: number;
+  /** Frame-sets ORed into one evidence window. */
+  windowFrames: number;
+  /** Upper bound on evidence voxels per window. */
+  maxVoxels: number;
+  background: Partial<BackgroundModelOptions>;
+  detect: Partial<Omit<DetectOptions, 'cameraCount'>>;
+  /** Drop detections whose footprint other detections explain in every camera (0 disables). */
+  ghostUniqueFraction: number;
+  tracker: Partial<TrackerOptions>;
+}
+
+export interface FrameSetResult {
+  tracks: TrackOutput[];
+  detections: Detection[];
+  evidenceVoxels: number;
+  truncated: boolean;
+  /** Changed pixels that went into the window (the rays a ray caster would cast). */
+  motionPixels: number;
+}
+
+/** The evidence step: the CPU kernel by default, the worker pool or the CUDA addon otherwise. */
+export type EvidenceFunction = (req: EvidenceRequest) => EvidenceResult | Promise<EvidenceResult>;
+
+/**
+ * Frame-set in, tracks out: motion → per-window masks → per-camera evidence → detection →
+ * tracking. Cameras absent from a frame-set (null) take no part in that window's evidence.
+ */
+export class TrackingPipeline {
+  private readonly options: PipelineOptions;
+  private readonly motion: MotionStage;
+  private readonly tracker: MultiTargetTracker;
+  private readonly projections: Float64Array[];
+
+  constructor(options: Partial<PipelineOptions> & Pick<PipelineOptions, 'cameras' | 'grid'>) {
+    const cameraCount = options.cameras.length;
+    if (cameraCount < 1 || cameraCount > 32) throw new RangeError('a pipeline needs 1..32 cameras');
+    this.options = {
+      minCameras: defaultMinCameras(cameraCount),
+      windowFrames: 1,
+      maxVoxels: 2_000_000,
+      background: {},
+      detect: {},
+      ghostUniqueFraction: 0.1,
+      tracker: {},
+      ...options,
+    };
+    if (this.options.minCameras > cameraCount)
+      throw new RangeError('minCameras exceeds the number of cameras');
+    const s = this.options.grid.voxelSize;
+    this.tracker = new MultiTargetTracker({ measurementVariance: (0.3 * s) ** 2, ...this.options.tracker });
+    this.motion = new MotionStage(this.options.cameras, this.options.windowFrames, this.options.background);
+    this.projections = this.options.cameras.map((c) => projectionMatrix(c));
+  }
+
+  /** Motion of camera k from a grey frame (exposed so callers can spread it over workers). */
+  extractMotion(k: number, frame: GreyFrame): MotionPixels {
+    return this.motion.extract(k, frame);
+  }
+
+  processFrames(t: number, frames: (GreyFrame | null)[]): FrameSetResult {
+    return this.finish(t, this.requestFromFrames(frames), computeEvidence);
+  }
+
+  processMotion(t: number, motions: (MotionPixels | null)[]): FrameSetResult {
+    return this.finish(t, this.requestFromMotion(motions), computeEvidence);
+  }
+
+  async processFramesWith(
+    t: number,
+    frames: (GreyFrame | null)[],
+    evidence: EvidenceFunction,
+  ): Promise<FrameSetResult> {
+    const prepared = this.requestFromFrames(frames);
+    return this.finishWith(t, prepared, await evidence(prepared.request));
+  }
+
+  async processMotionWith(
+    t: number,
+    motions: (MotionPixels | null)[],
+    evidence: EvidenceFunction,
+  ): Promise<FrameSetResult> {
+    const prepared = this.requestFromMotion(motions);
+    return this.finishWith(t, prepared, await evidence(prepared.request));
+  }
+
+  private requestFromFrames(frames: (GreyFrame | null)[]): PreparedRequest {
+    this.checkCount(frames.length);
+    return this.requestFromMotion(frames.map((f, k) => (f ? this.motion.extract(k, f) : null)));
+  }
+
+  private requestFromMotion(motions: (MotionPixels | null)[]): PreparedRequest {
+    this.checkCount(motions.length);
+    const cameras: EvidenceRequest['cameras'] = [];
+    let motionPixels = 0;
+    motions.forEach((m, k) => {
+      const mask = this.motion.windowMask(k, m);
+      if (!m) return;
+      motionPixels += m.count;
+      const c = this.options.cameras[k]!;
+      cameras.push({ projection: this.projections[k]!, width: c.width, height: c.height, mask });
+    });
+    const minCameras = Math.max(1, Math.min(this.options.minCameras, cameras.length));
+    return {
+      request: { grid: this.options.grid, cameras, minCameras, maxVoxels: this.options.maxVoxels },
+      motionPixels,
+    };
+  }
+
+  private finish(
+    t: number,
+    prepared: PreparedRequest,
+    evidence: (req: EvidenceRequest) => EvidenceResult,
+  ): FrameSetResult {
+    return this.finishWith(t, prepared, evidence(prepared.request));
+  }
+
+  private finishWith(t: number, prepared: PreparedRequest, evidence: EvidenceResult): FrameSetResult {
+    const present = prepared.request.cameras.length;
+    const found =
+      present === 0
+        ? []
+        : detectObjects(evidence, this.options.grid, {
+            cameraCount: present,
+            minVoxels: 2,
+            minSupport: prepared.request.minCameras,
+            ...this.options.detect,
+          });
+    const detections =
+      this.options.ghostUniqueFraction > 0
+        ? suppressGhosts(found, prepared.request.cameras, this.options.grid, this.options.ghostUniqueFraction)
+        : found;
+    return {
+      tracks: this.tracker.update(t, detections),
+      detections,
+      evidenceVoxels: evidence.indices.length,
+      truncated: evidence.truncated,
+      motionPixels: prepared.motionPixels,
+    };
+  }
+
+  private checkCount(n: number): void {
+    if (n !== this.options.cameras.length) {
+      throw new RangeError(`frame-set has ${n} entries, the rig ${this.options.cameras.length} cameras`);
+    }
+  }
+}
+
+/**
+ * Small rigs need every camera to agree (with four views, three-view intersections of
+ * different objects' cones are common ghosts); larger rigs tolerate a few cameras that do not
+ * see an object (edge of view).
+ */
+export function defaultMinCameras(cameraCount: number): number {
+  return cameraCount <= 4 ? cameraCount : Math.ceil(cameraCount * 0.85);
+}
+
+interface PreparedRequest {
+  request: EvidenceRequest;
+  motionPixels: number;
+}
