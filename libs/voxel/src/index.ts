@@ -24,3 +24,5 @@ export * from './pipeline/tracking-pipeline.js';
 export * from './eval/tracking-metrics.js';
 export * from './eval/run-synthetic-scene.js';
 export * from './detect/suppress-ghosts.js';
+export * from './evidence/evidence-worker-pool.js';
+export * from './evidence/evidence-fixtures.js';
