@@ -26,3 +26,4 @@ export * from './eval/run-synthetic-scene.js';
 export * from './detect/suppress-ghosts.js';
 export * from './evidence/evidence-worker-pool.js';
 export * from './evidence/evidence-fixtures.js';
+export * from './evidence/mask-occupancy.js';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { createCamera, projectionMatrix } from '../camera/camera-model.js';
 import { createGridDescriptor } from '../grid/grid-descriptor.js';
-import { computeEvidence } from './compute-evidence.js';
+import { computeEvidence, computeEvidenceWithOccupancy } from './compute-evidence.js';
+import { buildOccupancyFromPixels } from './mask-occupancy.js';
 import { randomEvidenceRequest, referenceEvidence } from './evidence-fixtures.js';
 
 describe('computeEvidence (CPU path of the voxel-evidence contract)', () => {
@@ -17,6 +18,20 @@ describe('computeEvidence (CPU path of the voxel-evidence contract)', () => {
       if (expected.indices.length > 0) nonEmpty++;
     }
     expect(nonEmpty).toBeGreaterThan(30); // the comparison exercised real evidence, not empty sets
+  });
+
+  it('gives the same result with occupancy built from changed-pixel lists', () => {
+    for (let seed = 300; seed < 330; seed++) {
+      const req = randomEvidenceRequest(seed);
+      const occupancy = req.cameras.map((c) => {
+        const pixels = Uint32Array.from(c.mask.keys()).filter((i) => c.mask[i] !== 0);
+        return buildOccupancyFromPixels([pixels], c.width, c.height);
+      });
+      const expected = computeEvidence(req);
+      const actual = computeEvidenceWithOccupancy(req, occupancy);
+      expect(Array.from(actual.indices)).toEqual(Array.from(expected.indices));
+      expect(Array.from(actual.masks)).toEqual(Array.from(expected.masks));
+    }
   });
 
   it('reports a voxel that one camera alone sees only when minCameras allows it', () => {

@@ -1,6 +1,7 @@
 import type { EvidenceRequest, EvidenceResult } from '@voxelfleet/contracts';
 import { findCandidateLeaves, growUint32 } from './block-culling.js';
 import { createEvidencePlan, LEAF_SIZE, type EvidencePlan } from './evidence-plan.js';
+import type { MaskOccupancy } from './mask-occupancy.js';
 
 // Module-level aliases: looking up globals such as Math inside hot loops is very slow in
 // sandboxed VM contexts (the test runner uses one), and free elsewhere.
@@ -14,6 +15,19 @@ const M = Math;
  */
 export function computeEvidence(req: EvidenceRequest): EvidenceResult {
   const plan = createEvidencePlan(req);
+  return computeEvidenceSlab(plan, 0, plan.blocksZ);
+}
+
+/**
+ * computeEvidence with the masks' tile occupancy supplied by the caller (built from the
+ * changed-pixel lists, see buildOccupancyFromPixels), which saves a scan of every mask. The
+ * occupancy must be conservative for the masks: same results as computeEvidence.
+ */
+export function computeEvidenceWithOccupancy(
+  req: EvidenceRequest,
+  occupancy: MaskOccupancy[],
+): EvidenceResult {
+  const plan = createEvidencePlan(req, occupancy);
   return computeEvidenceSlab(plan, 0, plan.blocksZ);
 }
 
@@ -62,17 +76,16 @@ export function computeEvidenceSlab(plan: EvidencePlan, bz0: number, bz1: number
             const bx = leaves.keys[leaf]! % blocksX;
             const leafCameras = leaves.cameraMasks[leaf]!;
             let m = 0;
-            for (let k = 0; k < 32; k++) {
-              if ((leafCameras >>> k) & 1) {
-                cams[m] = k;
-                rowU[m] = uY[k * ny + iy]!;
-                rowV[m] = vY[k * ny + iy]!;
-                rowW[m] = wY[k * ny + iy]!;
-                rowUz[m] = uZ[k * nz + iz]!;
-                rowVz[m] = vZ[k * nz + iz]!;
-                rowWz[m] = wZ[k * nz + iz]!;
-                m++;
-              }
+            for (let rest = leafCameras; rest !== 0; rest &= rest - 1) {
+              const k = 31 - M.clz32(rest & -rest); // lowest set bit
+              cams[m] = k;
+              rowU[m] = uY[k * ny + iy]!;
+              rowV[m] = vY[k * ny + iy]!;
+              rowW[m] = wY[k * ny + iy]!;
+              rowUz[m] = uZ[k * nz + iz]!;
+              rowVz[m] = vZ[k * nz + iz]!;
+              rowWz[m] = wZ[k * nz + iz]!;
+              m++;
             }
             const x1 = M.min(nx, (bx + 1) * LEAF_SIZE);
             const rowBase = nx * (iy + ny * iz);

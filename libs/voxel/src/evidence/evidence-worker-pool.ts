@@ -3,6 +3,7 @@ import type { EvidenceRequest, EvidenceResult } from '@voxelfleet/contracts';
 import { validateEvidenceRequest } from './evidence-plan.js';
 import { LEAF_SIZE } from './evidence-plan.js';
 import type { EvidenceSlabJob } from './evidence-worker.js';
+import { buildMaskOccupancy, type MaskOccupancy } from './mask-occupancy.js';
 
 interface Pending {
   resolve: (r: EvidenceResult) => void;
@@ -46,7 +47,8 @@ export class EvidenceWorkerPool {
     });
   }
 
-  async computeEvidence(req: EvidenceRequest): Promise<EvidenceResult> {
+  /** Same result as computeEvidence; `occupancy` (optional) as in computeEvidenceWithOccupancy. */
+  async computeEvidence(req: EvidenceRequest, occupancy?: MaskOccupancy[]): Promise<EvidenceResult> {
     validateEvidenceRequest(req);
     const cameras = req.cameras.map((c, k) => {
       let buffer = this.shared[k];
@@ -58,6 +60,7 @@ export class EvidenceWorkerPool {
       return { ...c, mask: buffer };
     });
     const request: EvidenceRequest = { ...req, cameras };
+    const tiles = occupancy ?? req.cameras.map((c) => buildMaskOccupancy(c.mask, c.width, c.height));
     const blocksZ = Math.ceil(req.grid.dims[2] / LEAF_SIZE);
     // More slabs than workers, handed out round-robin, evens out scenes whose motion sits at
     // one height.
@@ -66,7 +69,15 @@ export class EvidenceWorkerPool {
     for (let s = 0; s < slabCount; s++) {
       const bz0 = Math.floor((s * blocksZ) / slabCount);
       const bz1 = Math.floor(((s + 1) * blocksZ) / slabCount);
-      jobs.push(this.run(this.workers[s % this.workers.length]!, { id: this.nextId++, request, bz0, bz1 }));
+      jobs.push(
+        this.run(this.workers[s % this.workers.length]!, {
+          id: this.nextId++,
+          request,
+          occupancy: tiles,
+          bz0,
+          bz1,
+        }),
+      );
     }
     const parts = await Promise.all(jobs);
     return mergeSlabs(parts, req.maxVoxels);

@@ -25,13 +25,50 @@ export function buildMaskOccupancy(mask: Uint8Array, width: number, height: numb
   const tilesX = (width + 7) >> TILE_SHIFT;
   const tilesY = (height + 7) >> TILE_SHIFT;
   const occupied = new Uint8Array(tilesX * tilesY);
-  for (let y = 0; y < height; y++) {
-    const row = y * width;
-    const tileRow = (y >> TILE_SHIFT) * tilesX;
-    for (let x = 0; x < width; x++) {
-      if (mask[row + x] !== 0) occupied[tileRow + (x >> TILE_SHIFT)] = 1;
+  const mark = (i: number): void => {
+    const y = (i / width) | 0;
+    occupied[(y >> TILE_SHIFT) * tilesX + ((i - y * width) >> TILE_SHIFT)] = 1;
+  };
+  // Masks are mostly zero: scan them four bytes at a time when the buffer allows it.
+  const words =
+    mask.byteOffset % 4 === 0 ? new Int32Array(mask.buffer, mask.byteOffset, mask.length >> 2) : null;
+  const tail = words ? words.length << 2 : 0;
+  if (words) {
+    for (let w = 0; w < words.length; w++) {
+      if (words[w] === 0) continue;
+      const base = w << 2;
+      for (let b = 0; b < 4; b++) if (mask[base + b] !== 0) mark(base + b);
     }
   }
+  for (let i = tail; i < mask.length; i++) if (mask[i] !== 0) mark(i);
+  return occupancyFromTiles(occupied, width, height, tilesX, tilesY);
+}
+
+/**
+ * The same structure from the changed-pixel lists a mask was made of (sensor indices
+ * y * width + x): no full-image scan, so cost follows the motion, not the resolution.
+ */
+export function buildOccupancyFromPixels(lists: Uint32Array[], width: number, height: number): MaskOccupancy {
+  const tilesX = (width + 7) >> TILE_SHIFT;
+  const tilesY = (height + 7) >> TILE_SHIFT;
+  const occupied = new Uint8Array(tilesX * tilesY);
+  for (const list of lists) {
+    for (let p = 0; p < list.length; p++) {
+      const i = list[p]!;
+      const y = (i / width) | 0;
+      occupied[(y >> TILE_SHIFT) * tilesX + ((i - y * width) >> TILE_SHIFT)] = 1;
+    }
+  }
+  return occupancyFromTiles(occupied, width, height, tilesX, tilesY);
+}
+
+function occupancyFromTiles(
+  occupied: Uint8Array,
+  width: number,
+  height: number,
+  tilesX: number,
+  tilesY: number,
+): MaskOccupancy {
   const stride = tilesX + 1;
   const table = new Int32Array(stride * (tilesY + 1));
   for (let ty = 0; ty < tilesY; ty++) {

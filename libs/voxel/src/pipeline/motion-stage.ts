@@ -2,6 +2,11 @@ import { hasDistortion, type CameraModel } from '../camera/camera-model.js';
 import { createUndistortMap, undistortMask } from '../camera/undistort-map.js';
 import { BackgroundModel, type BackgroundModelOptions } from '../motion/background-model.js';
 import { validateMotionPixels, type GreyFrame, type MotionPixels } from '../motion/grey-frame.js';
+import {
+  buildMaskOccupancy,
+  buildOccupancyFromPixels,
+  type MaskOccupancy,
+} from '../evidence/mask-occupancy.js';
 
 /**
  * Per camera: background model, then the time window's motion mask in ideal pinhole pixels
@@ -56,5 +61,12 @@ export class MotionStage {
     for (const pixels of window) for (let i = 0; i < pixels.length; i++) sensor[pixels[i]!] = 1;
     const map = this.undistortMaps[k];
     return map ? undistortMask(map, sensor, this.idealMasks[k]) : sensor;
+  }
+
+  /** Tile occupancy of the mask windowMask(k) last returned, from the pixel lists when possible. */
+  windowOccupancy(k: number): MaskOccupancy {
+    const camera = this.cameras[k]!;
+    if (this.undistortMaps[k]) return buildMaskOccupancy(this.idealMasks[k]!, camera.width, camera.height);
+    return buildOccupancyFromPixels(this.history[k]!, camera.width, camera.height);
   }
 }

@@ -2,7 +2,8 @@ import type { EvidenceRequest, EvidenceResult, VoxelGridDescriptor } from '@voxe
 import { projectionMatrix, type CameraModel } from '../camera/camera-model.js';
 import { detectObjects, type Detection, type DetectOptions } from '../detect/detect-objects.js';
 import { suppressGhosts } from '../detect/suppress-ghosts.js';
-import { computeEvidence } from '../evidence/compute-evidence.js';
+import { computeEvidenceWithOccupancy } from '../evidence/compute-evidence.js';
+import type { MaskOccupancy } from '../evidence/mask-occupancy.js';
 import type { BackgroundModelOptions } from '../motion/background-model.js';
 import type { GreyFrame, MotionPixels } from '../motion/grey-frame.js';
 import { MultiTargetTracker, type TrackerOptions, type TrackOutput } from '../track/multi-target-tracker.js';
@@ -33,8 +34,14 @@ export interface FrameSetResult {
   motionPixels: number;
 }
 
-/** The evidence step: the CPU kernel by default, the worker pool or the CUDA addon otherwise. */
-export type EvidenceFunction = (req: EvidenceRequest) => EvidenceResult | Promise<EvidenceResult>;
+/**
+ * The evidence step: the CPU kernel by default, the worker pool or the CUDA addon otherwise.
+ * `occupancy` is a hint a CPU implementation may use (see computeEvidenceWithOccupancy).
+ */
+export type EvidenceFunction = (
+  req: EvidenceRequest,
+  occupancy: MaskOccupancy[],
+) => EvidenceResult | Promise<EvidenceResult>;
 
 /**
  * Frame-set in, tracks out: motion → per-window masks → per-camera evidence → detection →
@@ -73,11 +80,11 @@ export class TrackingPipeline {
   }
 
   processFrames(t: number, frames: (GreyFrame | null)[]): FrameSetResult {
-    return this.finish(t, this.requestFromFrames(frames), computeEvidence);
+    return this.finish(t, this.requestFromFrames(frames));
   }
 
   processMotion(t: number, motions: (MotionPixels | null)[]): FrameSetResult {
-    return this.finish(t, this.requestFromMotion(motions), computeEvidence);
+    return this.finish(t, this.requestFromMotion(motions));
   }
 
   async processFramesWith(
@@ -86,7 +93,7 @@ export class TrackingPipeline {
     evidence: EvidenceFunction,
   ): Promise<FrameSetResult> {
     const prepared = this.requestFromFrames(frames);
-    return this.finishWith(t, prepared, await evidence(prepared.request));
+    return this.finishWith(t, prepared, await evidence(prepared.request, prepared.occupancy));
   }
 
   async processMotionWith(
@@ -95,7 +102,7 @@ export class TrackingPipeline {
     evidence: EvidenceFunction,
   ): Promise<FrameSetResult> {
     const prepared = this.requestFromMotion(motions);
-    return this.finishWith(t, prepared, await evidence(prepared.request));
+    return this.finishWith(t, prepared, await evidence(prepared.request, prepared.occupancy));
   }
 
   private requestFromFrames(frames: (GreyFrame | null)[]): PreparedRequest {
@@ -106,6 +113,7 @@ export class TrackingPipeline {
   private requestFromMotion(motions: (MotionPixels | null)[]): PreparedRequest {
     this.checkCount(motions.length);
     const cameras: EvidenceRequest['cameras'] = [];
+    const occupancy: MaskOccupancy[] = [];
     let motionPixels = 0;
     motions.forEach((m, k) => {
       const mask = this.motion.windowMask(k, m);
@@ -113,20 +121,18 @@ export class TrackingPipeline {
       motionPixels += m.count;
       const c = this.options.cameras[k]!;
       cameras.push({ projection: this.projections[k]!, width: c.width, height: c.height, mask });
+      occupancy.push(this.motion.windowOccupancy(k));
     });
     const minCameras = Math.max(1, Math.min(this.options.minCameras, cameras.length));
     return {
       request: { grid: this.options.grid, cameras, minCameras, maxVoxels: this.options.maxVoxels },
+      occupancy,
       motionPixels,
     };
   }
 
-  private finish(
-    t: number,
-    prepared: PreparedRequest,
-    evidence: (req: EvidenceRequest) => EvidenceResult,
-  ): FrameSetResult {
-    return this.finishWith(t, prepared, evidence(prepared.request));
+  private finish(t: number, prepared: PreparedRequest): FrameSetResult {
+    return this.finishWith(t, prepared, computeEvidenceWithOccupancy(prepared.request, prepared.occupancy));
   }
 
   private finishWith(t: number, prepared: PreparedRequest, evidence: EvidenceResult): FrameSetResult {
@@ -171,5 +177,6 @@ export function defaultMinCameras(cameraCount: number): number {
 
 interface PreparedRequest {
   request: EvidenceRequest;
+  occupancy: MaskOccupancy[];
   motionPixels: number;
 }
