@@ -27,3 +27,4 @@ export * from './detect/suppress-ghosts.js';
 export * from './evidence/evidence-worker-pool.js';
 export * from './evidence/evidence-fixtures.js';
 export * from './evidence/mask-occupancy.js';
+export * from './scene/scene-export.js';
