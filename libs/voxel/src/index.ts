@@ -28,3 +28,4 @@ export * from './evidence/evidence-worker-pool.js';
 export * from './evidence/evidence-fixtures.js';
 export * from './evidence/mask-occupancy.js';
 export * from './scene/scene-export.js';
+export * from './motion/motion-worker-pool.js';
