@@ -1,3 +1,4 @@
 export * from './apps.js';
 export * from './voxel-evidence.js';
 export * from './transport-events.js';
+export * from './jobs.js';

@@ -1,0 +1,115 @@
+/**
+ * Kernel jobs as they move between the scheduler and the gpu-nodes.
+ *
+ * Flow: the scheduler places a job and enqueues a JobDispatch on the node's own queue
+ * (`nodeQueue(nodeId)`, BullMQ job id `${jobId}.${attempt}` so a re-dispatch of the same
+ * attempt is ignored). The node runs it and enqueues JobReport messages on JOB_REPORTS_QUEUE
+ * (a durable queue, not pub/sub: a completion must not be lost while the scheduler restarts).
+ */
+
+/** The built-in kernels every node offers, on the GPU and on the CPU. */
+export const BUILTIN_KERNELS = [
+  'noop',
+  'saxpy',
+  'reduce.sum',
+  'scan.exclusive',
+  'matmul.f32',
+  'motion.diff',
+  'voxel.evidence',
+] as const;
+export type BuiltinKernelName = (typeof BUILTIN_KERNELS)[number];
+
+/** The scheduler's queue for node reports (started, succeeded, failed). */
+export const JOB_REPORTS_QUEUE = 'job-reports';
+
+/** Each node consumes its own queue; ':' is not allowed in BullMQ queue names. */
+export function nodeQueue(nodeId: string): string {
+  return `node.${nodeId}`;
+}
+
+/**
+ * Kernel inputs, inline. Numbers arrays are small buffers given as JSON; larger buffers travel
+ * as base64 of the little-endian typed array (`{ base64, dtype }`). Each kernel documents
+ * the fields it reads; the node rejects a job whose inputs do not match (error code
+ * `bad-input`, not retried).
+ *
+ * - noop: {}
+ * - saxpy: { a: number, x: Buffer, y: Buffer } (f32, same length)
+ * - reduce.sum: { x: Buffer } (f32)
+ * - scan.exclusive: { x: Buffer } (u32)
+ * - matmul.f32: { a: Buffer, b: Buffer, m: number, n: number, k: number }
+ */
+export type InlineBuffer = number[] | { base64: string; dtype: 'f32' | 'u32' | 'u8' | 'u16' | 'f64' };
+export type KernelInputs = Record<string, number | string | boolean | InlineBuffer>;
+
+export interface CustomKernelRef {
+  /** The kernel registered at the gateway (`/admin/gpu/kernels`). */
+  kernelId: string;
+  /** sha256 (hex) of the PTX the node must load; the node checks it before loading. */
+  sha256: string;
+}
+
+export interface JobDispatch {
+  jobId: string;
+  /** Dispatch attempt, 1-based. Reports carry it back so a stale attempt's report is ignored. */
+  attempt: number;
+  tenantId: string;
+  kernel: { name: string; custom?: CustomKernelRef };
+  inputs: KernelInputs;
+  /** Device index on the node; absent means run on the node's CPU. */
+  deviceIndex?: number;
+  /** Peak VRAM the job declared; the node's pool reserves it for the job. */
+  vramBytes: number;
+  /** The grant and the edition both allow CPU fallback for this job. */
+  cpuFallbackAllowed: boolean;
+  /** Hard wall-clock limit for the run, after which it fails with `timeout`. */
+  timeoutMs: number;
+  /** Epoch ms; a job that has not started by then fails with `expired`. */
+  deadlineAtMs?: number;
+  /** Epoch ms the scheduler enqueued it (for dispatch latency figures). */
+  dispatchedAtMs: number;
+}
+
+export type JobErrorCode =
+  | 'bad-input'
+  | 'unknown-kernel'
+  | 'kernel-rejected'
+  | 'quota-oom'
+  | 'device-oom'
+  | 'launch-failed'
+  | 'device-lost'
+  | 'timeout'
+  | 'expired'
+  | 'fallback-over-budget'
+  | 'fallback-not-allowed'
+  | 'node-draining'
+  | 'internal';
+
+export interface JobError {
+  code: JobErrorCode;
+  message: string;
+  /** Whether running the job again (elsewhere) may succeed. */
+  retryable: boolean;
+}
+
+interface JobReportBase {
+  jobId: string;
+  attempt: number;
+  nodeId: string;
+  /** Epoch ms on the node's clock. */
+  at: number;
+}
+
+export type JobReport =
+  | (JobReportBase & { type: 'started'; where: 'cuda' | 'cpu'; deviceIndex?: number })
+  | (JobReportBase & {
+      type: 'succeeded';
+      where: 'cuda' | 'cpu';
+      deviceIndex?: number;
+      durationMs: number;
+      /** Small results inline (same encoding as inputs). */
+      output: KernelInputs;
+      /** Set when the job ran on the CPU although it asked for a device. */
+      fallbackReason?: string;
+    })
+  | (JobReportBase & { type: 'failed'; durationMs: number; error: JobError });
