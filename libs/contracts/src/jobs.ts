@@ -42,11 +42,25 @@ export function nodeQueue(nodeId: string): string {
 export type InlineBuffer = number[] | { base64: string; dtype: 'f32' | 'u32' | 'u8' | 'u16' | 'f64' };
 export type KernelInputs = Record<string, number | string | boolean | InlineBuffer>;
 
+/**
+ * A tenant's signed PTX kernel as registered at the gateway (`/admin/gpu/kernels`), carried to
+ * the node with the public key registered for its manifest's keyId. The node verifies the
+ * Ed25519 signature and the PTX hash before loading (libs/cuda `verifyKernel`), caches loaded
+ * modules by hash, and rejects (error `kernel-rejected`) when the key is missing or anything
+ * does not match. The scheduler fills `publicKeyPem` from the key registry, never from the job.
+ */
 export interface CustomKernelRef {
-  /** The kernel registered at the gateway (`/admin/gpu/kernels`). */
   kernelId: string;
-  /** sha256 (hex) of the PTX the node must load; the node checks it before loading. */
-  sha256: string;
+  /** PTX source text exactly as signed. */
+  ptx: string;
+  /** The signed manifest (entry, params, limits, keyId, ptxSha256), as libs/cuda defines it. */
+  manifest: Record<string, unknown>;
+  /** Base64 Ed25519 signature over the manifest. */
+  signature?: string;
+  /** SPKI PEM of the registered key named by manifest.keyId; absent when none is registered. */
+  publicKeyPem?: string;
+  /** Launch geometry and scalar/buffer arguments, in manifest parameter order. */
+  launch: { grid: [number, number, number]; block: [number, number, number] };
 }
 
 export interface JobDispatch {
