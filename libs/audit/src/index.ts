@@ -6,3 +6,4 @@ export * from './secret-scrubber.js';
 export * from './audit-diff.js';
 export * from './ed25519-keys.js';
 export * from './checkpoint.js';
+export * from './nest/index.js';

@@ -5,3 +5,4 @@ export * from './entities/tenant.entity.js';
 export * from './entities/principal.entity.js';
 export * from './entities/api-key.entity.js';
 export * from './entities/audit-entry.entity.js';
+export * from './tenancy/index.js';

@@ -20,6 +20,13 @@ export class TenantEntity {
   @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
   quota!: Record<string, number>;
 
+  /** Fair-share weight: a tenant with weight 2 is entitled to twice the GPU time. */
+  @Column({ type: 'double precision', default: 1 })
+  weight!: number;
+
+  @Column({ name: 'placement_policy', type: 'text', nullable: true })
+  placementPolicy!: 'least-loaded' | 'bin-pack' | 'spread' | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

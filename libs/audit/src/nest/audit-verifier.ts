@@ -1,0 +1,76 @@
+import type { EntityManager } from 'typeorm';
+import type { KeyInput } from '../ed25519-keys.js';
+import { verifyCheckpoint } from '../checkpoint.js';
+import type { ChainVerification, CheckpointClaim } from '../verify-chain.js';
+import { verifyChain } from '../verify-chain.js';
+import { listChainHeads, loadChainRange, loadCheckpoints } from './audit-store.js';
+
+export interface ChainReport {
+  chain: string;
+  fromSeq: number;
+  toSeq: number;
+  result: ChainVerification;
+  /** Checkpoints whose signature did not verify with the trusted keys (they are not used). */
+  badCheckpoints: number[];
+}
+
+// Large chains are verified in pages so memory stays flat.
+const PAGE = 5_000;
+
+/**
+ * Recomputes one chain (or a range of it) from the rows, checked against the signed
+ * checkpoints, and reports the first broken link. Without `toSeq` it verifies up to the
+ * last checkpoint or head, whichever is later, so rows cut off the tail are caught too.
+ */
+export async function verifyStoredChain(
+  manager: EntityManager,
+  chain: string,
+  options: { fromSeq?: number; toSeq?: number; trustedKeys?: readonly KeyInput[] } = {},
+): Promise<ChainReport> {
+  const fromSeq = Math.max(1, options.fromSeq ?? 1);
+  const [head] = await listChainHeads(manager, chain);
+  const signed = await loadCheckpoints(manager, chain);
+  const keys = options.trustedKeys ?? [];
+  const badCheckpoints: number[] = [];
+  const claims: CheckpointClaim[] = [];
+  for (const checkpoint of signed) {
+    if (keys.length > 0 && verifyCheckpoint(checkpoint, keys).ok) claims.push(checkpoint);
+    else if (keys.length > 0) badCheckpoints.push(checkpoint.chainSeq);
+  }
+  const lastClaim = Math.max(0, ...claims.map((c) => c.chainSeq));
+  const toSeq = options.toSeq ?? Math.max(head?.chainSeq ?? 0, lastClaim);
+  let anchor: { chainSeq: number; hash: string } | undefined;
+  if (fromSeq > 1) {
+    const [previous] = await loadChainRange(manager, chain, fromSeq - 1, fromSeq - 1);
+    if (previous) anchor = { chainSeq: Number(previous.chainSeq), hash: previous.hash };
+  }
+  const inRange = claims.filter((c) => c.chainSeq >= fromSeq && c.chainSeq <= toSeq);
+  let checked = 0;
+  let result: ChainVerification = { ok: true, checked: 0, head: anchor ?? null };
+  for (let start = fromSeq; start <= toSeq; start += PAGE) {
+    const end = Math.min(toSeq, start + PAGE - 1);
+    const rows = await loadChainRange(manager, chain, start, end);
+    const last = end === toSeq;
+    // Each page is checked against the checkpoints it covers; the last also catches truncation.
+    const pageClaims = inRange.filter((c) => c.chainSeq >= start && (last || c.chainSeq <= end));
+    const pageAnchor = result.ok ? (result.head ?? undefined) : undefined;
+    if (rows.length === 0 && !last) continue;
+    const page = verifyChain(rows, { anchor: pageAnchor, checkpoints: pageClaims });
+    if (!page.ok) {
+      result = { ...page, checked: checked + page.checked };
+      break;
+    }
+    checked += page.checked;
+    result = { ok: true, checked, head: page.head };
+  }
+  if (result.ok && fromSeq > 1 && anchor === undefined) {
+    result = {
+      ok: false,
+      checked,
+      firstBrokenSeq: fromSeq - 1,
+      reason: 'seq-gap',
+      detail: `entry ${fromSeq - 1} before the range is missing`,
+    };
+  }
+  return { chain, fromSeq, toSeq, result, badCheckpoints };
+}

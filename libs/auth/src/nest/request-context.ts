@@ -1,0 +1,33 @@
+import { trace } from '@opentelemetry/api';
+import type { AuditActor } from '@voxelfleet/audit';
+import type { Request } from 'express';
+import type { AuthenticatedPrincipal, RequestActor } from './authenticated-principal.js';
+
+export type AuthenticatedRequest = Request & { principal?: AuthenticatedPrincipal; id?: unknown };
+
+export interface RequestOrigin {
+  sourceIp: string | null;
+  requestId: string | null;
+  traceId: string | null;
+}
+
+export function requestOriginOf(request: AuthenticatedRequest): RequestOrigin {
+  const traceId = trace.getActiveSpan()?.spanContext().traceId;
+  return {
+    sourceIp: request.ip ?? request.socket?.remoteAddress ?? null,
+    requestId: typeof request.id === 'string' ? request.id : null,
+    // An all-zero id is the "no trace" placeholder.
+    traceId: traceId !== undefined && !/^0+$/.test(traceId) ? traceId : null,
+  };
+}
+
+export function requestActorOf(request: AuthenticatedRequest): RequestActor | null {
+  if (request.principal === undefined) return null;
+  return { principal: request.principal, ...requestOriginOf(request) };
+}
+
+/** How a principal appears in an audit entry: id, kind and roles, never its key. */
+export function auditActorOf(principal: AuthenticatedPrincipal | null): AuditActor {
+  if (principal === null) return { id: null, type: 'anonymous', roles: [] };
+  return { id: principal.id, type: principal.kind, roles: [...principal.roles] };
+}

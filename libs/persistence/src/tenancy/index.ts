@@ -1,0 +1,4 @@
+export * from './tenant-policies.js';
+export * from './gpu-grants.js';
+export * from './node-controls.js';
+export * from './kernel-registry.js';
