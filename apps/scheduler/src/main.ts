@@ -1,6 +1,6 @@
 import { loadConfigOrExit } from '@voxelfleet/config';
 import { startTracing } from '@voxelfleet/observability';
-import { schedulerConfigSchema } from './scheduler.config.js';
+import { schedulerConfigSchema, settingsFromConfig } from './scheduler.config.js';
 
 const config = loadConfigOrExit(schedulerConfigSchema);
 const tracing = await startTracing('scheduler', config.OTEL_EXPORTER_OTLP_ENDPOINT);
@@ -11,5 +11,5 @@ await runStandalone({
   config,
   tracing,
   usesDatabase: true,
-  module: (infra) => SchedulerModule.forRoot(infra, { nodeLostAfterMs: config.NODE_LOST_AFTER_MS }),
+  module: (infra) => SchedulerModule.forRoot(infra, settingsFromConfig(config)),
 });

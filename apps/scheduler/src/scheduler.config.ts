@@ -1,5 +1,13 @@
-import { commonSchema, databaseSchema, port, positiveInt, transportSchema } from '@voxelfleet/config';
+import {
+  booleanFlag,
+  commonSchema,
+  databaseSchema,
+  port,
+  positiveInt,
+  transportSchema,
+} from '@voxelfleet/config';
 import { DEFAULT_PORTS } from '@voxelfleet/contracts';
+import type { BreakerConfig, PlacementPolicy, RetryPolicy } from '@voxelfleet/scheduling';
 import { z } from 'zod';
 
 export const schedulerConfigSchema = z.object({
@@ -8,9 +16,45 @@ export const schedulerConfigSchema = z.object({
   ...databaseSchema,
   ...transportSchema,
   NODE_LOST_AFTER_MS: positiveInt(5_000),
+  /** Seed for every tie-break; the same seed and inputs give the same placements. */
+  SCHEDULER_SEED: z.string().min(1).default('voxelfleet'),
+  /** Longest wait between passes when nothing wakes the loop. */
+  SCHEDULER_TICK_MS: positiveInt(200),
+  /** Most queued jobs decided in one pass. */
+  SCHEDULER_BATCH: positiveInt(1_000),
+  SCHEDULER_POLICY: z.enum(['least-loaded', 'bin-pack', 'spread']).default('least-loaded'),
+  /** Keep each pass's full inputs (snapshot, queue) so it can be replayed later. */
+  SCHEDULER_RECORD_TRACE: booleanFlag(false),
+  /** Advisory lock key the scheduler instances compete for. */
+  SCHEDULER_LEADER_KEY: positiveInt(0x766673636864),
 });
 export type SchedulerConfig = z.infer<typeof schedulerConfigSchema>;
 
+/** Only the node timeout is required, so an embedding app can take every other default. */
 export interface SchedulerSettings {
   nodeLostAfterMs: number;
+  seed?: string;
+  tickMs?: number;
+  batchSize?: number;
+  policy?: PlacementPolicy;
+  recordTrace?: boolean;
+  leaderLockKey?: number;
+  breaker?: BreakerConfig;
+  retry?: Partial<RetryPolicy>;
+  /** A placed job not started by then, and not listed by its node, is dispatched again. */
+  dispatchTimeoutMs?: number;
+  /** How often the leader checks node liveness. */
+  livenessIntervalMs?: number;
+}
+
+export function settingsFromConfig(config: SchedulerConfig): SchedulerSettings {
+  return {
+    nodeLostAfterMs: config.NODE_LOST_AFTER_MS,
+    seed: config.SCHEDULER_SEED,
+    tickMs: config.SCHEDULER_TICK_MS,
+    batchSize: config.SCHEDULER_BATCH,
+    policy: config.SCHEDULER_POLICY,
+    recordTrace: config.SCHEDULER_RECORD_TRACE,
+    leaderLockKey: config.SCHEDULER_LEADER_KEY,
+  };
 }

@@ -1,19 +1,72 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { CoreModule, type AppInfra } from '@voxelfleet/platform';
+import { CoreModule, DATA_SOURCE, METRICS_REGISTRY, TRANSPORT, type AppInfra } from '@voxelfleet/platform';
+import type { Transport } from '@voxelfleet/transport';
+import type { Registry } from 'prom-client';
+import type { DataSource } from 'typeorm';
+import { DecisionLog } from './decisions/decision-log.js';
+import { DecisionsController } from './decisions/decisions.controller.js';
+import { Dispatcher } from './dispatch/dispatcher.js';
+import { FailoverService } from './fleet/failover.service.js';
 import { FleetController } from './fleet/fleet.controller.js';
 import { FleetRegistryService } from './fleet/fleet-registry.service.js';
+import { JobStore } from './jobs/job-store.js';
+import { LeaderElectionService } from './leader/leader-election.service.js';
+import { SchedulingLoopService } from './loop/scheduling-loop.service.js';
+import { SchedulerMetrics } from './metrics/scheduler-metrics.js';
+import { JobReportsConsumer } from './reports/job-reports.consumer.js';
 import type { SchedulerSettings } from './scheduler.config.js';
-import { SCHEDULER_SETTINGS } from './tokens.js';
+import { TenantView } from './tenants/tenant-view.js';
+import {
+  DECISION_LOG,
+  DISPATCHER,
+  JOB_STORE,
+  SCHEDULER_METRICS,
+  SCHEDULER_SETTINGS,
+  TENANT_VIEW,
+} from './tokens.js';
 
-/** Admission, placement and the fleet's live state. */
+/**
+ * Admission, placement, dispatch, outcomes and failover. Every instance tracks the fleet;
+ * the one holding the leader lock schedules, consumes node reports and watches liveness.
+ */
 @Module({})
 export class SchedulerModule {
   static forRoot(infra: AppInfra, settings: SchedulerSettings): DynamicModule {
+    if (!infra.dataSource) throw new Error('the scheduler needs a database');
     return {
       module: SchedulerModule,
       imports: [CoreModule.forRoot(infra)],
-      controllers: [FleetController],
-      providers: [{ provide: SCHEDULER_SETTINGS, useValue: settings }, FleetRegistryService],
+      controllers: [FleetController, DecisionsController],
+      providers: [
+        { provide: SCHEDULER_SETTINGS, useValue: settings },
+        { provide: JOB_STORE, useFactory: (db: DataSource) => new JobStore(db), inject: [DATA_SOURCE] },
+        {
+          provide: TENANT_VIEW,
+          useFactory: (db: DataSource, store: JobStore) => new TenantView(db, store),
+          inject: [DATA_SOURCE, JOB_STORE],
+        },
+        {
+          provide: DISPATCHER,
+          useFactory: (transport: Transport, db: DataSource) => new Dispatcher(transport, db),
+          inject: [TRANSPORT, DATA_SOURCE],
+        },
+        {
+          provide: DECISION_LOG,
+          useFactory: (db: DataSource, leader: LeaderElectionService) =>
+            new DecisionLog(db, leader.instanceId),
+          inject: [DATA_SOURCE, LeaderElectionService],
+        },
+        {
+          provide: SCHEDULER_METRICS,
+          useFactory: (registry: Registry) => new SchedulerMetrics(registry),
+          inject: [METRICS_REGISTRY],
+        },
+        FleetRegistryService,
+        LeaderElectionService,
+        SchedulingLoopService,
+        JobReportsConsumer,
+        FailoverService,
+      ],
     };
   }
 }

@@ -67,6 +67,12 @@ export interface NodeControl {
   at: number;
 }
 
+/** New jobs are in the table (gateway, workflows): the scheduler leader runs a pass now. */
+export interface JobsSubmitted {
+  count: number;
+  at: number;
+}
+
 /**
  * Every pub/sub channel and its payload. The transport's publish/subscribe are typed by this
  * map, so a misspelt channel or a wrong payload is a compile error.
@@ -74,6 +80,7 @@ export interface NodeControl {
 export interface TransportEvents {
   'node.heartbeat': NodeHeartbeat;
   'node.control': NodeControl;
+  'jobs.submitted': JobsSubmitted;
 }
 
 export type TransportEventName = keyof TransportEvents;

@@ -1,42 +1,72 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import type { NodeHeartbeat } from '@voxelfleet/contracts';
-import { METRICS_REGISTRY, TRANSPORT } from '@voxelfleet/platform';
+import type { NodeControl, NodeHeartbeat } from '@voxelfleet/contracts';
+import { loadNodeControls } from '@voxelfleet/persistence';
+import { DATA_SOURCE, METRICS_REGISTRY, TRANSPORT } from '@voxelfleet/platform';
+import {
+  breakerOnFailure,
+  breakerOnSuccess,
+  CLOSED_BREAKER,
+  DEFAULT_BREAKER_CONFIG,
+  detectNodeTransitions,
+  resolveNodeState,
+  type AdminNodeState,
+  type BreakerConfig,
+  type BreakerState,
+  type NodeSnapshot,
+  type NodeState,
+  type NodeTransition,
+  type RunningJob,
+} from '@voxelfleet/scheduling';
 import type { Transport, Unsubscribe } from '@voxelfleet/transport';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { SCHEDULER_SETTINGS } from '../tokens.js';
+import type { DataSource } from 'typeorm';
 import type { SchedulerSettings } from '../scheduler.config.js';
-import { livenessOf, type FleetNodeView, type NodeLiveness } from './node-liveness.js';
+import { SCHEDULER_SETTINGS } from '../tokens.js';
+import { adminStateOf, toNodeSnapshot, type FleetNodeView, type NodeRecord } from './fleet-view.js';
 
-interface NodeRecord {
+interface StoredNodeRow {
+  id: string;
+  hostname: string;
+  state: NodeState;
+  last_heartbeat_at: Date;
   heartbeat: NodeHeartbeat;
-  receivedAt: number;
+  breaker: BreakerState | null;
 }
 
-/** The scheduler's live view of the fleet, fed by node heartbeats. */
+/**
+ * The scheduler's live view of the fleet: node heartbeats, the operator's node controls, each
+ * node's circuit breaker, and liveness (a node silent for NODE_LOST_AFTER_MS is lost). Every
+ * scheduler instance keeps it current so a standby can take over with a warm view; only the
+ * leader acts on transitions and writes the nodes table.
+ */
 @Injectable()
 export class FleetRegistryService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly nodes = new Map<string, NodeRecord>();
-  private unsubscribe?: Unsubscribe;
+  private readonly controls = new Map<string, AdminNodeState>();
+  private readonly unsubscribes: Unsubscribe[] = [];
   private readonly received: Counter;
+  readonly breakerConfig: BreakerConfig;
 
   constructor(
     @Inject(TRANSPORT) private readonly transport: Transport,
     @Inject(SCHEDULER_SETTINGS) private readonly settings: SchedulerSettings,
+    @Inject(DATA_SOURCE) private readonly db: DataSource,
     @Inject(METRICS_REGISTRY) registry: Registry,
   ) {
+    this.breakerConfig = settings.breaker ?? DEFAULT_BREAKER_CONFIG;
     this.received = new Counter({
       name: 'voxelfleet_node_heartbeats_received_total',
       help: 'Node heartbeats received by the scheduler',
       registers: [registry],
     });
-    const countByState = (): Record<NodeLiveness, number> => {
-      const counts: Record<NodeLiveness, number> = { ready: 0, draining: 0, lost: 0 };
+    const countByState = (): Record<NodeState, number> => {
+      const counts: Record<NodeState, number> = { ready: 0, draining: 0, cordoned: 0, lost: 0 };
       for (const node of this.list()) counts[node.state] += 1;
       return counts;
     };
     new Gauge({
       name: 'voxelfleet_fleet_nodes',
-      help: 'Known nodes by liveness state',
+      help: 'Known nodes by state',
       labelNames: ['state'],
       registers: [registry],
       collect() {
@@ -46,31 +76,154 @@ export class FleetRegistryService implements OnApplicationBootstrap, OnModuleDes
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.unsubscribe = await this.transport.subscribe('node.heartbeat', (heartbeat) =>
-      this.record(heartbeat),
+    await this.loadStored();
+    await this.refreshControls();
+    this.unsubscribes.push(
+      await this.transport.subscribe('node.heartbeat', (heartbeat) => this.record(heartbeat)),
+      await this.transport.subscribe('node.control', (control) => this.applyControl(control)),
     );
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.unsubscribe?.();
+    await Promise.all(this.unsubscribes.map((unsubscribe) => unsubscribe()));
   }
 
-  record(heartbeat: NodeHeartbeat, receivedAt = Date.now()): void {
+  record(heartbeat: NodeHeartbeat, receivedAtMs = Date.now()): void {
     this.received.inc();
-    this.nodes.set(heartbeat.nodeId, { heartbeat, receivedAt });
+    const previous = this.nodes.get(heartbeat.nodeId);
+    this.nodes.set(heartbeat.nodeId, {
+      nodeId: heartbeat.nodeId,
+      heartbeat,
+      receivedAtMs,
+      control: this.controls.get(heartbeat.nodeId) ?? 'ready',
+      recordedState: previous?.recordedState ?? 'ready',
+      ...(previous?.breaker ? { breaker: previous.breaker } : {}),
+    });
   }
 
-  list(now = Date.now()): FleetNodeView[] {
+  applyControl(control: Pick<NodeControl, 'nodeId' | 'state'>): void {
+    this.controls.set(control.nodeId, control.state);
+    const record = this.nodes.get(control.nodeId);
+    if (record) record.control = control.state;
+  }
+
+  /** Re-reads node_controls, so a control event missed while disconnected still lands. */
+  async refreshControls(): Promise<void> {
+    const controls = await loadNodeControls(this.db.manager);
+    for (const control of controls) this.applyControl(control);
+  }
+
+  stateOf(record: NodeRecord, nowMs: number): NodeState {
+    return resolveNodeState(adminStateOf(record), record.receivedAtMs, nowMs, this.settings.nodeLostAfterMs);
+  }
+
+  /** Liveness changes since the last check, recorded so each is reported once. */
+  checkLiveness(nowMs = Date.now()): NodeTransition[] {
+    const views = [...this.nodes.values()].map((record) => ({
+      nodeId: record.nodeId,
+      adminState: adminStateOf(record),
+      lastHeartbeatMs: record.receivedAtMs,
+      recordedState: record.recordedState,
+    }));
+    const transitions = detectNodeTransitions(views, nowMs, this.settings.nodeLostAfterMs);
+    for (const transition of transitions) {
+      const record = this.nodes.get(transition.nodeId);
+      if (record) record.recordedState = transition.to;
+    }
+    return transitions;
+  }
+
+  /** Nodes that are lost now (whatever was recorded before). */
+  lostNodeIds(nowMs = Date.now()): string[] {
+    return [...this.nodes.values()].filter((r) => this.stateOf(r, nowMs) === 'lost').map((r) => r.nodeId);
+  }
+
+  knows(nodeId: string): boolean {
+    return this.nodes.has(nodeId);
+  }
+
+  snapshotNodes(active: readonly RunningJob[], nowMs: number): NodeSnapshot[] {
     return [...this.nodes.values()]
-      .map(({ heartbeat, receivedAt }) => ({
-        nodeId: heartbeat.nodeId,
-        hostname: heartbeat.hostname,
-        state: livenessOf(heartbeat.state, receivedAt, now, this.settings.nodeLostAfterMs),
-        lastHeartbeatAt: new Date(receivedAt).toISOString(),
-        cpu: heartbeat.cpu,
-        devices: heartbeat.devices,
-        runningJobs: heartbeat.runningJobs,
+      .sort((a, b) => (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0))
+      .map((record) => toNodeSnapshot(record, this.stateOf(record, nowMs), active));
+  }
+
+  /** The job ids a node says it runs, for reconciling placements that never started. */
+  runningJobIds(nodeId: string): ReadonlySet<string> | null {
+    const ids = this.nodes.get(nodeId)?.heartbeat.runningJobIds;
+    return ids ? new Set(ids) : null;
+  }
+
+  setBreaker(nodeId: string, breaker: BreakerState): void {
+    const record = this.nodes.get(nodeId);
+    if (record) record.breaker = breaker;
+  }
+
+  onJobSucceeded(nodeId: string): void {
+    const record = this.nodes.get(nodeId);
+    if (record?.breaker) record.breaker = breakerOnSuccess(record.breaker);
+  }
+
+  /** A failure the node is to blame for (not the job's own bad input) counts toward its breaker. */
+  onJobFailed(nodeId: string, nowMs: number): BreakerState | null {
+    const record = this.nodes.get(nodeId);
+    if (!record) return null;
+    record.breaker = breakerOnFailure(record.breaker ?? CLOSED_BREAKER, nowMs, this.breakerConfig);
+    return record.breaker;
+  }
+
+  list(nowMs = Date.now()): FleetNodeView[] {
+    return [...this.nodes.values()]
+      .map((record) => ({
+        nodeId: record.nodeId,
+        hostname: record.heartbeat.hostname,
+        state: this.stateOf(record, nowMs),
+        lastHeartbeatAt: new Date(record.receivedAtMs).toISOString(),
+        cpu: record.heartbeat.cpu,
+        devices: record.heartbeat.devices,
+        runningJobs: record.heartbeat.runningJobs,
+        ...(record.breaker ? { breaker: record.breaker } : {}),
       }))
       .sort((a, b) => a.nodeId.localeCompare(b.nodeId));
+  }
+
+  /** Writes every known node's summary (leader only): registration, last heartbeat, breaker. */
+  async persist(nowMs = Date.now()): Promise<void> {
+    const records = [...this.nodes.values()];
+    if (records.length === 0) return;
+    await this.db.query(
+      `INSERT INTO nodes (id, hostname, state, reported_state, last_heartbeat_at, heartbeat, breaker)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::jsonb[], $7::jsonb[])
+       ON CONFLICT (id) DO UPDATE SET hostname = EXCLUDED.hostname, state = EXCLUDED.state,
+         reported_state = EXCLUDED.reported_state, last_heartbeat_at = EXCLUDED.last_heartbeat_at,
+         heartbeat = EXCLUDED.heartbeat, breaker = EXCLUDED.breaker, updated_at = now()`,
+      [
+        records.map((r) => r.nodeId),
+        records.map((r) => r.heartbeat.hostname),
+        records.map((r) => this.stateOf(r, nowMs)),
+        records.map((r) => r.heartbeat.state),
+        records.map((r) => new Date(r.receivedAtMs)),
+        records.map((r) => JSON.stringify(r.heartbeat)),
+        records.map((r) => (r.breaker ? JSON.stringify(r.breaker) : null)),
+      ],
+    );
+  }
+
+  /** A scheduler that starts (or restarts) knows the nodes its predecessor recorded. */
+  private async loadStored(): Promise<void> {
+    const rows: StoredNodeRow[] = await this.db.query(
+      `SELECT id, hostname, state, last_heartbeat_at, heartbeat, breaker FROM nodes`,
+    );
+    for (const row of rows) {
+      if (this.nodes.has(row.id)) continue;
+      this.nodes.set(row.id, {
+        nodeId: row.id,
+        heartbeat: row.heartbeat,
+        receivedAtMs: row.last_heartbeat_at.getTime(),
+        control: 'ready',
+        recordedState: row.state,
+        ...(row.breaker ? { breaker: row.breaker } : {}),
+      });
+    }
   }
 }

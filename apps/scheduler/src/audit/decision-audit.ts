@@ -1,0 +1,104 @@
+import { chainEntry, chainFor, SYSTEM_ACTOR, type JsonObject } from '@voxelfleet/audit';
+import type { EntityManager } from 'typeorm';
+
+/** A scheduling decision as it enters a tenant's audit chain. */
+export interface DecisionAuditRecord {
+  tenantId: string;
+  action: 'job.placed' | 'job.rejected' | 'job.preempted' | 'job.requeued' | 'job.expired';
+  jobId: string;
+  outcome: 'succeeded' | 'failed';
+  reason: string;
+  diff: JsonObject | null;
+}
+
+/**
+ * Appends many decisions to their tenants' audit chains in one statement. Same protocol as
+ * the gateway's AuditWriter (a transaction-scoped advisory lock per chain, then the head,
+ * then the links), so the two never fork a chain; chains are locked in sorted order so two
+ * batch writers cannot deadlock.
+ */
+export async function appendDecisionAudit(
+  manager: EntityManager,
+  records: readonly DecisionAuditRecord[],
+  at: Date = new Date(),
+): Promise<void> {
+  if (records.length === 0) return;
+  const byChain = new Map<string, DecisionAuditRecord[]>();
+  for (const record of records) {
+    const chain = chainFor(record.tenantId);
+    const list = byChain.get(chain) ?? [];
+    list.push(record);
+    byChain.set(chain, list);
+  }
+  const iso = at.toISOString();
+  const columns = {
+    chain: [] as string[],
+    chainSeq: [] as number[],
+    tenantId: [] as string[],
+    action: [] as string[],
+    resourceId: [] as string[],
+    outcome: [] as string[],
+    reason: [] as string[],
+    diff: [] as (string | null)[],
+    prevHash: [] as string[],
+    hash: [] as string[],
+  };
+  for (const chain of [...byChain.keys()].sort()) {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('voxelfleet:audit:' || $1))`, [chain]);
+    const heads: { chain_seq: string; hash: string }[] = await manager.query(
+      `SELECT chain_seq, hash FROM audit_log WHERE chain = $1 ORDER BY chain_seq DESC LIMIT 1`,
+      [chain],
+    );
+    let head = heads[0] ? { chainSeq: Number(heads[0].chain_seq), hash: heads[0].hash } : null;
+    for (const record of byChain.get(chain) ?? []) {
+      const linked = chainEntry(head, {
+        chain,
+        tenantId: record.tenantId,
+        at: iso,
+        actor: SYSTEM_ACTOR,
+        sourceIp: null,
+        requestId: null,
+        traceId: null,
+        action: record.action,
+        resource: { type: 'job', id: record.jobId },
+        outcome: record.outcome,
+        reason: record.reason,
+        diff: record.diff,
+      });
+      head = { chainSeq: linked.chainSeq, hash: linked.hash };
+      columns.chain.push(chain);
+      columns.chainSeq.push(linked.chainSeq);
+      columns.tenantId.push(record.tenantId);
+      columns.action.push(record.action);
+      columns.resourceId.push(record.jobId);
+      columns.outcome.push(record.outcome);
+      columns.reason.push(record.reason);
+      columns.diff.push(record.diff === null ? null : JSON.stringify(record.diff));
+      columns.prevHash.push(linked.prevHash);
+      columns.hash.push(linked.hash);
+    }
+  }
+  await manager.query(
+    `INSERT INTO audit_log (chain, chain_seq, at, tenant_id, actor_id, actor_type, actor_roles, source_ip,
+       request_id, trace_id, action, resource_type, resource_id, outcome, reason, diff, prev_hash, hash)
+     SELECT c.chain, c.chain_seq, $1, c.tenant_id, NULL, $2, '{}', NULL, NULL, NULL, c.action, 'job',
+            c.resource_id, c.outcome, c.reason, c.diff, c.prev_hash, c.hash
+       FROM unnest($3::text[], $4::bigint[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[],
+                   $10::jsonb[], $11::text[], $12::text[])
+         AS c(chain, chain_seq, tenant_id, action, resource_id, outcome, reason, diff, prev_hash, hash)`,
+    [
+      iso,
+      SYSTEM_ACTOR.type,
+      columns.chain,
+      columns.chainSeq,
+      columns.tenantId,
+      columns.action,
+      columns.resourceId,
+      columns.outcome,
+      columns.reason,
+      columns.diff,
+      columns.prevHash,
+      columns.hash,
+    ],
+  );
+}

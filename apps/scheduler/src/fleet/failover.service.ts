@@ -1,0 +1,125 @@
+import {
+  Inject,
+  Injectable,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { APP_LOGGER } from '@voxelfleet/platform';
+import type { Logger } from 'pino';
+import type { JobStore } from '../jobs/job-store.js';
+import { LeaderElectionService } from '../leader/leader-election.service.js';
+import { SchedulingLoopService } from '../loop/scheduling-loop.service.js';
+import type { SchedulerMetrics } from '../metrics/scheduler-metrics.js';
+import type { SchedulerSettings } from '../scheduler.config.js';
+import { JOB_STORE, SCHEDULER_METRICS, SCHEDULER_SETTINGS } from '../tokens.js';
+import { FleetRegistryService } from './fleet-registry.service.js';
+
+const PERSIST_EVERY_MS = 1_000;
+const CONTROLS_EVERY_MS = 2_000;
+const RECONCILE_EVERY_MS = 5_000;
+
+/**
+ * The leader's watch over the fleet: a node silent for NODE_LOST_AFTER_MS is lost and every
+ * job placed on it goes back to the queue at once (checked every 250 ms, so well inside 2 s
+ * of the loss); placements a node never picked up are dispatched again; the nodes table and
+ * operator controls are kept in step.
+ */
+@Injectable()
+export class FailoverService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private timer?: NodeJS.Timeout;
+  private busy = false;
+  private lastPersist = 0;
+  private lastControls = 0;
+  private lastReconcile = 0;
+  private sweepAll = true;
+
+  constructor(
+    @Inject(SCHEDULER_SETTINGS) private readonly settings: SchedulerSettings,
+    @Inject(JOB_STORE) private readonly store: JobStore,
+    @Inject(SCHEDULER_METRICS) private readonly metrics: SchedulerMetrics,
+    @Inject(APP_LOGGER) private readonly logger: Logger,
+    private readonly fleet: FleetRegistryService,
+    private readonly loop: SchedulingLoopService,
+    private readonly leader: LeaderElectionService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.leader.onChange((leading) => {
+      clearInterval(this.timer);
+      if (!leading) return;
+      this.sweepAll = true;
+      this.timer = setInterval(() => void this.tick(), this.settings.livenessIntervalMs ?? 250);
+    });
+  }
+
+  beforeApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  async tick(nowMs = Date.now()): Promise<void> {
+    if (this.busy || !this.leader.isLeader) return;
+    this.busy = true;
+    try {
+      const transitions = this.fleet.checkLiveness(nowMs);
+      for (const t of transitions)
+        this.logger.info({ node: t.nodeId, from: t.from, to: t.to, reason: t.reason }, 'node state changed');
+      const lost = transitions.filter((t) => t.to === 'lost').map((t) => t.nodeId);
+      this.metrics.failovers.inc(lost.length);
+      // A new leader also sweeps nodes its predecessor declared lost but may not have emptied.
+      const sweep = this.sweepAll ? this.fleet.lostNodeIds(nowMs) : lost;
+      this.sweepAll = false;
+      if (sweep.length > 0) {
+        const requeued = await this.store.requeueFromNodes(sweep, 'node lost');
+        if (requeued.length > 0) {
+          this.metrics.requeuedByFailover.inc(requeued.length);
+          this.logger.warn({ nodes: sweep, jobs: requeued.length }, 'requeued the jobs of lost nodes');
+          this.loop.wake();
+        }
+      }
+      if (transitions.length > 0) this.loop.wake();
+      if (nowMs - this.lastControls >= CONTROLS_EVERY_MS) {
+        this.lastControls = nowMs;
+        await this.fleet.refreshControls();
+      }
+      if (nowMs - this.lastPersist >= PERSIST_EVERY_MS) {
+        this.lastPersist = nowMs;
+        await this.fleet.persist(nowMs);
+      }
+      if (nowMs - this.lastReconcile >= RECONCILE_EVERY_MS) {
+        this.lastReconcile = nowMs;
+        await this.reconcile(nowMs);
+      }
+    } catch (error) {
+      this.logger.error({ err: error }, 'fleet check failed');
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /**
+   * A placement whose dispatch was lost (Redis hiccup after commit, a node that restarted
+   * with an empty queue) would hold its room for ever. Once its node has been heartbeating
+   * without listing it for the dispatch timeout, it goes back to the queue; the attempt
+   * guard makes a late start of the old attempt harmless.
+   */
+  private async reconcile(nowMs: number): Promise<void> {
+    const timeoutMs = this.settings.dispatchTimeoutMs ?? 30_000;
+    const stale = await this.store.stalePlacements(new Date(nowMs - timeoutMs));
+    const orphans = stale.filter((job) => {
+      const listed = this.fleet.runningJobIds(job.node_id);
+      return listed !== null && !listed.has(job.id);
+    });
+    if (orphans.length === 0) return;
+    const requeued = await this.store.transaction((manager) =>
+      this.store.requeueJobs(
+        manager,
+        orphans.map((job) => ({
+          jobId: job.id,
+          attempt: job.attempt,
+          reason: `not started on ${job.node_id} within ${timeoutMs} ms`,
+        })),
+      ),
+    );
+    if (requeued.length > 0) this.loop.wake();
+  }
+}

@@ -1,0 +1,77 @@
+import type { JobAffinity, JobSpec, PriorityClass } from '@voxelfleet/scheduling';
+import type { KernelInputs } from '@voxelfleet/contracts';
+
+export type JobState =
+  | 'waiting'
+  | 'submitted'
+  | 'admitted'
+  | 'placed'
+  | 'running'
+  | 'succeeded'
+  | 'failed'
+  | 'cancelled'
+  | 'expired'
+  | 'preempted'
+  | 'requeued'
+  | 'skipped';
+
+/** States a job may be placed from: the scheduler's queue. */
+export const QUEUED_STATES: readonly JobState[] = ['submitted', 'admitted', 'requeued'];
+/** States in which a job holds room on a node. */
+export const ACTIVE_STATES: readonly JobState[] = ['placed', 'running'];
+
+/** How a job names its kernel in the row: a built-in by name, or a registered kernel by id. */
+export interface StoredKernel {
+  name: string;
+  kernelId?: string;
+}
+
+/** The columns the scheduler reads to decide and dispatch a queued job. */
+export interface QueuedJobRow {
+  id: string;
+  tenant_id: string;
+  workflow_id: string | null;
+  state: JobState;
+  kernel: StoredKernel;
+  inputs: KernelInputs;
+  vram_bytes: string;
+  gpus: number;
+  priority: PriorityClass;
+  boost: number;
+  deadline_at: Date | null;
+  estimated_duration_ms: number | null;
+  timeout_ms: number;
+  preemptible: boolean;
+  affinity: JobAffinity | null;
+  cpu_fallback_allowed: boolean;
+  max_attempts: number;
+  attempt: number;
+  checkpoint_at: Date | null;
+  submitted_at: Date;
+  pending: unknown;
+}
+
+export const QUEUED_JOB_COLUMNS = `id, tenant_id, workflow_id, state, kernel, inputs, vram_bytes, gpus, priority,
+  boost, deadline_at, estimated_duration_ms, timeout_ms, preemptible, affinity, cpu_fallback_allowed,
+  max_attempts, attempt, checkpoint_at, submitted_at, pending`;
+
+/** The decision logic's view of a queued job. */
+export function toJobSpec(row: QueuedJobRow): JobSpec {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    kernel: { name: row.kernel.name, ...(row.kernel.kernelId ? { custom: true } : {}) },
+    vramBytesPerDevice: Number(row.vram_bytes),
+    gpus: row.gpus,
+    priority: row.priority,
+    submittedAtMs: row.submitted_at.getTime(),
+    ...(row.deadline_at ? { deadlineMs: row.deadline_at.getTime() } : {}),
+    ...(row.estimated_duration_ms === null ? {} : { estimatedDurationMs: row.estimated_duration_ms }),
+    preemptible: row.preemptible,
+    ...(row.affinity ? { affinity: row.affinity } : {}),
+    cpuFallbackAllowed: row.cpu_fallback_allowed,
+    attempts: row.attempt,
+    ...(row.checkpoint_at ? { lastCheckpointAtMs: row.checkpoint_at.getTime() } : {}),
+    ...(row.boost > 0 ? { boost: row.boost } : {}),
+  };
+}

@@ -1,0 +1,362 @@
+import type { JobError, KernelInputs } from '@voxelfleet/contracts';
+import type { Placement, PriorityClass, RunningJob } from '@voxelfleet/scheduling';
+import type { DataSource, EntityManager } from 'typeorm';
+import { QUEUED_JOB_COLUMNS, type QueuedJobRow } from './job-row.js';
+
+/** A placement the loop wants to record; the store applies it only if the job is still queued. */
+export interface PlacementWrite {
+  jobId: string;
+  placement: Placement;
+  reason: string;
+}
+
+export interface PlacedJob {
+  id: string;
+  attempt: number;
+}
+
+export interface StateWrite {
+  jobId: string;
+  reason: string;
+}
+
+/** What `jobs.error` holds: a node's JobError, or the scheduler's own refusal code. */
+export interface StoredJobError {
+  code: string;
+  message: string;
+  retryable: boolean;
+}
+
+export interface FinishedJob {
+  id: string;
+  tenant_id: string;
+  workflow_id: string | null;
+  node_id: string | null;
+  state: string;
+}
+
+interface ActiveRow {
+  id: string;
+  tenant_id: string;
+  node_id: string;
+  device_ids: string[];
+  vram_bytes: string;
+  gpus: number;
+  priority: PriorityClass;
+  preemptible: boolean;
+  started_at: Date;
+  estimated_duration_ms: number | null;
+  checkpoint_at: Date | null;
+}
+
+export interface TenantHistory {
+  tenantId: string;
+  /** GPU-seconds consumed or reserved since the start of the UTC day. */
+  gpuSecondsToday: number;
+  /** GPU-seconds of finished jobs, decayed to now with the fair-share half-life. */
+  decayedGpuSeconds: number;
+}
+
+const QUEUED = `('submitted', 'admitted', 'requeued')`;
+const ACTIVE = `('placed', 'running')`;
+
+/**
+ * Every SQL statement the scheduler runs against jobs. Writes are guarded by the state the job
+ * must be in, so a stale decision, a redelivered report or a second scheduler changes nothing.
+ * Batches go through unnest() so a pass of many jobs is one statement, not one per job.
+ */
+export class JobStore {
+  constructor(private readonly db: DataSource) {}
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
+
+  /** The most urgent queued jobs first, so a batch limit never hides a realtime job. */
+  async loadQueue(limit: number, now: Date): Promise<QueuedJobRow[]> {
+    return this.db.query(
+      `SELECT ${QUEUED_JOB_COLUMNS} FROM jobs
+        WHERE state IN ${QUEUED} AND (not_before IS NULL OR not_before <= $2)
+        ORDER BY array_position(ARRAY['realtime','high','normal','low','background'], priority),
+                 deadline_at NULLS LAST, submitted_at
+        LIMIT $1`,
+      [limit, now],
+    );
+  }
+
+  async loadActive(): Promise<RunningJob[]> {
+    const rows: ActiveRow[] = await this.db.query(
+      `SELECT id, tenant_id, node_id, device_ids, vram_bytes, gpus, priority, preemptible,
+              coalesce(started_at, placed_at) AS started_at, estimated_duration_ms, checkpoint_at
+         FROM jobs WHERE state IN ${ACTIVE} AND node_id IS NOT NULL`,
+    );
+    return rows.map((row) => ({
+      jobId: row.id,
+      tenantId: row.tenant_id,
+      nodeId: row.node_id,
+      deviceIds: row.device_ids,
+      vramBytesPerDevice: row.device_ids.length > 0 ? Number(row.vram_bytes) : 0,
+      priority: row.priority,
+      preemptible: row.preemptible,
+      startedAtMs: row.started_at.getTime(),
+      ...(row.estimated_duration_ms === null ? {} : { estimatedDurationMs: row.estimated_duration_ms }),
+      ...(row.checkpoint_at ? { lastCheckpointAtMs: row.checkpoint_at.getTime() } : {}),
+    }));
+  }
+
+  /** Placements per tenant inside the last minute (the rate quota), newest `cap` kept each. */
+  async recentPlacements(since: Date): Promise<{ tenant_id: string; placed_at: Date }[]> {
+    return this.db.query(`SELECT tenant_id, placed_at FROM jobs WHERE placed_at > $1 ORDER BY placed_at`, [
+      since,
+    ]);
+  }
+
+  async tenantHistory(dayStart: Date, halfLifeMs: number): Promise<TenantHistory[]> {
+    const rows: { tenant_id: string; today: string | null; decayed: string | null }[] = await this.db.query(
+      `SELECT tenant_id,
+              sum(gpus * CASE WHEN finished_at IS NOT NULL AND started_at IS NOT NULL
+                              THEN extract(epoch FROM finished_at - started_at)
+                              ELSE coalesce(estimated_duration_ms, 0) / 1000.0 END)
+                FILTER (WHERE placed_at >= $1 AND state <> 'preempted') AS today,
+              sum(gpus * extract(epoch FROM finished_at - started_at)
+                  * power(0.5, extract(epoch FROM now() - finished_at) * 1000 / $2))
+                FILTER (WHERE finished_at IS NOT NULL AND started_at IS NOT NULL) AS decayed
+         FROM jobs
+        WHERE placed_at >= least($1, now() - interval '1 day')
+        GROUP BY tenant_id`,
+      [dayStart, halfLifeMs],
+    );
+    return rows.map((row) => ({
+      tenantId: row.tenant_id,
+      gpuSecondsToday: Number(row.today ?? 0),
+      decayedGpuSeconds: Number(row.decayed ?? 0),
+    }));
+  }
+
+  /** One UPDATE for the whole batch; only jobs still queued are placed, and they come back. */
+  async markPlaced(manager: EntityManager, writes: readonly PlacementWrite[]): Promise<PlacedJob[]> {
+    if (writes.length === 0) return [];
+    const rows: [PlacedJob[], number] = await manager.query(
+      `UPDATE jobs j SET state = 'placed', attempt = j.attempt + 1, node_id = w.node_id,
+              device_ids = CASE WHEN w.devices = '' THEN '{}'::text[] ELSE string_to_array(w.devices, ',') END,
+              placement = w.placement, state_reason = w.reason,
+              placed_at = clock_timestamp(), started_at = NULL, pending = NULL, not_before = NULL
+         FROM (SELECT unnest($1::uuid[]) AS id, unnest($2::text[]) AS node_id, unnest($3::text[]) AS devices,
+                      unnest($4::jsonb[]) AS placement, unnest($5::text[]) AS reason) AS w
+        WHERE j.id = w.id AND j.state IN ${QUEUED}
+        RETURNING j.id, j.attempt`,
+      [
+        writes.map((w) => w.jobId),
+        writes.map((w) => w.placement.nodeId),
+        writes.map((w) => (w.placement.target === 'gpu' ? w.placement.deviceIds.join(',') : '')),
+        writes.map((w) => JSON.stringify(w.placement)),
+        writes.map((w) => w.reason),
+      ],
+    );
+    return rows[0];
+  }
+
+  /**
+   * Jobs that must wait: the reason is stored for `GET /v1/jobs/:id`. A job held back by
+   * capacity alone has passed admission and moves to `admitted`; one held by its quota stays
+   * `submitted`.
+   */
+  async markWaiting(
+    manager: EntityManager,
+    writes: readonly { jobId: string; pending: unknown; admitted: boolean; reason: string }[],
+  ): Promise<void> {
+    if (writes.length === 0) return;
+    await manager.query(
+      `UPDATE jobs j SET pending = w.pending, state_reason = w.reason,
+              state = CASE WHEN w.admitted AND j.state = 'submitted' THEN 'admitted'
+                           WHEN NOT w.admitted AND j.state = 'admitted' THEN 'submitted'
+                           ELSE j.state END
+         FROM (SELECT unnest($1::uuid[]) AS id, unnest($2::jsonb[]) AS pending,
+                      unnest($3::boolean[]) AS admitted, unnest($4::text[]) AS reason) AS w
+        WHERE j.id = w.id AND j.state IN ${QUEUED}`,
+      [
+        writes.map((w) => w.jobId),
+        writes.map((w) => JSON.stringify(w.pending)),
+        writes.map((w) => w.admitted),
+        writes.map((w) => w.reason),
+      ],
+    );
+  }
+
+  /** Ends queued jobs (rejected → failed, deadline passed → expired). */
+  async finishQueued(
+    manager: EntityManager,
+    state: 'failed' | 'expired',
+    writes: readonly (StateWrite & { error: StoredJobError })[],
+  ): Promise<FinishedJob[]> {
+    if (writes.length === 0) return [];
+    const rows: [FinishedJob[], number] = await manager.query(
+      `UPDATE jobs j SET state = $1, state_reason = w.reason, error = w.error, pending = NULL,
+              finished_at = clock_timestamp()
+         FROM (SELECT unnest($2::uuid[]) AS id, unnest($3::text[]) AS reason, unnest($4::jsonb[]) AS error) AS w
+        WHERE j.id = w.id AND j.state IN ${QUEUED}
+        RETURNING j.id, j.tenant_id, j.workflow_id, j.node_id, j.state`,
+      [
+        state,
+        writes.map((w) => w.jobId),
+        writes.map((w) => w.reason),
+        writes.map((w) => JSON.stringify(w.error)),
+      ],
+    );
+    return rows[0];
+  }
+
+  /** Preempted jobs go back to the queue in two recorded steps: preempted, then requeued. */
+  async preempt(manager: EntityManager, writes: readonly StateWrite[]): Promise<string[]> {
+    if (writes.length === 0) return [];
+    const ids = writes.map((w) => w.jobId);
+    const reasons = writes.map((w) => w.reason);
+    const rows: [{ id: string }[], number] = await manager.query(
+      `UPDATE jobs j SET state = 'preempted', state_reason = w.reason
+         FROM (SELECT unnest($1::uuid[]) AS id, unnest($2::text[]) AS reason) AS w
+        WHERE j.id = w.id AND j.state IN ${ACTIVE} RETURNING j.id`,
+      [ids, reasons],
+    );
+    const preempted = rows[0].map((r) => r.id);
+    if (preempted.length > 0) {
+      await manager.query(
+        `UPDATE jobs SET state = 'requeued', state_reason = 'requeued after preemption', node_id = NULL,
+                device_ids = '{}'
+          WHERE id = ANY($1::uuid[]) AND state = 'preempted'`,
+        [preempted],
+      );
+    }
+    return preempted;
+  }
+
+  /** Every job placed on or running on the lost nodes goes back to the queue. */
+  async requeueFromNodes(
+    nodeIds: readonly string[],
+    reason: string,
+  ): Promise<{ id: string; node_id: string }[]> {
+    if (nodeIds.length === 0) return [];
+    const rows: [{ id: string; node_id: string }[], number] = await this.db.query(
+      `WITH old AS (
+         SELECT id, node_id FROM jobs WHERE node_id = ANY($1::text[]) AND state IN ${ACTIVE} FOR UPDATE)
+       UPDATE jobs j SET state = 'requeued', state_reason = $2 || ' (was on ' || old.node_id || ')',
+              node_id = NULL, device_ids = '{}', not_before = NULL
+         FROM old WHERE j.id = old.id AND j.state IN ${ACTIVE}
+        RETURNING old.id, old.node_id`,
+      [nodeIds, reason],
+    );
+    return rows[0];
+  }
+
+  async markRunning(
+    manager: EntityManager,
+    reports: readonly { jobId: string; attempt: number; at: number; where: string }[],
+  ): Promise<void> {
+    if (reports.length === 0) return;
+    await manager.query(
+      `UPDATE jobs j SET state = 'running', started_at = to_timestamp(r.at / 1000.0),
+              state_reason = 'started on ' || r.location
+         FROM (SELECT unnest($1::uuid[]) AS id, unnest($2::int[]) AS attempt, unnest($3::float8[]) AS at,
+                      unnest($4::text[]) AS location) AS r
+        WHERE j.id = r.id AND j.attempt = r.attempt AND j.state = 'placed'`,
+      [
+        reports.map((r) => r.jobId),
+        reports.map((r) => r.attempt),
+        reports.map((r) => r.at),
+        reports.map((r) => r.where),
+      ],
+    );
+  }
+
+  /** Completions of the current attempt only; a late report of an older attempt matches nothing. */
+  async markSucceeded(
+    manager: EntityManager,
+    reports: readonly {
+      jobId: string;
+      attempt: number;
+      at: number;
+      durationMs: number;
+      output: KernelInputs;
+      reason: string;
+    }[],
+  ): Promise<FinishedJob[]> {
+    if (reports.length === 0) return [];
+    const rows: [FinishedJob[], number] = await manager.query(
+      `UPDATE jobs j SET state = 'succeeded', output = r.output, state_reason = r.reason, pending = NULL,
+              started_at = coalesce(j.started_at, to_timestamp((r.at - r.duration) / 1000.0)),
+              finished_at = to_timestamp(r.at / 1000.0)
+         FROM (SELECT unnest($1::uuid[]) AS id, unnest($2::int[]) AS attempt, unnest($3::float8[]) AS at,
+                      unnest($4::float8[]) AS duration, unnest($5::jsonb[]) AS output,
+                      unnest($6::text[]) AS reason) AS r
+        WHERE j.id = r.id AND j.attempt = r.attempt AND j.state IN ${ACTIVE}
+        RETURNING j.id, j.tenant_id, j.workflow_id, j.node_id, j.state`,
+      [
+        reports.map((r) => r.jobId),
+        reports.map((r) => r.attempt),
+        reports.map((r) => r.at),
+        reports.map((r) => r.durationMs),
+        reports.map((r) => JSON.stringify(r.output)),
+        reports.map((r) => r.reason),
+      ],
+    );
+    return rows[0];
+  }
+
+  /** A failed attempt: back to the queue after `retryAt`, or failed for good. */
+  async markFailed(
+    manager: EntityManager,
+    reports: readonly {
+      jobId: string;
+      attempt: number;
+      at: number;
+      error: JobError;
+      retryAt: number | null;
+      reason: string;
+    }[],
+  ): Promise<FinishedJob[]> {
+    if (reports.length === 0) return [];
+    const rows: [FinishedJob[], number] = await manager.query(
+      `UPDATE jobs j SET
+              state = CASE WHEN r.retry_at IS NULL THEN 'failed' ELSE 'requeued' END,
+              state_reason = r.reason, error = r.error,
+              not_before = CASE WHEN r.retry_at IS NULL THEN NULL ELSE to_timestamp(r.retry_at / 1000.0) END,
+              finished_at = CASE WHEN r.retry_at IS NULL THEN to_timestamp(r.at / 1000.0) ELSE NULL END,
+              node_id = CASE WHEN r.retry_at IS NULL THEN j.node_id ELSE NULL END
+         FROM (SELECT unnest($1::uuid[]) AS id, unnest($2::int[]) AS attempt, unnest($3::float8[]) AS at,
+                      unnest($4::jsonb[]) AS error, unnest($5::float8[]) AS retry_at,
+                      unnest($6::text[]) AS reason) AS r
+        WHERE j.id = r.id AND j.attempt = r.attempt AND j.state IN ${ACTIVE}
+        RETURNING j.id, j.tenant_id, j.workflow_id, j.node_id, j.state`,
+      [
+        reports.map((r) => r.jobId),
+        reports.map((r) => r.attempt),
+        reports.map((r) => r.at),
+        reports.map((r) => JSON.stringify(r.error)),
+        reports.map((r) => r.retryAt),
+        reports.map((r) => r.reason),
+      ],
+    );
+    return rows[0];
+  }
+
+  /** Placed jobs that never started within `olderThan` on a node that does not list them. */
+  async stalePlacements(olderThan: Date): Promise<{ id: string; node_id: string; attempt: number }[]> {
+    return this.db.query(`SELECT id, node_id, attempt FROM jobs WHERE state = 'placed' AND placed_at < $1`, [
+      olderThan,
+    ]);
+  }
+
+  async requeueJobs(
+    manager: EntityManager,
+    writes: readonly (StateWrite & { attempt: number })[],
+  ): Promise<string[]> {
+    if (writes.length === 0) return [];
+    const rows: [{ id: string }[], number] = await manager.query(
+      `UPDATE jobs j SET state = 'requeued', state_reason = w.reason, node_id = NULL, device_ids = '{}'
+         FROM (SELECT unnest($1::uuid[]) AS id, unnest($2::text[]) AS reason, unnest($3::int[]) AS attempt) AS w
+        WHERE j.id = w.id AND j.attempt = w.attempt AND j.state IN ${ACTIVE}
+        RETURNING j.id`,
+      [writes.map((w) => w.jobId), writes.map((w) => w.reason), writes.map((w) => w.attempt)],
+    );
+    return rows[0].map((r) => r.id);
+  }
+}

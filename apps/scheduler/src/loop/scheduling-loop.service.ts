@@ -1,0 +1,145 @@
+import {
+  Inject,
+  Injectable,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { APP_LOGGER, DATA_SOURCE, TRANSPORT } from '@voxelfleet/platform';
+import { DEFAULT_BREAKER_CONFIG, type PassOptions } from '@voxelfleet/scheduling';
+import type { Transport, Unsubscribe } from '@voxelfleet/transport';
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import type { DecisionLog } from '../decisions/decision-log.js';
+import type { Dispatcher } from '../dispatch/dispatcher.js';
+import { FleetRegistryService } from '../fleet/fleet-registry.service.js';
+import type { FinishedJob, JobStore } from '../jobs/job-store.js';
+import { LeaderElectionService } from '../leader/leader-election.service.js';
+import type { SchedulerMetrics } from '../metrics/scheduler-metrics.js';
+import type { SchedulerSettings } from '../scheduler.config.js';
+import type { TenantView } from '../tenants/tenant-view.js';
+import {
+  DECISION_LOG,
+  DISPATCHER,
+  JOB_STORE,
+  SCHEDULER_METRICS,
+  SCHEDULER_SETTINGS,
+  TENANT_VIEW,
+} from '../tokens.js';
+import { advanceStoredWorkflow } from '../workflows/workflow-progress.js';
+import { runPass } from './pass-runner.js';
+
+/**
+ * The leader's scheduling loop: a pass whenever something may have changed (a submission, a
+ * finished job, a requeue) and at least every SCHEDULER_TICK_MS; passes run one at a time and
+ * back to back while the queue holds more than a batch.
+ */
+@Injectable()
+export class SchedulingLoopService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private running = false;
+  private woken = false;
+  private wakeUp?: () => void;
+  private loop?: Promise<void>;
+  private unsubscribe?: Unsubscribe;
+  private readonly options: PassOptions;
+
+  constructor(
+    @Inject(SCHEDULER_SETTINGS) private readonly settings: SchedulerSettings,
+    @Inject(TRANSPORT) private readonly transport: Transport,
+    @Inject(DATA_SOURCE) private readonly db: DataSource,
+    @Inject(APP_LOGGER) private readonly logger: Logger,
+    @Inject(JOB_STORE) private readonly store: JobStore,
+    @Inject(TENANT_VIEW) private readonly tenants: TenantView,
+    @Inject(DISPATCHER) private readonly dispatcher: Dispatcher,
+    @Inject(DECISION_LOG) private readonly decisions: DecisionLog,
+    @Inject(SCHEDULER_METRICS) private readonly metrics: SchedulerMetrics,
+    private readonly fleet: FleetRegistryService,
+    private readonly leader: LeaderElectionService,
+  ) {
+    this.options = {
+      seed: settings.seed ?? 'voxelfleet',
+      policy: settings.policy ?? 'least-loaded',
+      breaker: settings.breaker ?? DEFAULT_BREAKER_CONFIG,
+    };
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.unsubscribe = await this.transport.subscribe('jobs.submitted', () => this.wake());
+    this.leader.onChange((leading) => {
+      this.metrics.leader.set(leading ? 1 : 0);
+      if (leading) this.start();
+      else this.running = false;
+    });
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.unsubscribe?.();
+    await this.loop;
+  }
+
+  /** Run a pass as soon as the current one (if any) is done. */
+  wake(): void {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  /** Workflow jobs that ended release (or skip, or cancel) their dependents. */
+  async onFinished(jobs: readonly FinishedJob[]): Promise<void> {
+    const workflows = [...new Set(jobs.flatMap((job) => (job.workflow_id ? [job.workflow_id] : [])))];
+    let released = 0;
+    for (const workflowId of workflows.sort()) {
+      const progress = await this.db.transaction((manager) => advanceStoredWorkflow(manager, workflowId));
+      released += progress.released;
+    }
+    if (released > 0 || jobs.length > 0) this.wake();
+  }
+
+  private start(): void {
+    if (this.running) return;
+    this.running = true;
+    const previous = this.loop ?? Promise.resolve();
+    this.loop = previous.then(() => this.run());
+  }
+
+  private async run(): Promise<void> {
+    await this.tenants.seed(Date.now());
+    this.woken = true;
+    while (this.running && this.leader.isLeader) {
+      if (!this.woken) await this.sleep(this.settings.tickMs ?? 200);
+      this.woken = false;
+      if (!this.running) break;
+      try {
+        const outcome = await runPass({
+          store: this.store,
+          fleet: this.fleet,
+          tenants: this.tenants,
+          dispatcher: this.dispatcher,
+          decisions: this.decisions,
+          metrics: this.metrics,
+          logger: this.logger,
+          options: this.options,
+          batchSize: this.settings.batchSize ?? 1_000,
+          recordTrace: this.settings.recordTrace ?? false,
+          onFinished: (jobs) => this.onFinished(jobs),
+        });
+        if (outcome.more) this.woken = true;
+      } catch (error) {
+        this.logger.error({ err: error }, 'scheduling pass failed; retrying on the next tick');
+        await this.sleep(this.settings.tickMs ?? 200);
+      }
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wakeUp = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakeUp = done;
+    });
+  }
+}

@@ -1,0 +1,117 @@
+import {
+  Inject,
+  Injectable,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { JOB_REPORTS_QUEUE, type JobReport } from '@voxelfleet/contracts';
+import { APP_LOGGER, TRANSPORT } from '@voxelfleet/platform';
+import { DEFAULT_RETRY_POLICY } from '@voxelfleet/scheduling';
+import type { Consumer, DeliveredJob, Transport } from '@voxelfleet/transport';
+import type { Logger } from 'pino';
+import { FleetRegistryService } from '../fleet/fleet-registry.service.js';
+import type { JobStore } from '../jobs/job-store.js';
+import { LeaderElectionService } from '../leader/leader-election.service.js';
+import { SchedulingLoopService } from '../loop/scheduling-loop.service.js';
+import type { SchedulerMetrics } from '../metrics/scheduler-metrics.js';
+import type { SchedulerSettings } from '../scheduler.config.js';
+import { JOB_STORE, SCHEDULER_METRICS, SCHEDULER_SETTINGS } from '../tokens.js';
+import { applyReports } from './report-batch.js';
+
+interface Waiting {
+  report: JobReport;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+const CONCURRENCY = 256;
+const MAX_BATCH = 512;
+
+/**
+ * Consumes node reports from the durable JOB_REPORTS_QUEUE while this instance leads. Reports
+ * that arrive together are applied in one transaction; each message is acknowledged only once
+ * its batch has committed, and a batch that fails fails its messages so BullMQ keeps them.
+ */
+@Injectable()
+export class JobReportsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private consumer?: Consumer;
+  private pending: Waiting[] = [];
+  private flushing = false;
+
+  constructor(
+    @Inject(TRANSPORT) private readonly transport: Transport,
+    @Inject(JOB_STORE) private readonly store: JobStore,
+    @Inject(SCHEDULER_METRICS) private readonly metrics: SchedulerMetrics,
+    @Inject(SCHEDULER_SETTINGS) private readonly settings: SchedulerSettings,
+    @Inject(APP_LOGGER) private readonly logger: Logger,
+    private readonly fleet: FleetRegistryService,
+    private readonly loop: SchedulingLoopService,
+    private readonly leader: LeaderElectionService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.leader.onChange((leading) => {
+      if (leading) this.start();
+      else void this.stop();
+    });
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  private start(): void {
+    if (this.consumer) return;
+    this.consumer = this.transport.consume<JobReport>(JOB_REPORTS_QUEUE, (job) => this.receive(job), {
+      concurrency: CONCURRENCY,
+    });
+  }
+
+  private async stop(): Promise<void> {
+    const consumer = this.consumer;
+    this.consumer = undefined;
+    await consumer?.close();
+  }
+
+  private receive(job: DeliveredJob<JobReport>): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ report: job.data, resolve, reject });
+      if (!this.flushing) setImmediate(() => void this.flush());
+    });
+  }
+
+  private async flush(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending.splice(0, MAX_BATCH);
+        try {
+          await this.apply(batch.map((w) => w.report));
+          for (const waiting of batch) waiting.resolve();
+        } catch (error) {
+          this.logger.error(
+            { err: error, reports: batch.length },
+            'job reports not applied; they will be redelivered',
+          );
+          for (const waiting of batch) waiting.reject(error);
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private async apply(reports: readonly JobReport[]): Promise<void> {
+    const retry = { ...DEFAULT_RETRY_POLICY, ...this.settings.retry };
+    const applied = await this.store.transaction((manager) =>
+      applyReports(this.store, manager, reports, retry, this.settings.seed ?? 'voxelfleet'),
+    );
+    const now = Date.now();
+    for (const nodeId of applied.succeededOn) this.fleet.onJobSucceeded(nodeId);
+    for (const nodeId of applied.failedOn) this.fleet.onJobFailed(nodeId, now);
+    for (const job of applied.finished) this.metrics.outcomes.inc({ outcome: job.state });
+    if (applied.requeued > 0) this.metrics.outcomes.inc({ outcome: 'requeued' }, applied.requeued);
+    if (applied.finished.length > 0 || applied.requeued > 0) await this.loop.onFinished(applied.finished);
+  }
+}

@@ -1,0 +1,111 @@
+import type { JobReport } from '@voxelfleet/contracts';
+import { decideRetry, DEFAULT_RETRY_POLICY, type RetryPolicy } from '@voxelfleet/scheduling';
+import type { EntityManager } from 'typeorm';
+import type { FinishedJob, JobStore } from '../jobs/job-store.js';
+
+/** Failures that say something about the node, not about the job: they count toward its breaker. */
+const NODE_FAULTS: ReadonlySet<string> = new Set([
+  'launch-failed',
+  'device-lost',
+  'device-oom',
+  'internal',
+  'timeout',
+]);
+
+export interface AppliedReports {
+  finished: FinishedJob[];
+  /** Nodes whose job succeeded, and nodes blamed for a failure. */
+  succeededOn: string[];
+  failedOn: string[];
+  requeued: number;
+}
+
+interface AttemptRow {
+  id: string;
+  attempt: number;
+  max_attempts: number;
+}
+
+/**
+ * Applies a batch of node reports in one transaction: started → running, succeeded, failed →
+ * retried with backoff or failed for good. Each write names the attempt, so a report from an
+ * attempt that was since requeued (its node was lost, it was preempted) changes nothing and a
+ * job completes once however many times a node reports it.
+ */
+export async function applyReports(
+  store: JobStore,
+  manager: EntityManager,
+  reports: readonly JobReport[],
+  policy: Omit<RetryPolicy, 'maxAttempts'> = DEFAULT_RETRY_POLICY,
+  seed: string | number = 'voxelfleet',
+): Promise<AppliedReports> {
+  const started = reports.flatMap((r) => (r.type === 'started' ? [r] : []));
+  const succeeded = reports.flatMap((r) => (r.type === 'succeeded' ? [r] : []));
+  const failed = reports.flatMap((r) => (r.type === 'failed' ? [r] : []));
+
+  await store.markRunning(
+    manager,
+    started.map((r) => ({
+      jobId: r.jobId,
+      attempt: r.attempt,
+      at: r.at,
+      where: where(r.nodeId, r.where, r.deviceIndex),
+    })),
+  );
+  const done = await store.markSucceeded(
+    manager,
+    succeeded.map((r) => ({
+      jobId: r.jobId,
+      attempt: r.attempt,
+      at: r.at,
+      durationMs: r.durationMs,
+      output: r.output,
+      reason: `succeeded on ${where(r.nodeId, r.where, r.deviceIndex)} in ${r.durationMs} ms${r.fallbackReason ? ` (CPU fallback: ${r.fallbackReason})` : ''}`,
+    })),
+  );
+
+  let failedRows: FinishedJob[] = [];
+  let requeued = 0;
+  const applied = new Set<string>();
+  if (failed.length > 0) {
+    const attempts: AttemptRow[] = await manager.query(
+      `SELECT id, attempt, max_attempts FROM jobs WHERE id = ANY($1::uuid[])`,
+      [failed.map((r) => r.jobId)],
+    );
+    const limits = new Map(attempts.map((a) => [a.id, a.max_attempts]));
+    const writes = failed.map((r) => {
+      const verdict = r.error.retryable
+        ? decideRetry(
+            { jobId: r.jobId, attempts: r.attempt, errorClass: r.error.code, failedAtMs: r.at },
+            { ...policy, maxAttempts: limits.get(r.jobId) ?? 1 },
+            seed,
+          )
+        : ({ retry: false, reason: `${r.error.code} is not retryable` } as const);
+      return {
+        jobId: r.jobId,
+        attempt: r.attempt,
+        at: r.at,
+        error: r.error,
+        retryAt: verdict.retry ? verdict.retryAtMs : null,
+        reason: `${r.error.code} on ${r.nodeId}: ${r.error.message}; ${verdict.retry ? `retry: ${verdict.reason}` : `failed: ${verdict.reason}`}`,
+      };
+    });
+    const rows = await store.markFailed(manager, writes);
+    for (const row of rows) applied.add(row.id);
+    requeued = rows.filter((row) => row.state === 'requeued').length;
+    failedRows = rows.filter((row) => row.state === 'failed');
+  }
+
+  return {
+    finished: [...done, ...failedRows],
+    succeededOn: done.flatMap((row) => (row.node_id ? [row.node_id] : [])),
+    failedOn: failed
+      .filter((r) => NODE_FAULTS.has(r.error.code) && applied.has(r.jobId))
+      .map((r) => r.nodeId),
+    requeued,
+  };
+}
+
+function where(nodeId: string, location: 'cuda' | 'cpu', deviceIndex?: number): string {
+  return location === 'cuda' ? `${nodeId} GPU ${deviceIndex ?? 0}` : `${nodeId} CPU`;
+}

@@ -1,0 +1,123 @@
+import { loadTenantPolicies, type TenantPolicy } from '@voxelfleet/persistence';
+import {
+  DEFAULT_FAIR_SHARE_HALF_LIFE_MS,
+  effectiveLimit,
+  RATE_WINDOW_MS,
+  type RunningJob,
+  type TenantSnapshot,
+} from '@voxelfleet/scheduling';
+import type { DataSource } from 'typeorm';
+import type { JobStore, TenantHistory } from '../jobs/job-store.js';
+
+const POLICY_TTL_MS = 1_000;
+const HISTORY_TTL_MS = 2_000;
+
+/**
+ * Builds the tenants' side of a snapshot: their policies (edition, quota, weight) from the
+ * gateway's tables, and their usage. Running usage comes from the active jobs of this very
+ * pass; the rate window from the placements this leader made (seeded from the table when it
+ * takes over); the GPU-second budget and fair-share history from an aggregate refreshed every
+ * couple of seconds, which is plenty for budgets counted in GPU-seconds per day.
+ */
+export class TenantView {
+  private policies: TenantPolicy[] = [];
+  private policiesAtMs = 0;
+  private history = new Map<string, TenantHistory>();
+  private historyAtMs = 0;
+  private readonly placements = new Map<string, number[]>();
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly store: JobStore,
+    private readonly halfLifeMs = DEFAULT_FAIR_SHARE_HALF_LIFE_MS,
+  ) {}
+
+  /** Called when this instance becomes leader: the rate window starts from what is stored. */
+  async seed(nowMs: number): Promise<void> {
+    this.placements.clear();
+    for (const row of await this.store.recentPlacements(new Date(nowMs - RATE_WINDOW_MS))) {
+      this.recordPlacement(row.tenant_id, row.placed_at.getTime());
+    }
+    this.policiesAtMs = 0;
+    this.historyAtMs = 0;
+  }
+
+  recordPlacement(tenantId: string, atMs: number): void {
+    let times = this.placements.get(tenantId);
+    if (!times) {
+      times = [];
+      this.placements.set(tenantId, times);
+    }
+    times.push(atMs);
+  }
+
+  async snapshot(active: readonly RunningJob[], nowMs: number): Promise<TenantSnapshot[]> {
+    if (nowMs - this.policiesAtMs >= POLICY_TTL_MS) {
+      this.policies = await loadTenantPolicies(this.db.manager);
+      this.policiesAtMs = nowMs;
+    }
+    if (nowMs - this.historyAtMs >= HISTORY_TTL_MS) {
+      const rows = await this.store.tenantHistory(new Date(startOfUtcDay(nowMs)), this.halfLifeMs);
+      this.history = new Map(rows.map((row) => [row.tenantId, row]));
+      this.historyAtMs = nowMs;
+    }
+    const running = new Map<string, { vram: number; gpus: number; jobs: number }>();
+    for (const job of active) {
+      const entry = running.get(job.tenantId) ?? { vram: 0, gpus: 0, jobs: 0 };
+      entry.vram += job.vramBytesPerDevice * job.deviceIds.length;
+      entry.gpus += job.deviceIds.length;
+      entry.jobs += 1;
+      running.set(job.tenantId, entry);
+    }
+    return this.policies.map((policy) => {
+      const tenant: TenantSnapshot = {
+        id: policy.id,
+        suspended: policy.suspended,
+        edition: policy.edition,
+        quota: policy.quota,
+        usage: {
+          vramBytes: 0,
+          gpus: 0,
+          runningJobs: 0,
+          recentSubmissionsMs: [],
+          gpuSecondsToday: 0,
+          trackingStreams: 0,
+        },
+        weight: policy.weight,
+        ...(policy.placementPolicy ? { placementPolicy: policy.placementPolicy } : {}),
+      };
+      const use = running.get(policy.id);
+      const history = this.history.get(policy.id);
+      return {
+        ...tenant,
+        usage: {
+          vramBytes: use?.vram ?? 0,
+          gpus: use?.gpus ?? 0,
+          runningJobs: use?.jobs ?? 0,
+          recentSubmissionsMs: this.window(policy.id, nowMs, effectiveLimit(tenant, 'jobsPerMinute').limit),
+          gpuSecondsToday: history?.gpuSecondsToday ?? 0,
+          dayResetsAtMs: startOfUtcDay(nowMs) + 86_400_000,
+          trackingStreams: 0,
+        },
+        decayedUsage: { gpuSeconds: history?.decayedGpuSeconds ?? 0, atMs: nowMs },
+      };
+    });
+  }
+
+  /**
+   * Placements inside the rate window. Only the newest `limit` matter: admission needs the
+   * count (capped at the limit) and the time the oldest of those ages out.
+   */
+  private window(tenantId: string, nowMs: number, limit: number): number[] {
+    const times = this.placements.get(tenantId);
+    if (!times) return [];
+    let first = 0;
+    while (first < times.length && (times[first] ?? 0) <= nowMs - RATE_WINDOW_MS) first += 1;
+    if (first > 0) times.splice(0, first);
+    return times.length > limit ? times.slice(times.length - limit) : [...times];
+  }
+}
+
+function startOfUtcDay(nowMs: number): number {
+  return nowMs - (nowMs % 86_400_000);
+}

@@ -1,0 +1,210 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * Kernel jobs and their state machine, workflows (DAGs), the fleet's nodes as the scheduler
+ * records them, and the scheduling decision log.
+ *
+ * Every job state change goes through a trigger that refuses a move the state machine does
+ * not allow and appends the move (time, reason, node, attempt) to job_transitions, so a
+ * batched UPDATE of many jobs leaves the same history as one-by-one updates would.
+ */
+export class JobsAndScheduling1763900000000 implements MigrationInterface {
+  name = 'JobsAndScheduling1763900000000';
+
+  async up(db: QueryRunner): Promise<void> {
+    await db.query(`
+      CREATE TABLE workflows (
+        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        tenant_id uuid NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+        name text NOT NULL DEFAULT '',
+        state text NOT NULL DEFAULT 'running' CHECK (state IN ('running', 'succeeded', 'failed', 'cancelled')),
+        reason text,
+        critical_path text[] NOT NULL DEFAULT '{}',
+        created_at timestamptz NOT NULL DEFAULT now(),
+        finished_at timestamptz
+      )`);
+    await db.query(`CREATE INDEX workflows_tenant ON workflows (tenant_id, created_at DESC)`);
+
+    await db.query(`
+      CREATE TABLE jobs (
+        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        tenant_id uuid NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+        workflow_id uuid REFERENCES workflows(id) ON DELETE CASCADE,
+        step text,
+        state text NOT NULL DEFAULT 'submitted' CHECK (state IN (
+          'waiting', 'submitted', 'admitted', 'placed', 'running', 'succeeded', 'failed',
+          'cancelled', 'expired', 'preempted', 'requeued', 'skipped')),
+        state_reason text NOT NULL DEFAULT 'submitted',
+        kernel jsonb NOT NULL,
+        inputs jsonb NOT NULL DEFAULT '{}'::jsonb,
+        vram_bytes bigint NOT NULL DEFAULT 0 CHECK (vram_bytes >= 0),
+        gpus integer NOT NULL DEFAULT 1 CHECK (gpus >= 0),
+        priority text NOT NULL CHECK (priority IN ('realtime', 'high', 'normal', 'low', 'background')),
+        boost integer NOT NULL DEFAULT 0,
+        deadline_at timestamptz,
+        estimated_duration_ms integer,
+        timeout_ms integer NOT NULL DEFAULT 600000,
+        preemptible boolean NOT NULL DEFAULT false,
+        affinity jsonb,
+        cpu_fallback_allowed boolean NOT NULL DEFAULT false,
+        max_attempts integer NOT NULL DEFAULT 3 CHECK (max_attempts >= 1),
+        attempt integer NOT NULL DEFAULT 0,
+        not_before timestamptz,
+        node_id text,
+        device_ids text[] NOT NULL DEFAULT '{}',
+        placement jsonb,
+        pending jsonb,
+        checkpoint jsonb,
+        checkpoint_at timestamptz,
+        output jsonb,
+        error jsonb,
+        submitted_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+        placed_at timestamptz,
+        started_at timestamptz,
+        finished_at timestamptz,
+        updated_at timestamptz NOT NULL DEFAULT clock_timestamp()
+      )`);
+    // The scheduler's queue: jobs not yet placed, and the work placed on each node.
+    await db.query(
+      `CREATE INDEX jobs_queue ON jobs (submitted_at) WHERE state IN ('submitted', 'admitted', 'requeued')`,
+    );
+    await db.query(`CREATE INDEX jobs_on_node ON jobs (node_id) WHERE state IN ('placed', 'running')`);
+    await db.query(`CREATE INDEX jobs_tenant ON jobs (tenant_id, submitted_at DESC)`);
+    await db.query(`CREATE INDEX jobs_workflow ON jobs (workflow_id) WHERE workflow_id IS NOT NULL`);
+
+    await db.query(`
+      CREATE TABLE job_transitions (
+        id bigserial PRIMARY KEY,
+        job_id uuid NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        from_state text,
+        to_state text NOT NULL,
+        at timestamptz NOT NULL DEFAULT clock_timestamp(),
+        reason text NOT NULL,
+        node_id text,
+        attempt integer NOT NULL
+      )`);
+    await db.query(`CREATE INDEX job_transitions_job ON job_transitions (job_id, id)`);
+
+    await db.query(`
+      CREATE TABLE job_state_moves (
+        from_state text NOT NULL,
+        to_state text NOT NULL,
+        PRIMARY KEY (from_state, to_state)
+      )`);
+    await db.query(`
+      INSERT INTO job_state_moves (from_state, to_state) VALUES
+        ('waiting', 'submitted'), ('waiting', 'skipped'), ('waiting', 'cancelled'),
+        ('submitted', 'admitted'), ('submitted', 'placed'), ('submitted', 'failed'),
+        ('submitted', 'cancelled'), ('submitted', 'expired'),
+        ('admitted', 'placed'), ('admitted', 'submitted'), ('admitted', 'failed'),
+        ('admitted', 'cancelled'), ('admitted', 'expired'),
+        ('placed', 'running'), ('placed', 'succeeded'), ('placed', 'failed'), ('placed', 'requeued'),
+        ('placed', 'preempted'), ('placed', 'cancelled'), ('placed', 'expired'),
+        ('running', 'succeeded'), ('running', 'failed'), ('running', 'requeued'),
+        ('running', 'preempted'), ('running', 'cancelled'), ('running', 'expired'),
+        ('preempted', 'requeued'),
+        ('requeued', 'admitted'), ('requeued', 'placed'), ('requeued', 'failed'),
+        ('requeued', 'cancelled'), ('requeued', 'expired'), ('requeued', 'submitted')`);
+
+    await db.query(`
+      CREATE FUNCTION jobs_guard_transition() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_OP = 'INSERT' THEN
+          IF NEW.state NOT IN ('submitted', 'waiting') THEN
+            RAISE EXCEPTION 'job % cannot start in state %', NEW.id, NEW.state USING ERRCODE = 'check_violation';
+          END IF;
+          INSERT INTO job_transitions (job_id, from_state, to_state, at, reason, attempt)
+          VALUES (NEW.id, NULL, NEW.state, NEW.submitted_at, NEW.state_reason, NEW.attempt);
+          RETURN NEW;
+        END IF;
+        IF NEW.state IS NOT DISTINCT FROM OLD.state THEN
+          RETURN NEW;
+        END IF;
+        IF NOT EXISTS (SELECT 1 FROM job_state_moves WHERE from_state = OLD.state AND to_state = NEW.state) THEN
+          RAISE EXCEPTION 'job %: % -> % is not a valid transition', OLD.id, OLD.state, NEW.state
+            USING ERRCODE = 'check_violation';
+        END IF;
+        NEW.updated_at := clock_timestamp();
+        -- Admission and placement in one pass still leave both steps in the history.
+        IF NEW.state = 'placed' AND OLD.state IN ('submitted', 'requeued') THEN
+          INSERT INTO job_transitions (job_id, from_state, to_state, reason, attempt)
+          VALUES (NEW.id, OLD.state, 'admitted', 'admitted: within quota', NEW.attempt);
+          INSERT INTO job_transitions (job_id, from_state, to_state, reason, node_id, attempt)
+          VALUES (NEW.id, 'admitted', NEW.state, NEW.state_reason, NEW.node_id, NEW.attempt);
+        ELSE
+          INSERT INTO job_transitions (job_id, from_state, to_state, reason, node_id, attempt)
+          VALUES (NEW.id, OLD.state, NEW.state, NEW.state_reason, NEW.node_id, NEW.attempt);
+        END IF;
+        RETURN NEW;
+      END $$`);
+    await db.query(`
+      CREATE TRIGGER jobs_state_machine BEFORE INSERT OR UPDATE OF state ON jobs
+      FOR EACH ROW EXECUTE FUNCTION jobs_guard_transition()`);
+
+    await db.query(`
+      CREATE TABLE workflow_edges (
+        workflow_id uuid NOT NULL REFERENCES workflows(id) ON DELETE CASCADE,
+        parent_job_id uuid NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        child_job_id uuid NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        on_failure text NOT NULL DEFAULT 'fail-workflow'
+          CHECK (on_failure IN ('fail-workflow', 'skip-dependents', 'continue')),
+        PRIMARY KEY (parent_job_id, child_job_id)
+      )`);
+    await db.query(`CREATE INDEX workflow_edges_workflow ON workflow_edges (workflow_id)`);
+
+    await db.query(`
+      CREATE TABLE nodes (
+        id text PRIMARY KEY,
+        hostname text NOT NULL,
+        state text NOT NULL CHECK (state IN ('ready', 'draining', 'cordoned', 'lost')),
+        reported_state text NOT NULL,
+        last_heartbeat_at timestamptz NOT NULL,
+        heartbeat jsonb NOT NULL,
+        breaker jsonb,
+        registered_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now()
+      )`);
+
+    await db.query(`
+      CREATE TABLE scheduling_decisions (
+        id bigserial PRIMARY KEY,
+        at timestamptz NOT NULL,
+        pass_digest text NOT NULL,
+        position integer NOT NULL,
+        kind text NOT NULL,
+        job_id uuid,
+        tenant_id uuid,
+        seed text NOT NULL,
+        inputs_digest text NOT NULL,
+        choice jsonb NOT NULL,
+        reason text NOT NULL,
+        leader text NOT NULL
+      )`);
+    await db.query(`CREATE INDEX scheduling_decisions_job ON scheduling_decisions (job_id, id)`);
+    await db.query(`CREATE INDEX scheduling_decisions_pass ON scheduling_decisions (pass_digest, position)`);
+
+    // A recorded trace: the exact inputs of a pass, kept when the scheduler records traces, so
+    // the pass can be replayed and compared with its decisions.
+    await db.query(`
+      CREATE TABLE scheduling_passes (
+        pass_digest text PRIMARY KEY,
+        at timestamptz NOT NULL,
+        snapshot jsonb NOT NULL,
+        queue jsonb NOT NULL,
+        options jsonb NOT NULL
+      )`);
+  }
+
+  async down(db: QueryRunner): Promise<void> {
+    await db.query(`DROP TABLE scheduling_passes`);
+    await db.query(`DROP TABLE scheduling_decisions`);
+    await db.query(`DROP TABLE nodes`);
+    await db.query(`DROP TABLE workflow_edges`);
+    await db.query(`DROP TRIGGER jobs_state_machine ON jobs`);
+    await db.query(`DROP FUNCTION jobs_guard_transition()`);
+    await db.query(`DROP TABLE job_state_moves`);
+    await db.query(`DROP TABLE job_transitions`);
+    await db.query(`DROP TABLE jobs`);
+    await db.query(`DROP TABLE workflows`);
+  }
+}
