@@ -1,6 +1,6 @@
 import { loadConfigOrExit } from '@voxelfleet/config';
 import { startTracing } from '@voxelfleet/observability';
-import { gpuNodeConfigSchema } from './gpu-node.config.js';
+import { agentTuning, gpuNodeConfigSchema } from './gpu-node.config.js';
 
 const config = loadConfigOrExit(gpuNodeConfigSchema);
 const tracing = await startTracing('gpu-node', config.OTEL_EXPORTER_OTLP_ENDPOINT);
@@ -15,5 +15,6 @@ await runStandalone({
     GpuNodeModule.forRoot(infra, {
       nodeId: config.NODE_ID,
       heartbeatIntervalMs: config.HEARTBEAT_INTERVAL_MS,
+      ...agentTuning(config),
     }),
 });

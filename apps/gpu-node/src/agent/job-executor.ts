@@ -1,0 +1,458 @@
+import type { JobDispatch, JobError, JobReport, KernelInputs } from '@voxelfleet/contracts';
+import { CudaError, type VramPool } from '@voxelfleet/cuda';
+import type { Logger } from 'pino';
+import type { CpuTaskOutcome, CpuWorkerPool } from './cpu-pool.js';
+import { jobErrorFromCuda } from './cuda-errors.js';
+import { prepareCustom, runCustomOnDevice, verifyCustom, type PreparedCustom } from './custom-kernel-job.js';
+import { decodeInputs, inputBytes, workUnits, type DecodeLimits } from './decode-inputs.js';
+import { checkDispatch } from './dispatch-shape.js';
+import {
+  budgetFor,
+  cpuRunLimit,
+  CpuCostModel,
+  refuseOverBudget,
+  type FallbackBudgets,
+} from './fallback-budget.js';
+import type { DeviceSet, GpuDevice } from './gpu-devices.js';
+import { BadInputError } from './inline-buffer.js';
+import type { JobReporter } from './job-reporter.js';
+import { encodeResult, runKernel, type KernelCall } from './kernel-call.js';
+import { MicroBatcher } from './micro-batcher.js';
+import type { NodeMetrics } from './node-metrics.js';
+import { planAfterDeviceFailure, planRun } from './run-plan.js';
+import type { SlotGate } from './slot-gate.js';
+
+export interface ExecutorSettings {
+  nodeId: string;
+  limits: DecodeLimits;
+  budgets: FallbackBudgets;
+  /** CPU jobs whose buffers total at most this many bytes may share a worker round trip. */
+  tinyJobBytes: number;
+  batchWindowMs: number;
+  batchMaxJobs: number;
+}
+
+type Outcome =
+  | { ok: true; where: 'cuda' | 'cpu'; deviceIndex?: number; output: KernelInputs; fallbackReason?: string }
+  | { ok: false; error: JobError; deviceFailure?: 'device-lost' | 'device-oom' };
+
+class DrainingError extends Error {}
+
+const fail = (code: JobError['code'], message: string, retryable: boolean): Outcome => ({
+  ok: false,
+  error: { code, message, retryable },
+});
+
+/**
+ * Runs JobDispatch messages: checks them, waits for a slot under the adaptive limit, picks
+ * the device or the CPU, runs the kernel with the tenant's pool share, and reports
+ * started/succeeded/failed. Every failure becomes a report; nothing is left hanging.
+ */
+export class JobExecutor {
+  /** Jobs accepted and not yet reported finished (`jobId.attempt`). */
+  readonly accepted = new Map<string, string>();
+  fallbacks = 0;
+  cpuRunning = 0;
+  private draining = false;
+  private readonly cost = new CpuCostModel();
+  private readonly batcher: MicroBatcher;
+  private waits: number[] = [];
+
+  constructor(
+    private readonly devices: DeviceSet,
+    private readonly cpu: CpuWorkerPool,
+    private readonly hostPool: VramPool,
+    readonly gate: SlotGate,
+    private readonly reporter: JobReporter,
+    private readonly metrics: NodeMetrics,
+    private readonly logger: Logger,
+    private readonly settings: ExecutorSettings,
+  ) {
+    this.batcher = new MicroBatcher(settings.batchWindowMs, settings.batchMaxJobs, (calls, limitMs) => {
+      this.metrics.batches.observe(calls.length);
+      return this.cpu.run(calls, limitMs);
+    });
+  }
+
+  /** Stops starting jobs: those waiting for a slot fail `node-draining`; running ones finish. */
+  drain(): void {
+    this.draining = true;
+    this.gate.rejectWaiting(new DrainingError('node is draining'));
+  }
+
+  /** Queue waits since the last call, ms (for the concurrency rule). */
+  takeWaits(): number[] {
+    const w = this.waits;
+    this.waits = [];
+    return w;
+  }
+
+  async handle(raw: unknown, deliveredAt: number): Promise<void> {
+    const checked = checkDispatch(raw);
+    if (!checked.ok) {
+      this.logger.warn({ reason: checked.reason, jobId: checked.jobId }, 'malformed job dispatch');
+      if (checked.jobId && checked.attempt) {
+        await this.finish(
+          { jobId: checked.jobId, attempt: checked.attempt, tenantId: '?', kernel: { name: '?' } },
+          Date.now(),
+          fail('bad-input', checked.reason, false),
+        );
+      }
+      return;
+    }
+    const job = checked.job;
+    const key = `${job.jobId}.${job.attempt}`;
+    if (this.accepted.has(key)) {
+      this.logger.info(
+        { jobId: job.jobId, attempt: job.attempt },
+        'dispatch delivered twice; the first one runs',
+      );
+      return;
+    }
+    this.accepted.set(key, job.jobId);
+    const t0 = Date.now();
+    try {
+      await this.finish(job, t0, await this.execute(job, key, deliveredAt));
+    } finally {
+      this.accepted.delete(key);
+    }
+  }
+
+  private async execute(job: JobDispatch, key: string, deliveredAt: number): Promise<Outcome> {
+    if (this.draining) return fail('node-draining', 'node is draining; not taking new jobs', true);
+    let call: KernelCall | null = null;
+    let custom: PreparedCustom | null = null;
+    try {
+      if (job.kernel.custom) custom = prepareCustom(job.kernel.custom, job.inputs, this.settings.limits);
+      else call = decodeInputs(job.kernel.name, job.inputs, this.settings.limits);
+    } catch (e) {
+      if (!(e instanceof BadInputError)) throw e;
+      const code = e.field === 'kernel.name' ? 'unknown-kernel' : 'bad-input';
+      return fail(code, e.message, false);
+    }
+    try {
+      await this.gate.acquire();
+    } catch (e) {
+      if (e instanceof DrainingError)
+        return fail('node-draining', 'node began draining before the job started', true);
+      throw e;
+    }
+    try {
+      const waited = Date.now() - deliveredAt;
+      this.waits.push(waited);
+      this.metrics.queueWait.observe(waited / 1000);
+      if (job.deadlineAtMs !== undefined && Date.now() > job.deadlineAtMs) {
+        return fail(
+          'expired',
+          `deadline passed ${Date.now() - job.deadlineAtMs} ms before the job could start`,
+          false,
+        );
+      }
+      return custom ? await this.runCustom(job, key, custom) : await this.runBuiltin(job, key, call!);
+    } finally {
+      this.gate.release();
+    }
+  }
+
+  private async runBuiltin(job: JobDispatch, key: string, call: KernelCall): Promise<Outcome> {
+    const plan = planRun(
+      { deviceIndex: job.deviceIndex, cpuFallbackAllowed: job.cpuFallbackAllowed, custom: false },
+      this.devices.health(),
+    );
+    if (plan.where === 'nowhere') return { ok: false, error: plan.error };
+    if (plan.where === 'cpu') {
+      await this.started(job, 'cpu');
+      return this.runOnCpu(job, key, call, plan.fallbackReason);
+    }
+    const device = this.devices.get(plan.deviceIndex)!;
+    await this.started(job, 'cuda', device.index);
+    const r = await this.onDevice(job, key, device, (lane) =>
+      runKernel(lane.runner, call, () => device.dev.launch('noop', lane.stream(), [])).then(encodeResult),
+    );
+    if (r.ok || !r.deviceFailure) return r.ok ? r : { ok: false, error: r.error };
+    const next = planAfterDeviceFailure(
+      { code: r.deviceFailure, message: r.error.message, deviceIndex: device.index },
+      { cpuFallbackAllowed: job.cpuFallbackAllowed, custom: false },
+    );
+    if (next.where !== 'cpu') return { ok: false, error: next.where === 'nowhere' ? next.error : r.error };
+    return this.runOnCpu(job, key, call, next.fallbackReason);
+  }
+
+  private async runCustom(job: JobDispatch, key: string, p: PreparedCustom): Promise<Outcome> {
+    const kernelName = p.signed.manifest.name;
+    try {
+      verifyCustom(p);
+    } catch (e) {
+      const reason = e instanceof Error ? e.message : String(e);
+      this.customEvent(job, {
+        type: 'kernel.rejected',
+        name: kernelName,
+        keyId: p.signed.manifest.keyId,
+        code: (e as CudaError).code ?? 'KERNEL_TAMPERED',
+        reason,
+      });
+      return fail('kernel-rejected', reason, false);
+    }
+    const plan = planRun(
+      { deviceIndex: job.deviceIndex, cpuFallbackAllowed: job.cpuFallbackAllowed, custom: true },
+      this.devices.health(),
+    );
+    if (plan.where !== 'cuda') {
+      const error =
+        plan.where === 'nowhere'
+          ? plan.error
+          : {
+              code: 'kernel-rejected' as const,
+              message: 'custom kernels never run on the CPU',
+              retryable: true,
+            };
+      this.customEvent(job, {
+        type: 'kernel.rejected',
+        name: kernelName,
+        keyId: p.signed.manifest.keyId,
+        code: 'NO_DEVICE',
+        reason: error.message,
+      });
+      return { ok: false, error };
+    }
+    const device = this.devices.get(plan.deviceIndex)!;
+    await this.started(job, 'cuda', device.index);
+    const r = await this.onDevice(job, key, device, (lane) => {
+      const run = runCustomOnDevice(device, key, lane.stream(), p, job.timeoutMs);
+      for (const e of device.takeCustomEvents()) this.customEvent(job, e);
+      return run;
+    });
+    for (const e of device.takeCustomEvents()) this.customEvent(job, e);
+    return r.ok ? r : { ok: false, error: r.error };
+  }
+
+  /**
+   * Runs on a device lane inside a pool job holding the declared peak. The job's time limit
+   * answers the caller; the lane and the pool job are released only when the device work
+   * actually ends (or kept, if the addon timed it out and its buffers may still be written).
+   */
+  private async onDevice(
+    job: JobDispatch,
+    key: string,
+    device: GpuDevice,
+    work: (lane: ReturnType<GpuDevice['lane']>) => Promise<KernelInputs>,
+  ): Promise<Outcome> {
+    const pool = device.dev.pool;
+    try {
+      pool.openJob(key, job.tenantId, { peakBytes: job.vramBytes });
+    } catch (e) {
+      this.countAllocFailure(e, String(device.index));
+      return { ok: false, ...jobErrorFromCuda(e) };
+    }
+    const lane = device.lane();
+    lane.pool.bind(key);
+    const settle = (keepPoolJob: boolean) => {
+      lane.pool.unbind();
+      lane.busy = false;
+      if (keepPoolJob) {
+        this.logger.warn(
+          { jobId: job.jobId, device: device.index },
+          'device work timed out in the addon; its buffers stay held',
+        );
+        return;
+      }
+      const leaks = pool.closeJob(key);
+      if (leaks.leakedBytes)
+        this.logger.warn({ jobId: job.jobId, leaks }, 'job left buffers in the pool; freed');
+    };
+    const running = (async () => work(lane))();
+    running.then(
+      () => settle(false),
+      (e: unknown) => settle(e instanceof CudaError && e.code === 'TIMEOUT'),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), job.timeoutMs);
+    });
+    try {
+      const output = await Promise.race([running, limit]);
+      if (output === 'timeout')
+        return fail('timeout', `ran past its ${job.timeoutMs} ms limit on device ${device.index}`, false);
+      return { ok: true, where: 'cuda', deviceIndex: device.index, output };
+    } catch (e) {
+      this.countAllocFailure(e, String(device.index));
+      const mapped = jobErrorFromCuda(e);
+      if (mapped.deviceFailure === 'device-lost') device.markOut(mapped.error.message);
+      return { ok: false, ...mapped };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async runOnCpu(
+    job: JobDispatch,
+    key: string,
+    call: KernelCall,
+    fallbackReason: string | null,
+  ): Promise<Outcome> {
+    const fallback = fallbackReason !== null;
+    const budget = budgetFor(this.settings.budgets, call.kernel);
+    const units = workUnits(call);
+    if (fallback) {
+      this.fallbacks++;
+      this.metrics.fallbacks.inc({ cause: fallbackCause(fallbackReason) });
+      this.logger.warn(
+        {
+          event: 'cpu-fallback',
+          jobId: job.jobId,
+          tenantId: job.tenantId,
+          kernel: call.kernel,
+          deviceIndex: job.deviceIndex,
+          reason: fallbackReason,
+          budgetMs: budget,
+        },
+        'job runs on the CPU instead of a device',
+      );
+      const predicted = this.cost.predictMs(call.kernel, units);
+      if (refuseOverBudget(predicted, budget)) {
+        return fail(
+          'fallback-over-budget',
+          `predicted ${Math.round(predicted!)} ms on the CPU, over the ${budget} ms budget for ${call.kernel}`,
+          true,
+        );
+      }
+    }
+    const { limitMs, onExpiry } = cpuRunLimit(job.timeoutMs, fallback, budget);
+    const bytes = inputBytes(call);
+    try {
+      this.hostPool.openJob(key, job.tenantId, { peakBytes: job.vramBytes });
+    } catch (e) {
+      this.countAllocFailure(e, 'host');
+      return { ok: false, error: jobErrorFromCuda(e).error };
+    }
+    this.cpuRunning++;
+    try {
+      try {
+        this.hostPool.alloc(key, bytes, 'working-set');
+      } catch (e) {
+        this.countAllocFailure(e, 'host');
+        return { ok: false, error: jobErrorFromCuda(e).error };
+      }
+      const tiny = bytes <= this.settings.tinyJobBytes && this.settings.batchMaxJobs > 1;
+      const outcome: CpuTaskOutcome = tiny
+        ? await this.batcher.run(job.tenantId, call, limitMs)
+        : await this.cpu.run([call], limitMs);
+      if (outcome.status === 'limit') {
+        const what =
+          onExpiry === 'fallback-over-budget'
+            ? `the ${limitMs} ms CPU budget for ${call.kernel}`
+            : `its ${limitMs} ms limit`;
+        return fail(
+          onExpiry,
+          `stopped after ${Math.round(outcome.elapsedMs)} ms on the CPU, past ${what}`,
+          onExpiry === 'fallback-over-budget',
+        );
+      }
+      if (outcome.status === 'crashed') return fail('internal', outcome.message, true);
+      const one = outcome.outcomes[0]!;
+      if (!one.ok)
+        return fail(
+          one.code === 'INVALID_ARGUMENT' ? 'bad-input' : 'internal',
+          one.message,
+          one.code !== 'INVALID_ARGUMENT',
+        );
+      this.cost.observe(call.kernel, units, one.ms);
+      return {
+        ok: true,
+        where: 'cpu',
+        output: encodeResult(one.result),
+        fallbackReason: fallbackReason ?? undefined,
+      };
+    } finally {
+      this.cpuRunning--;
+      this.hostPool.closeJob(key);
+    }
+  }
+
+  private async started(job: JobDispatch, where: 'cuda' | 'cpu', deviceIndex?: number): Promise<void> {
+    await this.reporter.send({
+      type: 'started',
+      jobId: job.jobId,
+      attempt: job.attempt,
+      nodeId: this.settings.nodeId,
+      at: Date.now(),
+      where,
+      deviceIndex,
+    });
+  }
+
+  private async finish(
+    job: Pick<JobDispatch, 'jobId' | 'attempt' | 'tenantId' | 'kernel'>,
+    t0: number,
+    o: Outcome,
+  ): Promise<void> {
+    const base = {
+      jobId: job.jobId,
+      attempt: job.attempt,
+      nodeId: this.settings.nodeId,
+      at: Date.now(),
+      durationMs: Date.now() - t0,
+    };
+    const kernel = job.kernel.custom ? 'custom' : job.kernel.name;
+    const report: JobReport = o.ok
+      ? {
+          ...base,
+          type: 'succeeded',
+          where: o.where,
+          deviceIndex: o.deviceIndex,
+          output: o.output,
+          fallbackReason: o.fallbackReason,
+        }
+      : { ...base, type: 'failed', error: o.error };
+    const where = o.ok ? o.where : 'none';
+    this.metrics.jobs.inc({
+      outcome: o.ok ? 'succeeded' : o.error.code,
+      where,
+      kernel: safeKernelLabel(kernel),
+    });
+    if (o.ok)
+      this.metrics.duration.observe({ where, kernel: safeKernelLabel(kernel) }, base.durationMs / 1000);
+    if (!o.ok) this.logger.info({ jobId: job.jobId, attempt: job.attempt, error: o.error }, 'job failed');
+    await this.reporter.send(report);
+  }
+
+  private customEvent(
+    job: JobDispatch,
+    e: { type: string; name: string; keyId: string; [k: string]: unknown },
+  ): void {
+    this.metrics.customKernelEvents.inc({ type: e.type });
+    // `audit: true` lines are what the log shipper forwards to the audit log.
+    const line = {
+      audit: true,
+      event: e.type,
+      jobId: job.jobId,
+      tenantId: job.tenantId,
+      nodeId: this.settings.nodeId,
+      kernel: e,
+    };
+    if (e.type === 'kernel.rejected') this.logger.warn(line, 'custom kernel rejected');
+    else this.logger.info(line, 'custom kernel accepted');
+  }
+
+  private countAllocFailure(e: unknown, gpu: string): void {
+    if (e instanceof CudaError && (e.code === 'SOFT_OOM' || e.code === 'HARD_OOM')) {
+      this.metrics.allocationFailures.inc({ kind: e.code === 'SOFT_OOM' ? 'soft' : 'hard', gpu });
+    }
+  }
+}
+
+/** Built-in names as they are; anything else collapses, so a client cannot mint label values. */
+function safeKernelLabel(name: string): string {
+  return /^(noop|saxpy|reduce\.sum|scan\.exclusive|matmul\.f32|motion\.diff|voxel\.evidence|custom)$/.test(
+    name,
+  )
+    ? name
+    : 'other';
+}
+
+function fallbackCause(reason: string): string {
+  if (reason.includes('lost')) return 'device-lost';
+  if (reason.includes('out of memory')) return 'device-oom';
+  if (reason.includes('out of service')) return 'device-unhealthy';
+  return 'no-device';
+}

@@ -1,0 +1,65 @@
+import {
+  Inject,
+  Injectable,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { nodeQueue } from '@voxelfleet/contracts';
+import { APP_LOGGER, TRANSPORT } from '@voxelfleet/platform';
+import type { Consumer, Transport } from '@voxelfleet/transport';
+import type { Logger } from 'pino';
+import type { NodeAgent } from './agent/node-agent.js';
+import { HeartbeatService } from './heartbeat.service.js';
+import { NODE_AGENT } from './tokens.js';
+
+/**
+ * The agent's life: once the app is ready it beats and consumes its own queue; on shutdown
+ * it drains (no new jobs, waiting ones handed back as `node-draining`, running ones
+ * finished) while the beats say "draining", then stops.
+ */
+@Injectable()
+export class NodeAgentService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private consumer?: Consumer;
+  private adaptTimer?: NodeJS.Timeout;
+
+  constructor(
+    @Inject(TRANSPORT) private readonly transport: Transport,
+    @Inject(NODE_AGENT) private readonly agent: NodeAgent,
+    private readonly heartbeat: HeartbeatService,
+    @Inject(APP_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const { agent } = this;
+    this.heartbeat.start();
+    // Jobs beyond the current limit wait inside the node, where their wait is measured and
+    // tiny ones of one tenant can be batched; the gate decides how many run.
+    this.consumer = this.transport.consume(
+      nodeQueue(agent.nodeId),
+      (job) => agent.executor.handle(job.data, Date.now()),
+      { concurrency: agent.tuning.maxConcurrentJobs * 2 },
+    );
+    this.adaptTimer = setInterval(() => agent.adjustConcurrency(), agent.tuning.concurrencyIntervalMs);
+    this.logger.info(
+      {
+        nodeId: agent.nodeId,
+        queue: nodeQueue(agent.nodeId),
+        devices: agent.devices.devices.map((d) => d.dev.info.name),
+        noDeviceReason: agent.devices.discovery.reason,
+        cpuSlots: agent.tuning.cpuSlots,
+      },
+      'node agent consuming its queue',
+    );
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.adaptTimer);
+    this.agent.executor.drain();
+    await this.heartbeat.draining();
+    const running = this.agent.executor.accepted.size;
+    if (running) this.logger.info({ running }, 'draining: finishing running jobs');
+    await this.consumer?.close();
+    await this.agent.cpu.close();
+    await this.heartbeat.stop();
+  }
+}
