@@ -1,0 +1,186 @@
+import { kernelMatches, type AuthenticatedPrincipal } from '@voxelfleet/auth';
+import { BUILTIN_KERNELS, type NodeHeartbeat } from '@voxelfleet/contracts';
+import { findKernel, loadTenantPolicies, type TenantPolicy } from '@voxelfleet/persistence';
+import { DomainError } from '@voxelfleet/platform';
+import { admitJob, type JobSpec, type NodeSnapshot, type TenantSnapshot } from '@voxelfleet/scheduling';
+import type { EntityManager } from 'typeorm';
+import { nodeSnapshotOf } from '../fleet/fleet-snapshot.js';
+import { nodeViewOf } from '../fleet/node-view.js';
+import type { JobRequestDto } from './job.dto.js';
+import type { NewJobRow } from './job-rows.js';
+
+const BUILTINS: ReadonlySet<string> = new Set(BUILTIN_KERNELS);
+const DEFAULT_TIMEOUT_MS = 600_000;
+const DEFAULT_MAX_ATTEMPTS = 3;
+
+/** What submission checks need once per request, whatever the number of jobs. */
+export interface IntakeContext {
+  principal: AuthenticatedPrincipal;
+  tenant: TenantPolicy;
+  /** Every node the scheduler has registered, lost ones included (they may come back). */
+  nodes: NodeSnapshot[];
+  nowMs: number;
+}
+
+/** The tenant a request acts for: its own, or the one a platform caller names. */
+export function tenantOfRequest(principal: AuthenticatedPrincipal, requested: string | undefined): string {
+  if (principal.tenantId !== null) {
+    if (requested !== undefined && requested !== principal.tenantId) {
+      throw new DomainError(404, 'not_found', `tenant ${requested} not found`);
+    }
+    return principal.tenantId;
+  }
+  if (requested === undefined) {
+    throw new DomainError(
+      400,
+      'bad_request',
+      'tenantId: platform callers must name the tenant the job runs for',
+    );
+  }
+  return requested;
+}
+
+export async function intakeContext(
+  manager: EntityManager,
+  principal: AuthenticatedPrincipal,
+  tenantId: string,
+  nowMs: number,
+  nodeLostAfterMs: number,
+): Promise<IntakeContext> {
+  const [tenant] = await loadTenantPolicies(manager, [tenantId]);
+  if (!tenant) throw new DomainError(404, 'not_found', `tenant ${tenantId} not found`);
+  const rows: { id: string; last_heartbeat_at: Date; registered_at: Date; heartbeat: NodeHeartbeat }[] =
+    await manager.query(`SELECT id, last_heartbeat_at, registered_at, heartbeat FROM nodes ORDER BY id`);
+  const nodes = rows.map((row) =>
+    nodeSnapshotOf(
+      nodeViewOf(
+        {
+          heartbeat: row.heartbeat,
+          firstSeenAtMs: row.registered_at.getTime(),
+          receivedAtMs: row.last_heartbeat_at.getTime(),
+        },
+        undefined,
+        nowMs,
+        nodeLostAfterMs,
+      ),
+    ),
+  );
+  return { principal, tenant, nodes, nowMs };
+}
+
+/**
+ * Checks one job as submitted and returns the row to write. Refused here, with the reason:
+ * a kernel the caller holds no grant for, CPU fallback that no grant allows, and anything
+ * admission says can never run (suspended tenant, edition feature off, bigger than the
+ * quota or the edition's ceiling, bigger than any registered node, deadline already past).
+ * A job that only has to wait (quota in use, fleet busy) is accepted and waits.
+ */
+export async function intakeJob(
+  manager: EntityManager,
+  context: IntakeContext,
+  dto: JobRequestDto,
+  field = '',
+): Promise<Omit<NewJobRow, 'state' | 'stateReason'>> {
+  const { principal, tenant, nodes, nowMs } = context;
+  const name = dto.kernel;
+  if (dto.kernelId !== undefined) {
+    const kernel = await findKernel(manager, dto.kernelId);
+    if (!kernel || (kernel.tenantId !== null && kernel.tenantId !== tenant.id)) {
+      throw new DomainError(404, 'not_found', `${field}kernelId: kernel ${dto.kernelId} not found`);
+    }
+    if (kernel.name !== name) {
+      throw new DomainError(
+        400,
+        'bad_request',
+        `${field}kernel: registered kernel ${dto.kernelId} is named ${kernel.name}`,
+      );
+    }
+  } else if (!BUILTINS.has(name)) {
+    throw new DomainError(
+      400,
+      'bad_request',
+      `${field}kernel: ${name} is not a built-in kernel (${BUILTIN_KERNELS.join(', ')}); give kernelId for a registered one`,
+    );
+  }
+
+  let cpuFallbackAllowed = dto.cpuFallbackAllowed ?? false;
+  if (principal.tenantId !== null) {
+    const live = principal.grants.filter(
+      (g) => g.revokedAt == null && (g.expiresAt == null || new Date(g.expiresAt).getTime() > nowMs),
+    );
+    const covering = live.filter((g) => g.kernels.some((pattern) => kernelMatches(pattern, name)));
+    if (covering.length === 0) {
+      throw new DomainError(403, 'forbidden', `${field}kernel: no GPU grant covers kernel '${name}'`);
+    }
+    if (cpuFallbackAllowed && !covering.some((g) => g.cpuFallback)) {
+      throw new DomainError(
+        403,
+        'forbidden',
+        `${field}cpuFallbackAllowed: no grant allows '${name}' on the CPU fallback`,
+      );
+    }
+    cpuFallbackAllowed = cpuFallbackAllowed && covering.some((g) => g.cpuFallback);
+  }
+
+  const affinity = dto.affinity
+    ? Object.fromEntries(Object.entries(dto.affinity).filter(([, v]) => typeof v === 'string' && v !== ''))
+    : null;
+  const deadlineAt = dto.deadline === undefined ? null : new Date(dto.deadline);
+  const spec: JobSpec = {
+    id: 'submission',
+    tenantId: tenant.id,
+    kernel: { name, ...(dto.kernelId ? { custom: true } : {}) },
+    vramBytesPerDevice: dto.vramBytes ?? 0,
+    gpus: dto.gpus ?? 1,
+    priority: dto.priority,
+    submittedAtMs: nowMs,
+    ...(deadlineAt ? { deadlineMs: deadlineAt.getTime() } : {}),
+    ...(dto.estimatedDurationMs === undefined ? {} : { estimatedDurationMs: dto.estimatedDurationMs }),
+    preemptible: dto.preemptible ?? false,
+    ...(affinity && Object.keys(affinity).length > 0 ? { affinity } : {}),
+    cpuFallbackAllowed,
+  };
+  const verdict = admitJob(spec, tenantSnapshotOf(tenant), { nowMs, nodes });
+  // With no node registered yet nothing can be judged against the fleet; the job waits.
+  const fleetUnknown =
+    nodes.length === 0 && verdict.verdict === 'reject' && verdict.rejection.code === 'never-fits-fleet';
+  if (verdict.verdict === 'reject' && !fleetUnknown) {
+    throw new DomainError(422, verdict.rejection.code, `${field}${verdict.rejection.reason}`, {
+      code: verdict.rejection.code,
+    });
+  }
+  return {
+    tenantId: tenant.id,
+    kernel: { name, ...(dto.kernelId ? { kernelId: dto.kernelId } : {}) },
+    inputs: dto.inputs ?? {},
+    vramBytes: spec.vramBytesPerDevice,
+    gpus: spec.gpus,
+    priority: spec.priority,
+    deadlineAt,
+    estimatedDurationMs: dto.estimatedDurationMs ?? null,
+    timeoutMs: dto.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    preemptible: spec.preemptible,
+    affinity: affinity && Object.keys(affinity).length > 0 ? affinity : null,
+    cpuFallbackAllowed,
+    maxAttempts: dto.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+  };
+}
+
+/** Usage does not matter for the refusals made at submit: they compare the job with limits. */
+function tenantSnapshotOf(policy: TenantPolicy): TenantSnapshot {
+  return {
+    id: policy.id,
+    suspended: policy.suspended,
+    edition: policy.edition,
+    quota: policy.quota,
+    usage: {
+      vramBytes: 0,
+      gpus: 0,
+      runningJobs: 0,
+      recentSubmissionsMs: [],
+      gpuSecondsToday: 0,
+      trackingStreams: 0,
+    },
+    weight: policy.weight,
+  };
+}
