@@ -107,7 +107,7 @@ export class NodeUnderTest {
   async close(): Promise<void> {
     await this.app.stop('SIGKILL');
     await this.unsubscribe?.();
-    await this.consumer?.close({ force: true });
+    await this.consumer?.close();
     await this.transport.close();
   }
 }
