@@ -16,6 +16,11 @@ export type CpuTaskOutcome =
   | { status: 'limit'; elapsedMs: number }
   | { status: 'crashed'; message: string };
 
+/** Runs CPU kernel calls under a time limit (the worker pool, or an in-thread stand-in in tests). */
+export interface CpuRunner {
+  run(calls: KernelCall[], limitMs: number): Promise<CpuTaskOutcome>;
+}
+
 interface Slot {
   worker: Worker;
   busy: boolean;
@@ -34,7 +39,7 @@ const WORKER_URL = new URL('./cpu-kernel.worker.js', import.meta.url);
  * worker at a time. A task past its limit has its worker terminated, so a runaway kernel
  * frees its core instead of hanging the node.
  */
-export class CpuWorkerPool {
+export class CpuWorkerPool implements CpuRunner {
   private readonly slots: Slot[] = [];
   private readonly queue: Pending[] = [];
   private nextId = 1;

@@ -165,6 +165,11 @@ export class DeviceSet {
     return new DeviceSet(discovery, devices);
   }
 
+  /** A set over devices opened elsewhere (tests, or a caller that opens devices itself). */
+  static of(devices: GpuDevice[], discovery: DeviceDiscovery): DeviceSet {
+    return new DeviceSet(discovery, devices);
+  }
+
   get(index: number): GpuDevice | undefined {
     return this.devices.find((d) => d.index === index);
   }

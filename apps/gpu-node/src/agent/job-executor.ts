@@ -1,7 +1,7 @@
 import type { JobDispatch, JobError, JobReport, KernelInputs } from '@voxelfleet/contracts';
 import { CudaError, type VramPool } from '@voxelfleet/cuda';
 import type { Logger } from 'pino';
-import type { CpuTaskOutcome, CpuWorkerPool } from './cpu-pool.js';
+import type { CpuRunner, CpuTaskOutcome } from './cpu-pool.js';
 import { jobErrorFromCuda } from './cuda-errors.js';
 import { prepareCustom, runCustomOnDevice, verifyCustom, type PreparedCustom } from './custom-kernel-job.js';
 import { decodeInputs, inputBytes, workUnits, type DecodeLimits } from './decode-inputs.js';
@@ -60,7 +60,7 @@ export class JobExecutor {
 
   constructor(
     private readonly devices: DeviceSet,
-    private readonly cpu: CpuWorkerPool,
+    private readonly cpu: CpuRunner,
     private readonly hostPool: VramPool,
     readonly gate: SlotGate,
     private readonly reporter: JobReporter,
