@@ -109,14 +109,6 @@ export class JobsAndScheduling1763900000000 implements MigrationInterface {
     await db.query(`
       CREATE FUNCTION jobs_guard_transition() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        IF TG_OP = 'INSERT' THEN
-          IF NEW.state NOT IN ('submitted', 'waiting') THEN
-            RAISE EXCEPTION 'job % cannot start in state %', NEW.id, NEW.state USING ERRCODE = 'check_violation';
-          END IF;
-          INSERT INTO job_transitions (job_id, from_state, to_state, at, reason, attempt)
-          VALUES (NEW.id, NULL, NEW.state, NEW.submitted_at, NEW.state_reason, NEW.attempt);
-          RETURN NEW;
-        END IF;
         IF NEW.state IS NOT DISTINCT FROM OLD.state THEN
           RETURN NEW;
         END IF;
@@ -138,8 +130,22 @@ export class JobsAndScheduling1763900000000 implements MigrationInterface {
         RETURN NEW;
       END $$`);
     await db.query(`
-      CREATE TRIGGER jobs_state_machine BEFORE INSERT OR UPDATE OF state ON jobs
+      CREATE TRIGGER jobs_state_machine BEFORE UPDATE OF state ON jobs
       FOR EACH ROW EXECUTE FUNCTION jobs_guard_transition()`);
+    // The first transition is written after the row exists (job_transitions references it).
+    await db.query(`
+      CREATE FUNCTION jobs_record_submission() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.state NOT IN ('submitted', 'waiting') THEN
+          RAISE EXCEPTION 'job % cannot start in state %', NEW.id, NEW.state USING ERRCODE = 'check_violation';
+        END IF;
+        INSERT INTO job_transitions (job_id, from_state, to_state, at, reason, attempt)
+        VALUES (NEW.id, NULL, NEW.state, NEW.submitted_at, NEW.state_reason, NEW.attempt);
+        RETURN NULL;
+      END $$`);
+    await db.query(`
+      CREATE TRIGGER jobs_submission AFTER INSERT ON jobs
+      FOR EACH ROW EXECUTE FUNCTION jobs_record_submission()`);
 
     await db.query(`
       CREATE TABLE workflow_edges (
@@ -200,6 +206,8 @@ export class JobsAndScheduling1763900000000 implements MigrationInterface {
     await db.query(`DROP TABLE scheduling_decisions`);
     await db.query(`DROP TABLE nodes`);
     await db.query(`DROP TABLE workflow_edges`);
+    await db.query(`DROP TRIGGER jobs_submission ON jobs`);
+    await db.query(`DROP FUNCTION jobs_record_submission()`);
     await db.query(`DROP TRIGGER jobs_state_machine ON jobs`);
     await db.query(`DROP FUNCTION jobs_guard_transition()`);
     await db.query(`DROP TABLE job_state_moves`);

@@ -84,6 +84,7 @@ export class FailoverService implements OnApplicationBootstrap, BeforeApplicatio
       if (nowMs - this.lastPersist >= PERSIST_EVERY_MS) {
         this.lastPersist = nowMs;
         await this.fleet.persist(nowMs);
+        await this.loop.sweepWorkflows();
       }
       if (nowMs - this.lastReconcile >= RECONCILE_EVERY_MS) {
         this.lastReconcile = nowMs;

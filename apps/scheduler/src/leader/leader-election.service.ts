@@ -40,8 +40,10 @@ export class LeaderElectionService implements OnApplicationBootstrap, BeforeAppl
     return this.leading;
   }
 
+  /** Called on every change, and at once when this instance already leads. */
   onChange(listener: (leading: boolean) => void): () => void {
     this.listeners.add(listener);
+    if (this.leading) listener(true);
     return () => this.listeners.delete(listener);
   }
 

@@ -66,7 +66,10 @@ export async function runPass(deps: PassRunnerDeps): Promise<PassOutcome> {
     nodes: deps.fleet.snapshotNodes(active, nowMs),
     running: active,
   };
-  const pass = schedulePass(snapshot, queue, deps.options);
+  // With no node known yet (a scheduler that just started, an empty fleet) nothing can be
+  // judged against the fleet: admission would refuse every job as never fitting. Wait instead.
+  const decidable = snapshot.nodes.length === 0 ? [] : queue;
+  const pass = schedulePass(snapshot, decidable, deps.options);
 
   const placements: PlacementWrite[] = [];
   const waiting: { jobId: string; pending: unknown; admitted: boolean; reason: string }[] = [];

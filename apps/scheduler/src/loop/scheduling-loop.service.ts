@@ -87,12 +87,30 @@ export class SchedulingLoopService implements OnApplicationBootstrap, BeforeAppl
   /** Workflow jobs that ended release (or skip, or cancel) their dependents. */
   async onFinished(jobs: readonly FinishedJob[]): Promise<void> {
     const workflows = [...new Set(jobs.flatMap((job) => (job.workflow_id ? [job.workflow_id] : [])))];
+    await this.advanceWorkflows(workflows);
+    if (jobs.length > 0) this.wake();
+  }
+
+  async advanceWorkflows(workflowIds: readonly string[]): Promise<void> {
     let released = 0;
-    for (const workflowId of workflows.sort()) {
+    for (const workflowId of [...workflowIds].sort()) {
       const progress = await this.db.transaction((manager) => advanceStoredWorkflow(manager, workflowId));
       released += progress.released;
     }
-    if (released > 0 || jobs.length > 0) this.wake();
+    if (released > 0) this.wake();
+  }
+
+  /**
+   * Workflows with a step cancelled through the API: the gateway only ends the step, the
+   * leader decides what that means for the rest of the graph.
+   */
+  async sweepWorkflows(): Promise<void> {
+    const rows: { id: string }[] = await this.db.query(
+      `SELECT w.id FROM workflows w
+        WHERE w.state = 'running'
+          AND EXISTS (SELECT 1 FROM jobs j WHERE j.workflow_id = w.id AND j.state = 'cancelled')`,
+    );
+    await this.advanceWorkflows(rows.map((r) => r.id));
   }
 
   private start(): void {

@@ -1,0 +1,275 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import type { SpawnedApp } from '../support/spawned-app.js';
+import {
+  eventually,
+  schedulerDatabase,
+  seedTenant,
+  startApp,
+  type TenantFixture,
+} from './scheduler-fixture.js';
+
+const GATEWAY = 4400;
+const SCHEDULER = 4401;
+const NODES = [4402, 4403];
+const SOLO = 4404;
+const gateway = `http://127.0.0.1:${GATEWAY}`;
+
+interface JobBody {
+  id: string;
+  state: string;
+  nodeId: string | null;
+  placedAt: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  pending: { summary: string; blockers: { kind: string; quota?: string; shortfall: number }[] } | null;
+  transitions: { from: string | null; to: string; reason: string; attempt: number }[];
+  error: { code: string } | null;
+}
+
+describe('scheduler: jobs from submit to outcome (real Postgres, Redis, gateway, scheduler, CPU nodes)', () => {
+  let database: Awaited<ReturnType<typeof schedulerDatabase>>;
+  const apps: SpawnedApp[] = [];
+  let open: TenantFixture;
+  let narrow: TenantFixture;
+
+  const submit = (tenant: TenantFixture, body: Record<string, unknown>) =>
+    request(gateway).post('/v1/jobs').set('authorization', `Bearer ${tenant.key}`).send(body);
+  const job = async (tenant: TenantFixture, id: string): Promise<JobBody> =>
+    (await request(gateway).get(`/v1/jobs/${id}`).set('authorization', `Bearer ${tenant.key}`).expect(200))
+      .body as JobBody;
+  const until = (tenant: TenantFixture, id: string, states: string[], timeoutMs = 20_000) =>
+    eventually(
+      async () => {
+        const body = await job(tenant, id);
+        return states.includes(body.state) ? body : undefined;
+      },
+      timeoutMs,
+      `job ${id} to reach ${states.join('|')}`,
+    );
+
+  beforeAll(async () => {
+    database = await schedulerDatabase('sched_jobs');
+    open = await seedTenant(database.db, 'open');
+    // One job at a time and small VRAM: quota waits and refusals are easy to provoke.
+    narrow = await seedTenant(database.db, 'narrow', {
+      edition: 'pro',
+      quota: { jobsPerMinute: 1, vramBytesPerDevice: 1024 },
+    });
+    const common = {
+      DATABASE_URL: database.url,
+      QUEUE_PREFIX: `vf-sched-jobs-${process.pid}`,
+      NODE_LOST_AFTER_MS: '3000',
+      HEARTBEAT_INTERVAL_MS: '250',
+    };
+    await database.db.query(
+      `INSERT INTO node_controls (node_id, state, reason) VALUES ('solo', 'cordoned', 'e2e')`,
+    );
+    apps.push(startApp('scheduler', SCHEDULER, common));
+    NODES.forEach((port, i) =>
+      apps.push(startApp('gpu-node', port, { ...common, NODE_ID: `cpu-${i}`, CPU_SLOTS: '2' })),
+    );
+    apps.push(
+      startApp('gpu-node', SOLO, { ...common, NODE_ID: 'solo', CPU_SLOTS: '1', MAX_CONCURRENT_JOBS: '1' }),
+    );
+    apps.push(startApp('gateway', GATEWAY, { ...common, RATE_LIMIT_ENABLED: 'false' }));
+    await Promise.all(apps.map((app) => app.waitForLine(/listening/)));
+    // The scheduler registers nodes from their heartbeats (and writes them for the gateway).
+    await eventually(
+      async () => {
+        const rows: { n: string }[] = await database.db.query(`SELECT count(*) AS n FROM nodes`);
+        return Number(rows[0]?.n) === NODES.length + 1 ? true : undefined;
+      },
+      15_000,
+      'nodes to register',
+    );
+  });
+
+  afterAll(async () => {
+    if (process.env.E2E_DUMP) {
+      const { writeFileSync } = await import('node:fs');
+      apps.forEach((app, i) => writeFileSync(`${process.env.E2E_DUMP}-${i}.log`, app.output()));
+    }
+    await Promise.all(apps.map((app) => app.stop('SIGKILL')));
+    await database?.close();
+  });
+
+  it('runs a job to success and shows every transition with its reason', async () => {
+    const created = await submit(open, {
+      kernel: 'noop',
+      priority: 'normal',
+      cpuFallbackAllowed: true,
+    }).expect(201);
+    const done = await until(open, (created.body as JobBody).id, ['succeeded', 'failed']);
+    expect(done.state).toBe('succeeded');
+    expect(done.transitions.map((t) => t.to)).toEqual([
+      'submitted',
+      'admitted',
+      'placed',
+      'running',
+      'succeeded',
+    ]);
+    expect(done.transitions.every((t) => t.reason.length > 0)).toBe(true);
+    expect(done.nodeId).toMatch(/^cpu-/);
+  });
+
+  it('refuses at submit, with the reason, a job that could never fit its quota', async () => {
+    const refused = await submit(narrow, {
+      kernel: 'noop',
+      priority: 'normal',
+      vramBytes: 4096,
+      cpuFallbackAllowed: true,
+    }).expect(422);
+    expect(refused.body.error).toBe('exceeds-quota');
+    expect(refused.body.message).toMatch(/vramBytesPerDevice/);
+    const tooBig = await submit(open, { kernel: 'noop', priority: 'normal', vramBytes: 2 ** 40 }).expect(422);
+    expect(tooBig.body.message).toMatch(/vramBytesPerDevice|device/);
+    const badPriority = await submit(open, { kernel: 'noop', priority: 'urgent' }).expect(400);
+    expect(JSON.stringify(badPriority.body.message)).toMatch(/priority/);
+    const rows: { n: string }[] = await database.db.query(
+      `SELECT count(*) AS n FROM jobs WHERE tenant_id = $1`,
+      [narrow.tenantId],
+    );
+    expect(Number(rows[0]?.n)).toBe(0);
+  });
+
+  it('explains a quota wait with the quota and shortfall, and cancels a queued job', async () => {
+    // One job a minute: the first runs, the second must wait for the rate window.
+    await submit(narrow, { kernel: 'noop', priority: 'normal', cpuFallbackAllowed: true }).expect(201);
+    const second = await submit(narrow, {
+      kernel: 'noop',
+      priority: 'normal',
+      cpuFallbackAllowed: true,
+    }).expect(201);
+    const waiting = await eventually(
+      async () => {
+        const body = await job(narrow, (second.body as JobBody).id);
+        return body.pending?.blockers.length ? body : undefined;
+      },
+      5_000,
+      'a pending reason',
+    );
+    expect(waiting.state).toBe('submitted');
+    expect(waiting.pending?.summary).toMatch(/jobsPerMinute/);
+    expect(waiting.pending?.blockers[0]).toMatchObject({
+      kind: 'quota',
+      quota: 'jobsPerMinute',
+      shortfall: 1,
+    });
+    const cancelled = await request(gateway)
+      .post(`/v1/jobs/${(second.body as JobBody).id}/cancel`)
+      .set('authorization', `Bearer ${narrow.key}`)
+      .expect(200);
+    expect((cancelled.body as JobBody).state).toBe('cancelled');
+    await request(gateway)
+      .post(`/v1/jobs/${(second.body as JobBody).id}/cancel`)
+      .set('authorization', `Bearer ${narrow.key}`)
+      .expect(409);
+  });
+
+  it('places waiting work by priority and expires a job whose deadline passes', async () => {
+    // The solo node (one CPU slot) starts cordoned: jobs pinned to it queue up.
+    const pinned = (priority: string, extra: Record<string, unknown> = {}) =>
+      submit(open, {
+        kernel: 'noop',
+        priority,
+        cpuFallbackAllowed: true,
+        affinity: { nodeId: 'solo' },
+        ...extra,
+      }).expect(201);
+    const low = await pinned('low');
+    const late = await pinned('background', { deadline: new Date(Date.now() + 300).toISOString() });
+    const high = await pinned('high');
+    const blocked = await eventually(
+      async () => {
+        const body = await job(open, (low.body as JobBody).id);
+        return body.pending?.blockers.length ? body : undefined;
+      },
+      5_000,
+      'a capacity reason',
+    );
+    expect(blocked.state).toBe('admitted');
+    expect(blocked.pending?.blockers[0]?.kind).toBe('capacity');
+
+    const expired = await until(open, (late.body as JobBody).id, ['expired', 'succeeded']);
+    expect(expired.state).toBe('expired');
+    expect(expired.transitions.at(-1)?.reason).toMatch(/deadline/);
+
+    await database.db.query(`UPDATE node_controls SET state = 'ready' WHERE node_id = 'solo'`);
+    const [highDone, lowDone] = await Promise.all([
+      until(open, (high.body as JobBody).id, ['succeeded']),
+      until(open, (low.body as JobBody).id, ['succeeded']),
+    ]);
+    expect(highDone.nodeId).toBe('solo');
+    expect(Date.parse(highDone.placedAt ?? '')).toBeLessThan(Date.parse(lowDone.placedAt ?? ''));
+  });
+
+  it('runs a workflow with fan-out and fan-in, each step after its parents', async () => {
+    const step = (key: string, dependsOn: string[] = []) => ({
+      key,
+      kernel: 'noop',
+      priority: 'normal',
+      cpuFallbackAllowed: true,
+      estimatedDurationMs: key === 'b' ? 5_000 : 100,
+      dependsOn: dependsOn.map((parent) => ({ step: parent })),
+    });
+    const created = await request(gateway)
+      .post('/v1/workflows')
+      .set('authorization', `Bearer ${open.key}`)
+      .send({ name: 'fan', steps: [step('a'), step('b', ['a']), step('c', ['a']), step('d', ['b', 'c'])] })
+      .expect(201);
+    const id = (created.body as { id: string; criticalPath: string[] }).id;
+    expect((created.body as { criticalPath: string[] }).criticalPath).toEqual(['a', 'b', 'd']);
+    const finished = await eventually(
+      async () => {
+        const body = (
+          await request(gateway)
+            .get(`/v1/workflows/${id}`)
+            .set('authorization', `Bearer ${open.key}`)
+            .expect(200)
+        ).body as { state: string; steps: { key: string; jobId: string }[] };
+        return body.state === 'running' ? undefined : body;
+      },
+      20_000,
+      'the workflow to finish',
+    );
+    expect(finished.state).toBe('succeeded');
+    const steps = Object.fromEntries(
+      await Promise.all(finished.steps.map(async (s) => [s.key, await job(open, s.jobId)] as const)),
+    );
+    const started = (key: string) => Date.parse(steps[key]?.startedAt ?? steps[key]?.placedAt ?? '');
+    const ended = (key: string) => Date.parse(steps[key]?.finishedAt ?? '');
+    expect(started('b')).toBeGreaterThanOrEqual(ended('a'));
+    expect(started('c')).toBeGreaterThanOrEqual(ended('a'));
+    expect(started('d')).toBeGreaterThanOrEqual(Math.max(ended('b'), ended('c')));
+  });
+
+  it('refuses a workflow with a cycle and names it', async () => {
+    const step = (key: string, parent: string) => ({
+      key,
+      kernel: 'noop',
+      priority: 'normal',
+      dependsOn: [{ step: parent }],
+    });
+    const refused = await request(gateway)
+      .post('/v1/workflows')
+      .set('authorization', `Bearer ${open.key}`)
+      .send({ steps: [step('x', 'z'), step('y', 'x'), step('z', 'y')] })
+      .expect(400);
+    expect(refused.body.message).toMatch(/cycle/);
+  });
+
+  it('puts tenant-affecting decisions in the tenant audit chain and logs decisions', async () => {
+    const audit: { action: string; n: string }[] = await database.db.query(
+      `SELECT action, count(*) AS n FROM audit_log WHERE tenant_id = $1 GROUP BY action`,
+      [open.tenantId],
+    );
+    const actions = Object.fromEntries(audit.map((a) => [a.action, Number(a.n)]));
+    expect(actions['job.placed']).toBeGreaterThanOrEqual(1);
+    expect(actions['job.submitted']).toBeGreaterThanOrEqual(1);
+    const decisions: { n: string }[] = await database.db.query(
+      `SELECT count(*) AS n FROM scheduling_decisions WHERE kind = 'placement'`,
+    );
+    expect(Number(decisions[0]?.n)).toBeGreaterThanOrEqual(1);
+  });
+});
