@@ -256,9 +256,14 @@ export class JobExecutor {
         );
         return;
       }
-      const leaks = pool.closeJob(key);
-      if (leaks.leakedBytes)
-        this.logger.warn({ jobId: job.jobId, leaks }, 'job left buffers in the pool; freed');
+      try {
+        const leaks = pool.closeJob(key);
+        if (leaks.leakedBytes)
+          this.logger.warn({ jobId: job.jobId, leaks }, 'job left buffers in the pool; freed');
+      } catch (e) {
+        // A lost device cannot zero what it frees; the device is out of service already.
+        this.logger.error({ err: e, jobId: job.jobId, device: device.index }, 'pool job could not be closed');
+      }
     };
     const running = (async () => work(lane))();
     running.then(
