@@ -36,15 +36,15 @@ export async function seedTenant(
   name: string,
   options: { edition?: string; quota?: Record<string, number> } = {},
 ): Promise<TenantFixture> {
-  const [tenant] = (await db.query(
+  const [tenant] = await db.query<{ id: string }[]>(
     `INSERT INTO tenants (name, edition, quota) VALUES ($1, $2, $3) RETURNING id`,
     [name, options.edition ?? 'enterprise', JSON.stringify(options.quota ?? {})],
-  )) as { id: string }[];
+  );
   const tenantId = (tenant as { id: string }).id;
-  const [principal] = (await db.query(
+  const [principal] = await db.query<{ id: string }[]>(
     `INSERT INTO principals (tenant_id, kind, name, roles) VALUES ($1, 'service', $2, '{tenant-admin}') RETURNING id`,
     [tenantId, `${name}-admin`],
-  )) as { id: string }[];
+  );
   const principalId = (principal as { id: string }).id;
   const key = generateApiKey();
   await db.query(`INSERT INTO api_keys (principal_id, prefix, key_hash, label) VALUES ($1, $2, $3, 'e2e')`, [
@@ -87,4 +87,19 @@ export async function eventually<T>(
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
+}
+
+/**
+ * Inputs for a CPU matmul of 512×128 by 128×512: about a tenth of a second on one core,
+ * with a request body well under the gateway's 1 MB limit.
+ */
+export function slowMatmulInputs(): Record<string, unknown> {
+  const m = 512;
+  const n = 512;
+  const k = 128;
+  const buffer = (length: number) => ({
+    base64: Buffer.from(new Float32Array(length).fill(1).buffer).toString('base64'),
+    dtype: 'f32',
+  });
+  return { a: buffer(m * k), b: buffer(k * n), m, n, k };
 }
