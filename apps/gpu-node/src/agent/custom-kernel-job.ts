@@ -25,6 +25,16 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const triple = (v: unknown) =>
   Array.isArray(v) && v.length === 3 && v.every((n) => Number.isInteger(n) && (n as number) >= 1);
 
+/**
+ * The reference itself is unusable (no PTX or manifest, as when the registered kernel or its
+ * key is gone, or a key that does not parse): the node refuses the kernel, it is not the
+ * caller's input that is wrong.
+ */
+export class CustomKernelRefError extends Error {}
+
+/** Launch geometry travels in the inputs too (the scheduler reads it from there). */
+const LAUNCH_FIELDS = new Set(['grid', 'block']);
+
 /** Checks the reference's shape and the inputs against the manifest's parameter list. */
 export function prepareCustom(
   ref: CustomKernelRef,
@@ -32,16 +42,20 @@ export function prepareCustom(
   limits: DecodeLimits,
 ): PreparedCustom {
   const m = ref.manifest as Partial<KernelManifest>;
-  if (typeof ref.ptx !== 'string' || !ref.ptx)
-    throw new BadInputError('kernel.custom.ptx', 'must be PTX text');
+  if (typeof ref.ptx !== 'string' || !ref.ptx) {
+    throw new CustomKernelRefError(`kernel ${ref.kernelId}: no PTX (not registered, or removed)`);
+  }
   if (
     !isObject(m) ||
     typeof m.name !== 'string' ||
     typeof m.entry !== 'string' ||
     typeof m.keyId !== 'string' ||
-    !Array.isArray(m.params)
+    !Array.isArray(m.params) ||
+    !m.params.every((p) => isObject(p) && typeof p.name === 'string' && typeof p.type === 'string')
   ) {
-    throw new BadInputError('kernel.custom.manifest', 'must name the kernel, entry, keyId and params');
+    throw new CustomKernelRefError(
+      `kernel ${ref.kernelId}: the manifest does not name the kernel, entry, keyId and params`,
+    );
   }
   if (!isObject(ref.launch) || !triple(ref.launch.grid) || !triple(ref.launch.block)) {
     throw new BadInputError('kernel.custom.launch', 'grid and block must be three positive integers each');
@@ -51,12 +65,12 @@ export function prepareCustom(
     try {
       key = createPublicKey(ref.publicKeyPem);
     } catch {
-      throw new BadInputError('kernel.custom.publicKeyPem', 'is not a PEM public key');
+      throw new CustomKernelRefError(`kernel ${ref.kernelId}: the registered key is not a PEM public key`);
     }
   }
   const params = m.params;
   const names = new Set(params.map((p) => p.name));
-  const extra = Object.keys(inputs).find((k) => !names.has(k));
+  const extra = Object.keys(inputs).find((k) => !names.has(k) && !LAUNCH_FIELDS.has(k));
   if (extra) throw new BadInputError(extra, `is not a parameter of ${m.name}`);
   let outBytes = 0;
   const args = params.map((p) => {

@@ -3,7 +3,13 @@ import { CudaError, type VramPool } from '@voxelfleet/cuda';
 import type { Logger } from 'pino';
 import type { CpuRunner, CpuTaskOutcome } from './cpu-pool.js';
 import { jobErrorFromCuda } from './cuda-errors.js';
-import { prepareCustom, runCustomOnDevice, verifyCustom, type PreparedCustom } from './custom-kernel-job.js';
+import {
+  CustomKernelRefError,
+  prepareCustom,
+  runCustomOnDevice,
+  verifyCustom,
+  type PreparedCustom,
+} from './custom-kernel-job.js';
 import { decodeInputs, inputBytes, workUnits, type DecodeLimits } from './decode-inputs.js';
 import { checkDispatch } from './dispatch-shape.js';
 import {
@@ -126,6 +132,16 @@ export class JobExecutor {
       if (job.kernel.custom) custom = prepareCustom(job.kernel.custom, job.inputs, this.settings.limits);
       else call = decodeInputs(job.kernel.name, job.inputs, this.settings.limits);
     } catch (e) {
+      if (e instanceof CustomKernelRefError) {
+        this.customEvent(job, {
+          type: 'kernel.rejected',
+          name: job.kernel.name,
+          keyId: '',
+          code: 'KERNEL_UNKNOWN',
+          reason: e.message,
+        });
+        return fail('kernel-rejected', e.message, false);
+      }
       if (!(e instanceof BadInputError)) throw e;
       const code = e.field === 'kernel.name' ? 'unknown-kernel' : 'bad-input';
       return fail(code, e.message, false);
