@@ -1,0 +1,175 @@
+import { createLogger, createMetricsRegistry } from '@voxelfleet/observability';
+import { createDataSource, migrateWithLock } from '@voxelfleet/persistence';
+import { startApp, type RunningApp } from '@voxelfleet/platform';
+import { BullMqTransport } from '@voxelfleet/transport';
+import pg from 'pg';
+import type { DataSource } from 'typeorm';
+import { insertJobs, type NewJobRow } from '../../apps/gateway/src/jobs/job-rows.js';
+import { SchedulerModule } from '../../apps/scheduler/src/scheduler.module.js';
+import type { SchedulerSettings } from '../../apps/scheduler/src/scheduler.config.js';
+import { SimulatedNode, type NodeObservations } from './simulated-node.js';
+
+const BIG = 1e15;
+
+export interface BenchEnv {
+  redisUrl: string;
+  postgresAdminUrl: string;
+}
+
+/**
+ * One measured setup: a database of its own, the scheduler app (the real module, in this
+ * process, over BullMQ on the real Redis), simulated nodes, and tenants on an edition whose
+ * limits are out of the way, so the pipeline and not a quota is what is measured.
+ */
+export class BenchStack {
+  readonly observations: NodeObservations = { receivedAt: new Map() };
+  readonly nodes: SimulatedNode[] = [];
+  tenantIds: string[] = [];
+  private scheduler?: RunningApp;
+  private schedulerTransport?: BullMqTransport;
+  private nodeTransport?: BullMqTransport;
+  private submitTransport?: BullMqTransport;
+  private schedulerDb?: DataSource;
+
+  private constructor(
+    readonly env: BenchEnv,
+    readonly name: string,
+    readonly url: string,
+    readonly db: DataSource,
+  ) {}
+
+  static async create(env: BenchEnv, label: string): Promise<BenchStack> {
+    const name = `vf_bench_${label}_${process.pid}`;
+    const admin = new pg.Client({ connectionString: env.postgresAdminUrl });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const url = new URL(env.postgresAdminUrl);
+    url.pathname = `/${name}`;
+    const db = createDataSource({ url: url.toString(), poolSize: 4, applicationName: 'bench' });
+    await db.initialize();
+    await migrateWithLock(db);
+    const limits = {
+      vramBytesPerDevice: BIG,
+      vramBytesTotal: BIG,
+      gpus: 1e9,
+      concurrentJobs: 1e9,
+      jobsPerMinute: 1e9,
+      gpuSecondsPerDay: BIG,
+      trackingStreams: 1e6,
+    };
+    await db.query(`INSERT INTO editions (name, features, defaults, ceiling) VALUES ('bench', $1, $2, $2)`, [
+      JSON.stringify({ multiGpu: true, signedCustomKernels: true, trackingStreams: true, cpuFallback: true }),
+      JSON.stringify(limits),
+    ]);
+    const stack = new BenchStack(env, name, url.toString(), db);
+    for (let i = 0; i < 4; i += 1) {
+      const rows: { id: string }[] = await db.query(
+        `INSERT INTO tenants (name, edition) VALUES ($1, 'bench') RETURNING id`,
+        [`bench-${i}`],
+      );
+      stack.tenantIds.push((rows[0] as { id: string }).id);
+    }
+    return stack;
+  }
+
+  async start(nodeCount: number, settings: Partial<SchedulerSettings> = {}): Promise<void> {
+    const prefix = `vf-bench-${process.pid}-${this.name}`;
+    const transport = (): BullMqTransport => new BullMqTransport({ url: this.env.redisUrl, prefix });
+    this.schedulerTransport = transport();
+    this.nodeTransport = transport();
+    this.submitTransport = transport();
+    const dataSource = createDataSource({ url: this.url, poolSize: 8, applicationName: 'bench-scheduler' });
+    await dataSource.initialize();
+    this.schedulerDb = dataSource;
+    const infra = {
+      name: 'scheduler',
+      logger: createLogger('scheduler', 'silent'),
+      registry: createMetricsRegistry('scheduler', false),
+      transport: this.schedulerTransport,
+      dataSource,
+    };
+    this.scheduler = await startApp({
+      infra,
+      host: '127.0.0.1',
+      port: 0,
+      module: SchedulerModule.forRoot(infra, {
+        nodeLostAfterMs: 5_000,
+        batchSize: 2_000,
+        tickMs: 100,
+        ...settings,
+      }),
+    });
+    for (let i = 0; i < nodeCount; i += 1) {
+      const node = new SimulatedNode(
+        `sim-${i}`,
+        this.nodeTransport,
+        this.observations,
+        Math.max(16, Math.ceil(512 / nodeCount)),
+      );
+      await node.start();
+      this.nodes.push(node);
+    }
+    // Every node registered with the scheduler (it persists them each second).
+    for (;;) {
+      const rows: { n: string }[] = await this.db.query(`SELECT count(*) AS n FROM nodes`);
+      if (Number(rows[0]?.n) >= nodeCount) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /** Writes jobs the way the gateway does (one statement per batch) and wakes the scheduler. */
+  async submit(count: number, inputs: Record<string, unknown> = {}): Promise<void> {
+    const rows: NewJobRow[] = Array.from({ length: count }, (_, i) => ({
+      tenantId: this.tenantIds[i % this.tenantIds.length] as string,
+      state: 'submitted',
+      stateReason: 'submitted',
+      kernel: { name: 'noop' },
+      inputs,
+      vramBytes: 0,
+      gpus: 1,
+      priority: 'normal',
+      deadlineAt: null,
+      estimatedDurationMs: null,
+      timeoutMs: 60_000,
+      preemptible: false,
+      affinity: null,
+      cpuFallbackAllowed: true,
+      maxAttempts: 3,
+    }));
+    await insertJobs(this.db.manager, rows);
+    await this.submitTransport?.publish('jobs.submitted', { count, at: Date.now() });
+  }
+
+  async countIn(states: readonly string[]): Promise<number> {
+    const rows: { n: string }[] = await this.db.query(
+      `SELECT count(*) AS n FROM jobs WHERE state = ANY($1::text[])`,
+      [states],
+    );
+    return Number(rows[0]?.n);
+  }
+
+  async waitFor(states: readonly string[], count: number, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while ((await this.countIn(states)) < count) {
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting for ${count} jobs in ${states.join('|')}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  async stop(): Promise<void> {
+    for (const node of this.nodes) await node.stop();
+    await this.scheduler?.close();
+    await this.schedulerDb?.destroy();
+    await this.schedulerTransport?.close();
+    await this.nodeTransport?.close();
+    await this.submitTransport?.close();
+    await this.db.destroy();
+    const admin = new pg.Client({ connectionString: this.env.postgresAdminUrl });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${this.name} WITH (FORCE)`);
+    await admin.end();
+  }
+}

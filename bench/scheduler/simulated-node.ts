@@ -1,0 +1,96 @@
+import { JOB_REPORTS_QUEUE, nodeQueue, type JobDispatch, type JobReport } from '@voxelfleet/contracts';
+import type { Consumer, Transport } from '@voxelfleet/transport';
+
+export interface NodeObservations {
+  /** Job id → epoch ms the node received its dispatch. */
+  receivedAt: Map<string, number>;
+}
+
+/**
+ * A gpu-node stand-in: heartbeats with CPU slots, consumes its queue, runs nothing (the no-op
+ * kernel) and reports success, or holds a job for `inputs.holdMs` after reporting it started.
+ * It speaks the same contracts as apps/gpu-node, through the same transport.
+ */
+export class SimulatedNode {
+  private consumer?: Consumer;
+  private timer?: NodeJS.Timeout;
+  private readonly holds = new Set<NodeJS.Timeout>();
+
+  constructor(
+    readonly nodeId: string,
+    private readonly transport: Transport,
+    private readonly observations: NodeObservations,
+    private readonly slots = 256,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.beat();
+    this.timer = setInterval(() => void this.beat(), 1_000);
+    this.consumer = this.transport.consume<JobDispatch>(nodeQueue(this.nodeId), (job) => this.run(job.data), {
+      concurrency: this.slots,
+    });
+  }
+
+  /** As a SIGKILL would: no more heartbeats, no reports, queued work abandoned. */
+  async kill(): Promise<void> {
+    clearInterval(this.timer);
+    for (const hold of this.holds) clearTimeout(hold);
+    await this.consumer?.close({ force: true });
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    for (const hold of this.holds) clearTimeout(hold);
+    await this.consumer?.close({ force: true });
+  }
+
+  private async run(dispatch: JobDispatch): Promise<void> {
+    this.observations.receivedAt.set(dispatch.jobId, Date.now());
+    const holdMs = typeof dispatch.inputs.holdMs === 'number' ? dispatch.inputs.holdMs : 0;
+    if (holdMs > 0) {
+      await this.report({
+        type: 'started',
+        where: 'cpu',
+        jobId: dispatch.jobId,
+        attempt: dispatch.attempt,
+        nodeId: this.nodeId,
+        at: Date.now(),
+      });
+      await new Promise<void>((resolve) => {
+        const hold = setTimeout(() => {
+          this.holds.delete(hold);
+          resolve();
+        }, holdMs);
+        this.holds.add(hold);
+      });
+    }
+    await this.report({
+      type: 'succeeded',
+      where: 'cpu',
+      jobId: dispatch.jobId,
+      attempt: dispatch.attempt,
+      nodeId: this.nodeId,
+      at: Date.now(),
+      durationMs: 0,
+      output: {},
+    });
+  }
+
+  private async report(report: JobReport): Promise<void> {
+    await this.transport.enqueue(JOB_REPORTS_QUEUE, report.type, report, {
+      jobId: `${report.jobId}.${report.attempt}.${report.type}`,
+    });
+  }
+
+  private async beat(): Promise<void> {
+    await this.transport.publish('node.heartbeat', {
+      nodeId: this.nodeId,
+      hostname: 'bench',
+      sentAt: Date.now(),
+      state: 'ready',
+      cpu: { cores: 2, load1: 0, slots: { total: this.slots, free: this.slots } },
+      devices: [],
+      runningJobs: 0,
+    });
+  }
+}
