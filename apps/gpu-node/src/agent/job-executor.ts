@@ -1,7 +1,7 @@
 import type { JobDispatch, JobError, JobReport, KernelInputs } from '@voxelfleet/contracts';
 import { CudaError, type VramPool } from '@voxelfleet/cuda';
 import type { Logger } from 'pino';
-import type { CpuRunner, CpuTaskOutcome } from './cpu-pool.js';
+import type { CpuRunner } from './cpu-pool.js';
 import { jobErrorFromCuda } from './cuda-errors.js';
 import {
   CustomKernelRefError,
@@ -23,7 +23,7 @@ import type { DeviceSet, GpuDevice } from './gpu-devices.js';
 import { BadInputError } from './inline-buffer.js';
 import type { JobReporter } from './job-reporter.js';
 import { encodeResult, runKernel, type KernelCall } from './kernel-call.js';
-import { MicroBatcher } from './micro-batcher.js';
+import { MicroBatcher, type BatchOutcome } from './micro-batcher.js';
 import type { NodeMetrics } from './node-metrics.js';
 import { planAfterDeviceFailure, planRun } from './run-plan.js';
 import type { SlotGate } from './slot-gate.js';
@@ -74,9 +74,24 @@ export class JobExecutor {
     private readonly logger: Logger,
     private readonly settings: ExecutorSettings,
   ) {
-    this.batcher = new MicroBatcher(settings.batchWindowMs, settings.batchMaxJobs, (calls, limitMs) => {
-      this.metrics.batches.observe(calls.length);
-      return this.cpu.run(calls, limitMs);
+    // A batch of tiny jobs takes one slot under the concurrency limit, as one job would:
+    // it occupies one CPU worker for one round trip.
+    this.batcher = new MicroBatcher(settings.batchWindowMs, settings.batchMaxJobs, async (calls, limitMs) => {
+      const asked = Date.now();
+      try {
+        await this.gate.acquire();
+      } catch (e) {
+        if (e instanceof DrainingError)
+          return { status: 'refused', message: 'node began draining before the job started' };
+        throw e;
+      }
+      try {
+        this.recordWait(Date.now() - asked);
+        this.metrics.batches.observe(calls.length);
+        return await this.cpu.run(calls, limitMs);
+      } finally {
+        this.gate.release();
+      }
     });
   }
 
@@ -146,17 +161,19 @@ export class JobExecutor {
       const code = e.field === 'kernel.name' ? 'unknown-kernel' : 'bad-input';
       return fail(code, e.message, false);
     }
-    try {
-      await this.gate.acquire();
-    } catch (e) {
-      if (e instanceof DrainingError)
-        return fail('node-draining', 'node began draining before the job started', true);
-      throw e;
+    // Tiny CPU jobs go straight to the micro-batcher, whose batch takes the slot.
+    const batched = call !== null && this.batchable(job, call);
+    if (!batched) {
+      try {
+        await this.gate.acquire();
+      } catch (e) {
+        if (e instanceof DrainingError)
+          return fail('node-draining', 'node began draining before the job started', true);
+        throw e;
+      }
     }
     try {
-      const waited = Date.now() - deliveredAt;
-      this.waits.push(waited);
-      this.metrics.queueWait.observe(waited / 1000);
+      if (!batched) this.recordWait(Date.now() - deliveredAt);
       if (job.deadlineAtMs !== undefined && Date.now() > job.deadlineAtMs) {
         return fail(
           'expired',
@@ -164,13 +181,35 @@ export class JobExecutor {
           false,
         );
       }
-      return custom ? await this.runCustom(job, key, custom) : await this.runBuiltin(job, key, call!);
+      return custom
+        ? await this.runCustom(job, key, custom)
+        : await this.runBuiltin(job, key, call!, batched);
     } finally {
-      this.gate.release();
+      if (!batched) this.gate.release();
     }
   }
 
-  private async runBuiltin(job: JobDispatch, key: string, call: KernelCall): Promise<Outcome> {
+  private recordWait(ms: number): void {
+    this.waits.push(ms);
+    this.metrics.queueWait.observe(ms / 1000);
+  }
+
+  /** Small enough to share a worker round trip, and bound for the CPU anyway. */
+  private batchable(job: JobDispatch, call: KernelCall): boolean {
+    if (this.settings.batchMaxJobs < 2 || inputBytes(call) > this.settings.tinyJobBytes) return false;
+    const plan = planRun(
+      { deviceIndex: job.deviceIndex, cpuFallbackAllowed: job.cpuFallbackAllowed, custom: false },
+      this.devices.health(),
+    );
+    return plan.where === 'cpu';
+  }
+
+  private async runBuiltin(
+    job: JobDispatch,
+    key: string,
+    call: KernelCall,
+    batched = false,
+  ): Promise<Outcome> {
     const plan = planRun(
       { deviceIndex: job.deviceIndex, cpuFallbackAllowed: job.cpuFallbackAllowed, custom: false },
       this.devices.health(),
@@ -178,7 +217,7 @@ export class JobExecutor {
     if (plan.where === 'nowhere') return { ok: false, error: plan.error };
     if (plan.where === 'cpu') {
       await this.started(job, 'cpu');
-      return this.runOnCpu(job, key, call, plan.fallbackReason);
+      return this.runOnCpu(job, key, call, plan.fallbackReason, batched);
     }
     const device = this.devices.get(plan.deviceIndex)!;
     await this.started(job, 'cuda', device.index);
@@ -310,6 +349,7 @@ export class JobExecutor {
     key: string,
     call: KernelCall,
     fallbackReason: string | null,
+    batched = false,
   ): Promise<Outcome> {
     const fallback = fallbackReason !== null;
     const budget = budgetFor(this.settings.budgets, call.kernel);
@@ -354,8 +394,7 @@ export class JobExecutor {
         this.countAllocFailure(e, 'host');
         return { ok: false, error: jobErrorFromCuda(e).error };
       }
-      const tiny = bytes <= this.settings.tinyJobBytes && this.settings.batchMaxJobs > 1;
-      const outcome: CpuTaskOutcome = tiny
+      const outcome: BatchOutcome = batched
         ? await this.batcher.run(job.tenantId, call, limitMs)
         : await this.cpu.run([call], limitMs);
       if (outcome.status === 'limit') {
@@ -369,6 +408,7 @@ export class JobExecutor {
           onExpiry === 'fallback-over-budget',
         );
       }
+      if (outcome.status === 'refused') return fail('node-draining', outcome.message, true);
       if (outcome.status === 'crashed') return fail('internal', outcome.message, true);
       const one = outcome.outcomes[0]!;
       if (!one.ok)

@@ -1,17 +1,20 @@
 import type { CpuTaskOutcome } from './cpu-pool.js';
 import type { KernelCall } from './kernel-call.js';
 
+/** A CPU pool outcome, or the batch was not started (the node began draining). */
+export type BatchOutcome = CpuTaskOutcome | { status: 'refused'; message: string };
+
 interface Waiting {
   call: KernelCall;
   limitMs: number;
-  resolve: (o: CpuTaskOutcome) => void;
+  resolve: (o: BatchOutcome) => void;
 }
 
 /**
  * Groups tiny CPU jobs of one tenant that arrive within a short window into one worker round
- * trip. What it saves is per-job overhead between threads (a message each way, a worker
- * hand-off), not kernel time: each job still runs its own kernel, one after another. A batch
- * runs under its tightest member's limit.
+ * trip, which takes one slot under the concurrency limit. What it saves is per-job overhead
+ * between threads (a message each way, a worker hand-off, a slot), not kernel time: each job
+ * still runs its own kernel, one after another. A batch runs under its tightest member's limit.
  */
 export class MicroBatcher {
   private readonly open = new Map<string, { items: Waiting[]; timer: NodeJS.Timeout }>();
@@ -19,10 +22,10 @@ export class MicroBatcher {
   constructor(
     private readonly windowMs: number,
     private readonly maxJobs: number,
-    private readonly runBatch: (calls: KernelCall[], limitMs: number) => Promise<CpuTaskOutcome>,
+    private readonly runBatch: (calls: KernelCall[], limitMs: number) => Promise<BatchOutcome>,
   ) {}
 
-  run(tenant: string, call: KernelCall, limitMs: number): Promise<CpuTaskOutcome> {
+  run(tenant: string, call: KernelCall, limitMs: number): Promise<BatchOutcome> {
     return new Promise((resolve) => {
       let batch = this.open.get(tenant);
       if (!batch) {
