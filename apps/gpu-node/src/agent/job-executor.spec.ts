@@ -17,8 +17,10 @@ import { EmulatedDevice, h100Info } from './testing/emulated-device.js';
 /** The CPU path in this thread (the worker pool needs the built worker file). */
 class InThreadCpu implements CpuRunner {
   calls = 0;
+  batches: number[] = [];
   async run(calls: KernelCall[]): Promise<CpuTaskOutcome> {
     this.calls += calls.length;
+    this.batches.push(calls.length);
     const runner = new CpuKernelRunner();
     const outcomes = [];
     for (const c of calls) outcomes.push({ ok: true as const, result: await runKernel(runner, c), ms: 0 });
@@ -31,7 +33,7 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((t) => t.close()));
 });
 
-function node(devs: EmulatedDevice[]) {
+function node(devs: EmulatedDevice[], tuning: { gate?: number; batchMaxJobs?: number } = {}) {
   const transport = new InProcessTransport();
   open.push(transport);
   const reports: JobReport[] = [];
@@ -63,7 +65,7 @@ function node(devs: EmulatedDevice[]) {
     devices,
     cpu,
     hostPool,
-    new SlotGate(4),
+    new SlotGate(tuning.gate ?? 4),
     new JobReporter(transport, logger),
     metrics,
     logger,
@@ -71,9 +73,9 @@ function node(devs: EmulatedDevice[]) {
       nodeId: 'n1',
       limits: { maxInputBytes: 2 ** 20, maxOutputBytes: 2 ** 20 },
       budgets: { defaultMs: 1000, byKernel: {} },
-      tinyJobBytes: 0,
-      batchWindowMs: 0,
-      batchMaxJobs: 1,
+      tinyJobBytes: 1024,
+      batchWindowMs: 5,
+      batchMaxJobs: tuning.batchMaxJobs ?? 1,
     },
   );
   let seq = 0;
@@ -226,6 +228,38 @@ describe('JobExecutor on an emulated device', () => {
       kernel: { code: 'KERNEL_UNSIGNED' },
     });
     expect(dev.launches).toEqual([]);
+  });
+});
+
+describe('JobExecutor on the CPU path', () => {
+  it('batches tiny jobs of one tenant into one round trip under one slot', async () => {
+    const { run, cpu } = node([], { gate: 1, batchMaxJobs: 16 });
+    const reports = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        run({ deviceIndex: undefined, kernel: { name: 'reduce.sum' }, inputs: { x: [i] } }),
+      ),
+    );
+    reports.forEach((r, i) =>
+      expect(r).toMatchObject({ type: 'succeeded', where: 'cpu', output: { sum: i } }),
+    );
+    expect(cpu.batches).toEqual([6]);
+  });
+
+  it('hands back jobs still waiting for a slot when draining, and takes no new ones', async () => {
+    const { run, executor, cpu } = node([], { gate: 1 });
+    await executor.gate.acquire(); // a running job holds the only slot
+    const waiting = run({ deviceIndex: undefined });
+    await new Promise((r) => setTimeout(r, 5));
+    executor.drain();
+    expect(await waiting).toMatchObject({
+      type: 'failed',
+      error: { code: 'node-draining', retryable: true },
+    });
+    expect(await run({ deviceIndex: undefined })).toMatchObject({
+      type: 'failed',
+      error: { code: 'node-draining' },
+    });
+    expect(cpu.calls).toBe(0);
   });
 });
 
