@@ -1,11 +1,46 @@
-import { commonSchema, databaseSchema, port, transportSchema } from '@voxelfleet/config';
+import {
+  booleanFlag,
+  commonSchema,
+  databaseSchema,
+  port,
+  positiveInt,
+  transportSchema,
+} from '@voxelfleet/config';
 import { DEFAULT_PORTS } from '@voxelfleet/contracts';
 import { z } from 'zod';
+import { DEFAULT_GATEWAY_SETTINGS, type GatewaySettings } from './gateway.settings.js';
+
+const nonNegativeInt = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
 
 export const gatewayConfigSchema = z.object({
   PORT: port(DEFAULT_PORTS.gateway),
   ...commonSchema,
   ...databaseSchema,
   ...transportSchema,
+  RATE_LIMIT_PER_WINDOW: positiveInt(DEFAULT_GATEWAY_SETTINGS.rateLimit.limit),
+  RATE_LIMIT_WINDOW_MS: positiveInt(DEFAULT_GATEWAY_SETTINGS.rateLimit.windowMs),
+  RATE_LIMIT_ENABLED: booleanFlag(true),
+  AUTH_CACHE_TTL_MS: nonNegativeInt(DEFAULT_GATEWAY_SETTINGS.authCacheTtlMs),
+  AUDIT_SIGNING_KEY: z.string().min(1).optional(),
+  AUDIT_CHECKPOINT_INTERVAL_MS: positiveInt(DEFAULT_GATEWAY_SETTINGS.checkpointIntervalMs),
+  NODE_LOST_AFTER_MS: positiveInt(DEFAULT_GATEWAY_SETTINGS.nodeLostAfterMs),
+  CORS_ORIGINS: z.string().default(''),
 });
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
+
+export function gatewaySettingsFrom(config: GatewayConfig): GatewaySettings {
+  return {
+    rateLimit: {
+      enabled: config.RATE_LIMIT_ENABLED,
+      limit: config.RATE_LIMIT_PER_WINDOW,
+      windowMs: config.RATE_LIMIT_WINDOW_MS,
+    },
+    authCacheTtlMs: config.AUTH_CACHE_TTL_MS,
+    auditSigningKey: config.AUDIT_SIGNING_KEY,
+    checkpointIntervalMs: config.AUDIT_CHECKPOINT_INTERVAL_MS,
+    nodeLostAfterMs: config.NODE_LOST_AFTER_MS,
+    corsOrigins: config.CORS_ORIGINS.split(',')
+      .map((origin) => origin.trim())
+      .filter((origin) => origin !== ''),
+  };
+}

@@ -1,10 +1,94 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import {
+  Inject,
+  Module,
+  RequestMethod,
+  type DynamicModule,
+  type MiddlewareConsumer,
+  type NestModule,
+  type Provider,
+} from '@nestjs/common';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { AuthGuard, AuthModule } from '@voxelfleet/auth';
 import { CoreModule, type AppInfra } from '@voxelfleet/platform';
+import { AuditCheckpointService } from './audit/audit-checkpoint.service.js';
+import { AuditController } from './audit/audit.controller.js';
+import { AuditService } from './audit/audit.service.js';
+import { corsMiddleware } from './common/cors.middleware.js';
+import { IdempotencyInterceptor } from './common/idempotency.interceptor.js';
+import { RateLimitGuard } from './common/rate-limit.guard.js';
+import { FleetViewService } from './fleet/fleet-view.service.js';
+import { GpuAdminController } from './fleet/gpu-admin.controller.js';
+import { NodesService } from './fleet/nodes.service.js';
+import { DEFAULT_GATEWAY_SETTINGS, GATEWAY_SETTINGS, type GatewaySettings } from './gateway.settings.js';
+import { GrantsController } from './grants/grants.controller.js';
+import { GrantsService } from './grants/grants.service.js';
+import { JobsApiModule } from './jobs/jobs-api.module.js';
+import { KernelsController } from './kernels/kernels.controller.js';
+import { KernelsService } from './kernels/kernels.service.js';
+import { MeController } from './me/me.controller.js';
+import { PrincipalsController } from './principals/principals.controller.js';
+import { PrincipalsService } from './principals/principals.service.js';
+import { SimulateController } from './simulate/simulate.controller.js';
+import { TenantsController } from './tenants/tenants.controller.js';
+import { TenantsService } from './tenants/tenants.service.js';
+import { TenantSnapshotsService } from './usage/tenant-snapshots.service.js';
 
-/** The public REST edge. */
+/** The public REST edge: identity, RBAC, tenants, quotas, audit and the /admin/gpu API. */
 @Module({})
-export class GatewayModule {
-  static forRoot(infra: AppInfra): DynamicModule {
-    return { module: GatewayModule, imports: [CoreModule.forRoot(infra)] };
+export class GatewayModule implements NestModule {
+  constructor(@Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings) {}
+
+  static forRoot(infra: AppInfra, settings: GatewaySettings = DEFAULT_GATEWAY_SETTINGS): DynamicModule {
+    // Guard order matters: rate limiting first (no database work for a flood), then auth.
+    const guards: Provider[] = [
+      ...(settings.rateLimit.enabled ? [{ provide: APP_GUARD, useClass: RateLimitGuard }] : []),
+      { provide: APP_GUARD, useExisting: AuthGuard },
+    ];
+    return {
+      module: GatewayModule,
+      imports: [
+        CoreModule.forRoot(infra),
+        AuthModule.forRoot({ cacheTtlMs: settings.authCacheTtlMs }),
+        ThrottlerModule.forRoot({
+          throttlers: [
+            { name: 'default', ttl: settings.rateLimit.windowMs, limit: settings.rateLimit.limit },
+          ],
+        }),
+        JobsApiModule,
+      ],
+      controllers: [
+        TenantsController,
+        PrincipalsController,
+        GrantsController,
+        MeController,
+        AuditController,
+        GpuAdminController,
+        KernelsController,
+        SimulateController,
+      ],
+      providers: [
+        { provide: GATEWAY_SETTINGS, useValue: settings },
+        ...guards,
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        TenantsService,
+        PrincipalsService,
+        GrantsService,
+        AuditService,
+        AuditCheckpointService,
+        FleetViewService,
+        NodesService,
+        KernelsService,
+        TenantSnapshotsService,
+      ],
+      exports: [FleetViewService, TenantSnapshotsService, GATEWAY_SETTINGS],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    if (this.settings.corsOrigins.length === 0) return;
+    consumer
+      .apply(corsMiddleware(this.settings.corsOrigins))
+      .forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   }
 }

@@ -54,31 +54,41 @@ export class DenialRecorder {
 
 /**
  * Object-level checks: after loading an object, is it inside the caller's scope? A refusal
- * is audited and answers 404 (another tenant's object) or 403 (missing permission).
+ * is audited and answers 404 (another tenant's object) or 403 (missing permission). For a
+ * tenant principal an object that does not exist is refused exactly like another tenant's,
+ * with the same audit reason, so neither the answer nor its own audit trail tells them apart.
  */
 @Injectable()
 export class AccessControl {
   constructor(@Inject(DenialRecorder) private readonly denials: DenialRecorder) {}
 
+  /**
+   * `target` is the loaded object's owner, or null when no object has that id.
+   * Returns normally only when the caller may act on it.
+   */
   async ensure(
     actor: RequestActor,
     permission: Permission,
-    target: AccessTarget,
+    target: AccessTarget | null,
     resource: { type: string; id: string | null },
   ): Promise<void> {
-    const decision = can(actor.principal, permission, target);
-    if (decision.allowed) return;
-    const status = decision.outcome === 'not-found' ? 404 : 403;
-    await this.denials.record({
-      principal: actor.principal,
-      origin: actor,
-      action: permission,
-      resource,
-      status,
-      reason: decision.reason,
-    });
-    if (status === 404) throw notFound(resource.type, resource.id ?? '');
-    throw new DomainError(403, 'forbidden', decision.reason);
+    const decision = can(actor.principal, permission, target ?? undefined);
+    if (decision.allowed && target !== null) return;
+    if (!decision.allowed && decision.outcome === 'forbidden') {
+      await this.record(actor, permission, resource, 403, decision.reason);
+      throw new DomainError(403, 'forbidden', decision.reason);
+    }
+    // Not found, or found outside the caller's tenant.
+    if (actor.principal.tenantId !== null) {
+      await this.record(
+        actor,
+        permission,
+        resource,
+        404,
+        `${resource.type} not found in tenant ${actor.principal.tenantId}`,
+      );
+    }
+    throw notFound(resource.type, resource.id ?? '');
   }
 
   /** Audits a refusal decided elsewhere (e.g. a role the caller may not hand out) and throws it. */
@@ -88,14 +98,24 @@ export class AccessControl {
     resource: { type: string; id: string | null },
     error: DomainError,
   ): Promise<never> {
-    await this.denials.record({
+    await this.record(actor, action, resource, error.status, error.message);
+    throw error;
+  }
+
+  private record(
+    actor: RequestActor,
+    action: string,
+    resource: { type: string; id: string | null },
+    status: number,
+    reason: string,
+  ): Promise<void> {
+    return this.denials.record({
       principal: actor.principal,
       origin: actor,
       action,
       resource,
-      status: error.status,
-      reason: error.message,
+      status,
+      reason,
     });
-    throw error;
   }
 }

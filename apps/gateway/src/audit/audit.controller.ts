@@ -1,0 +1,51 @@
+import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { CurrentActor, RequirePermission, type RequestActor } from '@voxelfleet/auth';
+import type { Response } from 'express';
+import { AuditQueryDto, AuditVerifyQueryDto } from './audit-query.dto.js';
+import { AuditService } from './audit.service.js';
+
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('admin/audit')
+export class AuditController {
+  constructor(@Inject(AuditService) private readonly audit: AuditService) {}
+
+  @Get()
+  @RequirePermission('read:audit')
+  @ApiOperation({ summary: 'Audit entries with filters, oldest first; page with nextCursor' })
+  query(@CurrentActor() actor: RequestActor, @Query() query: AuditQueryDto) {
+    return this.audit.query(actor, query);
+  }
+
+  @Get('verify')
+  @RequirePermission('read:audit')
+  @ApiOperation({
+    summary: 'Recompute the hash chains (and signed checkpoints); report the first broken link',
+  })
+  verify(@CurrentActor() actor: RequestActor, @Query() query: AuditVerifyQueryDto) {
+    return this.audit.verify(actor, query);
+  }
+
+  @Get('export')
+  @RequirePermission('read:audit')
+  @ApiProduces('application/x-ndjson')
+  @ApiOperation({ summary: 'Every matching entry as NDJSON, one entry per line' })
+  async export(
+    @CurrentActor() actor: RequestActor,
+    @Query() query: AuditQueryDto,
+    @Res() response: Response,
+  ): Promise<void> {
+    // The first page is read before any byte is sent, so a scope error is still a clean 4xx.
+    const entries = this.audit.export(actor, query);
+    const first = await entries.next();
+    response.status(200).type('application/x-ndjson');
+    if (!first.done) response.write(`${JSON.stringify(first.value)}\n`);
+    for await (const entry of entries) {
+      if (!response.write(`${JSON.stringify(entry)}\n`)) {
+        await new Promise<void>((resolve) => response.once('drain', () => resolve()));
+      }
+    }
+    response.end();
+  }
+}

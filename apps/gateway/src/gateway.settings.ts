@@ -1,0 +1,23 @@
+/** What the gateway module needs beyond the shared infrastructure. */
+export interface GatewaySettings {
+  rateLimit: { enabled: boolean; limit: number; windowMs: number };
+  /** How long a resolved API key is reused before Postgres is read again (0: never). */
+  authCacheTtlMs: number;
+  /** Ed25519 private key (PEM or base64 DER) for audit checkpoints; none: no checkpoints. */
+  auditSigningKey?: string;
+  checkpointIntervalMs: number;
+  /** A node silent for longer than this is shown as lost. */
+  nodeLostAfterMs: number;
+  /** Origins allowed by CORS; empty: no cross-origin browser access. */
+  corsOrigins: string[];
+}
+
+export const DEFAULT_GATEWAY_SETTINGS: GatewaySettings = {
+  rateLimit: { enabled: true, limit: 600, windowMs: 60_000 },
+  authCacheTtlMs: 2_000,
+  checkpointIntervalMs: 60_000,
+  nodeLostAfterMs: 5_000,
+  corsOrigins: [],
+};
+
+export const GATEWAY_SETTINGS = Symbol('GATEWAY_SETTINGS');

@@ -1,0 +1,163 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AuditWriter, auditDiffOf } from '@voxelfleet/audit';
+import {
+  AccessControl,
+  ANY_DEVICE_CLASS,
+  ApiKeyAuthenticator,
+  kernelPatternError,
+  type RequestActor,
+} from '@voxelfleet/auth';
+import {
+  findGrant,
+  insertGrant,
+  listGrants,
+  loadTenantPolicies,
+  revokeGrant,
+  type GpuGrantRecord,
+} from '@voxelfleet/persistence';
+import { DATA_SOURCE, DomainError } from '@voxelfleet/platform';
+import { DeviceClassParseError, parseDeviceClass } from '@voxelfleet/scheduling';
+import type { DataSource } from 'typeorm';
+import { auditOrigin, isUuid, tenantScopeOf } from '../common/actor-scope.js';
+import type { CreateGrantDto } from './grant.dto.js';
+
+function grantView(grant: GpuGrantRecord) {
+  return {
+    ...grant,
+    createdAt: grant.createdAt.toISOString(),
+    expiresAt: grant.expiresAt?.toISOString() ?? null,
+    revokedAt: grant.revokedAt?.toISOString() ?? null,
+  };
+}
+
+export type GrantView = ReturnType<typeof grantView>;
+
+/** GPU capability grants: default deny, given and revoked by the platform, audited. */
+@Injectable()
+export class GrantsService {
+  constructor(
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(AuditWriter) private readonly audit: AuditWriter,
+    @Inject(AccessControl) private readonly access: AccessControl,
+    @Inject(ApiKeyAuthenticator) private readonly authenticator: ApiKeyAuthenticator,
+  ) {}
+
+  async create(actor: RequestActor, dto: CreateGrantDto): Promise<GrantView> {
+    const problems = [
+      ...dto.kernels
+        .map((k) => kernelPatternError(k))
+        .filter((e): e is string => e !== null)
+        .map((e) => `kernels: ${e}`),
+      ...dto.deviceClasses.flatMap((expression) => deviceClassProblem(expression)),
+    ];
+    const expiresAt = dto.expiresAt === undefined ? null : new Date(dto.expiresAt);
+    if (expiresAt !== null && expiresAt.getTime() <= Date.now())
+      problems.push('expiresAt must be in the future');
+    if (problems.length > 0) throw new DomainError(400, 'bad_request', problems.join('; '));
+    const grant = await this.dataSource.transaction(async (manager) => {
+      const principals: { tenant_id: string | null }[] = await manager.query(
+        `SELECT tenant_id FROM principals WHERE id = $1 FOR SHARE`,
+        [dto.principalId],
+      );
+      const principal = principals[0];
+      await this.access.ensure(actor, 'manage:grants', principal ? { tenantId: principal.tenant_id } : null, {
+        type: 'principal',
+        id: dto.principalId,
+      });
+      const tenantId = (principal as { tenant_id: string | null }).tenant_id;
+      if (dto.cpuFallback && tenantId !== null) {
+        // Feature flag: an edition without CPU fallback cannot be granted it.
+        const [policy] = await loadTenantPolicies(manager, [tenantId]);
+        if (policy && !policy.edition.features.cpuFallback) {
+          throw new DomainError(
+            422,
+            'feature_disabled',
+            `cpuFallback: edition '${policy.edition.name}' does not include CPU fallback`,
+          );
+        }
+      }
+      const created = await insertGrant(manager, {
+        principalId: dto.principalId,
+        tenantId,
+        kernels: dto.kernels,
+        deviceClasses: dto.deviceClasses,
+        cpuFallback: dto.cpuFallback,
+        expiresAt,
+        createdBy: actor.principal.id,
+      });
+      await this.audit.append(manager, {
+        tenantId,
+        ...auditOrigin(actor),
+        action: 'grant.create',
+        resource: { type: 'gpu-grant', id: created.id },
+        outcome: 'succeeded',
+        diff: auditDiffOf(null, {
+          principalId: created.principalId,
+          kernels: created.kernels,
+          deviceClasses: created.deviceClasses,
+          cpuFallback: created.cpuFallback,
+          expiresAt: created.expiresAt,
+        }),
+      });
+      return created;
+    });
+    this.authenticator.forget({ principalId: dto.principalId });
+    return grantView(grant);
+  }
+
+  async list(
+    actor: RequestActor,
+    query: { principalId?: string; tenantId?: string; includeRevoked?: boolean },
+  ): Promise<GrantView[]> {
+    const scope = tenantScopeOf(actor);
+    if (scope !== null && query.tenantId !== undefined && query.tenantId !== scope) {
+      await this.access.ensure(
+        actor,
+        'read:grants',
+        { tenantId: query.tenantId },
+        { type: 'tenant', id: query.tenantId },
+      );
+    }
+    const grants = await listGrants(this.dataSource.manager, {
+      tenantId: scope ?? query.tenantId ?? null,
+      ...(query.principalId === undefined ? {} : { principalId: query.principalId }),
+      includeRevoked: query.includeRevoked === true,
+    });
+    return grants.map(grantView);
+  }
+
+  async revoke(actor: RequestActor, id: string): Promise<GrantView> {
+    const result = await this.dataSource.transaction(async (manager) => {
+      const grant = isUuid(id) ? await findGrant(manager, id) : null;
+      await this.access.ensure(actor, 'manage:grants', grant && { tenantId: grant.tenantId }, {
+        type: 'gpu-grant',
+        id,
+      });
+      const found = grant as GpuGrantRecord;
+      const revoked = await revokeGrant(manager, id, actor.principal.id);
+      if (revoked === null) return found;
+      await this.audit.append(manager, {
+        tenantId: found.tenantId,
+        ...auditOrigin(actor),
+        action: 'grant.revoke',
+        resource: { type: 'gpu-grant', id },
+        outcome: 'succeeded',
+        diff: auditDiffOf({ revokedAt: null }, { revokedAt: revoked.revokedAt }),
+      });
+      return revoked;
+    });
+    this.authenticator.forget({ principalId: result.principalId });
+    return grantView(result);
+  }
+}
+
+function deviceClassProblem(expression: string): string[] {
+  if (expression === ANY_DEVICE_CLASS) return [];
+  try {
+    parseDeviceClass(expression);
+    return [];
+  } catch (error) {
+    if (error instanceof DeviceClassParseError) return [`deviceClasses: ${error.message}`];
+    throw error;
+  }
+}

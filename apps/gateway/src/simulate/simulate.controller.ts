@@ -1,0 +1,65 @@
+import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AccessControl, CurrentActor, RequirePermission, type RequestActor } from '@voxelfleet/auth';
+import { DomainError } from '@voxelfleet/platform';
+import { simulate, type SimulationPlan } from '@voxelfleet/scheduling';
+import { TenantSnapshotsService } from '../usage/tenant-snapshots.service.js';
+import { USAGE_SOURCE } from '../usage/tenant-usage.source.js';
+import { SimulateDto } from './simulate.dto.js';
+
+@ApiTags('gpu')
+@ApiBearerAuth()
+@Controller('admin/gpu/simulate')
+export class SimulateController {
+  constructor(
+    @Inject(TenantSnapshotsService) private readonly snapshots: TenantSnapshotsService,
+    @Inject(AccessControl) private readonly access: AccessControl,
+  ) {}
+
+  @Post()
+  @HttpCode(200)
+  @RequirePermission('simulate:jobs')
+  @ApiOperation({
+    summary:
+      'Dry run of an allocation or job: admitted?, where, what blocks it and by how much, start, preemptions',
+  })
+  async simulate(@CurrentActor() actor: RequestActor, @Body() dto: SimulateDto) {
+    const tenantId = dto.tenantId ?? actor.principal.tenantId;
+    if (tenantId === null)
+      throw new DomainError(400, 'bad_request', 'tenantId: a platform principal must name the tenant');
+    const nowMs = Date.now();
+    const snapshot = await this.snapshots.fleetSnapshot(nowMs);
+    const known = snapshot.tenants.some((t) => t.id === tenantId);
+    await this.access.ensure(actor, 'simulate:jobs', known ? { tenantId } : null, {
+      type: 'tenant',
+      id: tenantId,
+    });
+    const plan: SimulationPlan = {
+      tenantId,
+      vramBytesPerDevice: dto.vramBytesPerDevice,
+      gpus: dto.gpus,
+      priority: dto.priority,
+      ...(dto.deadlineInMs === undefined ? {} : { deadlineMs: nowMs + dto.deadlineInMs }),
+      ...(dto.estimatedDurationMs === undefined ? {} : { estimatedDurationMs: dto.estimatedDurationMs }),
+      ...(dto.preemptible === undefined ? {} : { preemptible: dto.preemptible }),
+      ...(dto.cpuFallbackAllowed === undefined ? {} : { cpuFallbackAllowed: dto.cpuFallbackAllowed }),
+      ...(dto.opensTrackingStream === undefined ? {} : { opensTrackingStream: dto.opensTrackingStream }),
+      ...(dto.kernel === undefined
+        ? {}
+        : { kernel: { name: dto.kernel.name, ...(dto.kernel.custom ? { custom: true } : {}) } }),
+      ...(dto.affinity === undefined ? {} : { affinity: { ...dto.affinity } }),
+    };
+    const result = simulate(snapshot, plan, { seed: 0 });
+    return {
+      ...result,
+      changesNothing: 'dry run: nothing was reserved, queued or stored',
+      estimatedStartAt:
+        result.estimatedStartMs === null ? null : new Date(result.estimatedStartMs).toISOString(),
+      basis: {
+        nodes: snapshot.nodes.length,
+        runningJobsKnown: false,
+        usageSource: USAGE_SOURCE,
+      },
+    };
+  }
+}

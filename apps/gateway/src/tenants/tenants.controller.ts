@@ -1,0 +1,89 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentActor, RequirePermission, type RequestActor } from '@voxelfleet/auth';
+import { Idempotent } from '../common/idempotency.interceptor.js';
+import { CreateTenantDto, QuotaDto, SuspendTenantDto, UpdateTenantDto } from './tenant.dto.js';
+import { TenantsService, type TenantView } from './tenants.service.js';
+
+@ApiTags('tenants')
+@ApiBearerAuth()
+@Controller('admin/tenants')
+export class TenantsController {
+  constructor(@Inject(TenantsService) private readonly tenants: TenantsService) {}
+
+  @Post()
+  @Idempotent()
+  @RequirePermission('write:tenants')
+  @ApiOperation({ summary: 'Create a tenant (platform admin)' })
+  create(@CurrentActor() actor: RequestActor, @Body() dto: CreateTenantDto): Promise<TenantView> {
+    return this.tenants.create(actor, dto);
+  }
+
+  @Get()
+  @RequirePermission('read:tenants')
+  @ApiOperation({ summary: 'List tenants (a tenant principal sees its own)' })
+  async list(@CurrentActor() actor: RequestActor): Promise<{ tenants: TenantView[] }> {
+    return { tenants: await this.tenants.list(actor) };
+  }
+
+  @Get(':id')
+  @RequirePermission('read:tenants')
+  @ApiOperation({ summary: 'One tenant with its edition features and effective limits' })
+  get(@CurrentActor() actor: RequestActor, @Param('id') id: string): Promise<TenantView> {
+    return this.tenants.get(actor, id);
+  }
+
+  @Patch(':id')
+  @RequirePermission('write:tenants')
+  @ApiOperation({ summary: 'Rename, change edition, weight or placement policy' })
+  update(
+    @CurrentActor() actor: RequestActor,
+    @Param('id') id: string,
+    @Body() dto: UpdateTenantDto,
+  ): Promise<TenantView> {
+    return this.tenants.update(actor, id, dto);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @RequirePermission('write:tenants')
+  @ApiOperation({ summary: 'Delete a tenant with its principals, keys and grants (its audit chain stays)' })
+  async remove(@CurrentActor() actor: RequestActor, @Param('id') id: string): Promise<void> {
+    await this.tenants.remove(actor, id);
+  }
+
+  @Post(':id/suspend')
+  @HttpCode(200)
+  @RequirePermission('suspend:tenants')
+  @ApiOperation({ summary: "Suspend: the tenant's new jobs are refused" })
+  suspend(
+    @CurrentActor() actor: RequestActor,
+    @Param('id') id: string,
+    @Body() dto: SuspendTenantDto,
+  ): Promise<TenantView> {
+    return this.tenants.setSuspended(actor, id, true, dto.reason);
+  }
+
+  @Post(':id/resume')
+  @HttpCode(200)
+  @RequirePermission('suspend:tenants')
+  @ApiOperation({ summary: 'Resume a suspended tenant' })
+  resume(
+    @CurrentActor() actor: RequestActor,
+    @Param('id') id: string,
+    @Body() dto: SuspendTenantDto,
+  ): Promise<TenantView> {
+    return this.tenants.setSuspended(actor, id, false, dto.reason);
+  }
+
+  @Put(':id/quota')
+  @RequirePermission('write:quota')
+  @ApiOperation({ summary: "Replace the tenant's own limits (each within its edition's ceiling)" })
+  setQuota(
+    @CurrentActor() actor: RequestActor,
+    @Param('id') id: string,
+    @Body() dto: QuotaDto,
+  ): Promise<TenantView> {
+    return this.tenants.setQuota(actor, id, dto);
+  }
+}

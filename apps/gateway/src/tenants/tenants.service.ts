@@ -1,0 +1,237 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AuditWriter, auditDiffOf } from '@voxelfleet/audit';
+import { AccessControl, ApiKeyAuthenticator, type RequestActor } from '@voxelfleet/auth';
+import {
+  loadEditions,
+  loadTenantPolicies,
+  quotaOverrides,
+  type EditionRecord,
+} from '@voxelfleet/persistence';
+import { DATA_SOURCE, DomainError } from '@voxelfleet/platform';
+import type { DataSource, EntityManager } from 'typeorm';
+import { auditOrigin, isUniqueViolation, isUuid, tenantScopeOf } from '../common/actor-scope.js';
+import type { QuotaDto } from './tenant.dto.js';
+import { CreateTenantDto, UpdateTenantDto } from './tenant.dto.js';
+import { TENANT_COLUMNS, ceilingViolations, tenantView, type TenantRow } from './tenant-view.js';
+
+export type TenantView = ReturnType<typeof tenantView>;
+
+/** Tenants CRUD, suspension and quotas; every change commits with its audit entry. */
+@Injectable()
+export class TenantsService {
+  constructor(
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(AuditWriter) private readonly audit: AuditWriter,
+    @Inject(AccessControl) private readonly access: AccessControl,
+    @Inject(ApiKeyAuthenticator) private readonly authenticator: ApiKeyAuthenticator,
+  ) {}
+
+  async list(actor: RequestActor): Promise<TenantView[]> {
+    const scope = tenantScopeOf(actor);
+    const rows: TenantRow[] = await this.dataSource.query(
+      `SELECT ${TENANT_COLUMNS} FROM tenants ${scope === null ? '' : 'WHERE id = $1'} ORDER BY name LIMIT 1000`,
+      scope === null ? [] : [scope],
+    );
+    const policies = new Map(
+      (
+        await loadTenantPolicies(
+          this.dataSource.manager,
+          rows.map((r) => r.id),
+        )
+      ).map((p) => [p.id, p]),
+    );
+    return rows.map((row) => tenantView(row, policies.get(row.id)));
+  }
+
+  async get(actor: RequestActor, id: string): Promise<TenantView> {
+    const row = await this.find(this.dataSource.manager, id);
+    await this.access.ensure(actor, 'read:tenants', row && { tenantId: row.id }, { type: 'tenant', id });
+    const [policy] = await loadTenantPolicies(this.dataSource.manager, [id]);
+    return tenantView(row as TenantRow, policy);
+  }
+
+  async create(actor: RequestActor, dto: CreateTenantDto): Promise<TenantView> {
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const edition = await this.edition(manager, dto.edition ?? 'community');
+        const overrides = quotaOverrides({ ...(dto.quota ?? {}) });
+        this.assertWithinCeiling(overrides, edition);
+        const rows: TenantRow[] = await manager.query(
+          `INSERT INTO tenants (name, edition, quota, weight, placement_policy) VALUES ($1, $2, $3, $4, $5)
+           RETURNING ${TENANT_COLUMNS}`,
+          [dto.name, edition.name, JSON.stringify(overrides), dto.weight ?? 1, dto.placementPolicy ?? null],
+        );
+        const row = rows[0] as TenantRow;
+        const view = await this.viewIn(manager, row);
+        await this.audit.append(manager, {
+          tenantId: row.id,
+          ...auditOrigin(actor),
+          action: 'tenant.create',
+          resource: { type: 'tenant', id: row.id },
+          outcome: 'succeeded',
+          diff: auditDiffOf(null, policyFields(row)),
+        });
+        return view;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error))
+        throw new DomainError(409, 'conflict', `tenant name '${dto.name}' is taken`);
+      throw error;
+    }
+  }
+
+  async update(actor: RequestActor, id: string, dto: UpdateTenantDto): Promise<TenantView> {
+    try {
+      return await this.change(actor, id, 'write:tenants', 'tenant.update', async (manager, before) => {
+        const edition = dto.edition === undefined ? undefined : await this.edition(manager, dto.edition);
+        if (edition) this.assertWithinCeiling(quotaOverrides(before.quota), edition);
+        const rows: [TenantRow[], number] = await manager.query(
+          `UPDATE tenants SET name = $2, edition = $3, weight = $4, placement_policy = $5, updated_at = now()
+            WHERE id = $1 RETURNING ${TENANT_COLUMNS}`,
+          [
+            id,
+            dto.name ?? before.name,
+            edition?.name ?? before.edition,
+            dto.weight ?? before.weight,
+            dto.placementPolicy === undefined ? before.placement_policy : dto.placementPolicy,
+          ],
+        );
+        return rows[0][0] as TenantRow;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error))
+        throw new DomainError(409, 'conflict', `tenant name '${dto.name}' is taken`);
+      throw error;
+    }
+  }
+
+  async setSuspended(
+    actor: RequestActor,
+    id: string,
+    suspended: boolean,
+    reason?: string,
+  ): Promise<TenantView> {
+    const view = await this.change(
+      actor,
+      id,
+      'suspend:tenants',
+      suspended ? 'tenant.suspend' : 'tenant.resume',
+      async (manager) => {
+        const rows: [TenantRow[], number] = await manager.query(
+          `UPDATE tenants SET status = $2, updated_at = now() WHERE id = $1 RETURNING ${TENANT_COLUMNS}`,
+          [id, suspended ? 'suspended' : 'active'],
+        );
+        return rows[0][0] as TenantRow;
+      },
+      reason,
+    );
+    return view;
+  }
+
+  async setQuota(actor: RequestActor, id: string, dto: QuotaDto): Promise<TenantView> {
+    return this.change(actor, id, 'write:quota', 'tenant.quota.set', async (manager, before) => {
+      const overrides = quotaOverrides({ ...dto });
+      this.assertWithinCeiling(overrides, await this.edition(manager, before.edition));
+      const rows: [TenantRow[], number] = await manager.query(
+        `UPDATE tenants SET quota = $2, updated_at = now() WHERE id = $1 RETURNING ${TENANT_COLUMNS}`,
+        [id, JSON.stringify(overrides)],
+      );
+      return rows[0][0] as TenantRow;
+    });
+  }
+
+  async remove(actor: RequestActor, id: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const before = await this.find(manager, id, true);
+      await this.access.ensure(actor, 'write:tenants', before && { tenantId: before.id }, {
+        type: 'tenant',
+        id,
+      });
+      await manager.query(`DELETE FROM tenants WHERE id = $1`, [id]);
+      await this.audit.append(manager, {
+        tenantId: id,
+        ...auditOrigin(actor),
+        action: 'tenant.delete',
+        resource: { type: 'tenant', id },
+        outcome: 'succeeded',
+        diff: auditDiffOf(policyFields(before as TenantRow), null),
+      });
+    });
+    this.authenticator.forget({ tenantId: id });
+  }
+
+  /** Loads under a row lock, checks scope, applies `apply`, audits the diff: one transaction. */
+  private async change(
+    actor: RequestActor,
+    id: string,
+    permission: 'write:tenants' | 'suspend:tenants' | 'write:quota',
+    action: string,
+    apply: (manager: EntityManager, before: TenantRow) => Promise<TenantRow>,
+    reason?: string,
+  ): Promise<TenantView> {
+    return this.dataSource.transaction(async (manager) => {
+      const before = await this.find(manager, id, true);
+      await this.access.ensure(actor, permission, before && { tenantId: before.id }, { type: 'tenant', id });
+      const after = await apply(manager, before as TenantRow);
+      await this.audit.append(manager, {
+        tenantId: id,
+        ...auditOrigin(actor),
+        action,
+        resource: { type: 'tenant', id },
+        outcome: 'succeeded',
+        reason: reason ?? null,
+        diff: auditDiffOf(policyFields(before as TenantRow), policyFields(after)),
+      });
+      return this.viewIn(manager, after);
+    });
+  }
+
+  private async find(manager: EntityManager, id: string, lock = false): Promise<TenantRow | null> {
+    if (!isUuid(id)) return null;
+    const rows: TenantRow[] = await manager.query(
+      `SELECT ${TENANT_COLUMNS} FROM tenants WHERE id = $1 ${lock ? 'FOR UPDATE' : ''}`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
+  private async edition(manager: EntityManager, name: string): Promise<EditionRecord> {
+    const editions = await loadEditions(manager);
+    const edition = editions.find((e) => e.name === name);
+    if (edition === undefined) {
+      throw new DomainError(
+        422,
+        'unknown_edition',
+        `edition: '${name}' is not one of ${editions.map((e) => e.name).join(', ')}`,
+      );
+    }
+    return edition;
+  }
+
+  private assertWithinCeiling(overrides: ReturnType<typeof quotaOverrides>, edition: EditionRecord): void {
+    const violations = ceilingViolations(overrides, edition.ceiling);
+    if (violations.length > 0) {
+      throw new DomainError(422, 'exceeds_edition_ceiling', violations.join('; '), {
+        edition: edition.name,
+        ceiling: edition.ceiling,
+      });
+    }
+  }
+
+  private async viewIn(manager: EntityManager, row: TenantRow): Promise<TenantView> {
+    const [policy] = await loadTenantPolicies(manager, [row.id]);
+    return tenantView(row, policy);
+  }
+}
+
+/** The fields whose changes the audit diff shows. */
+function policyFields(row: TenantRow): Record<string, unknown> {
+  return {
+    name: row.name,
+    edition: row.edition,
+    status: row.status,
+    quota: row.quota,
+    weight: Number(row.weight),
+    placementPolicy: row.placement_policy,
+  };
+}
