@@ -160,15 +160,29 @@ async function evidenceBench(dev: CudaDevice, log: HarnessLog, copyGbps: number)
       minCameras: Math.ceil(s.cameras / 2),
       maxVoxels: 2e6,
     });
-    const times: number[] = [];
-    const wall: number[] = [];
-    let result = await runner.voxelEvidence(req);
-    for (let i = 0; i < 5; i++) {
-      const t = performance.now();
-      result = await runner.voxelEvidence(req);
-      wall.push(performance.now() - t);
-      times.push(runner.lastLaunchMs);
-    }
+    // Both methods on the same request: the dense pass evaluates every voxel against every
+    // camera; the coarse-to-fine pass (the default) only voxels in cells that enough cameras'
+    // motion tiles may support. Same result required.
+    const timeMethod = async (method: 'coarse' | 'dense') => {
+      runner.evidenceMethod = method;
+      let out = await runner.voxelEvidence(req);
+      const gpu: number[] = [];
+      const calls: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const t = performance.now();
+        out = await runner.voxelEvidence(req);
+        calls.push(performance.now() - t);
+        gpu.push(runner.lastLaunchMs);
+      }
+      return { out, gpu, calls };
+    };
+    const dense = await timeMethod('dense');
+    const { out: result, gpu: times, calls: wall } = await timeMethod('coarse');
+    log.check(
+      `voxel.evidence ${s.label}: coarse-to-fine == dense`,
+      sameEvidence(result, dense.out),
+      `${result.indices.length} voxels`,
+    );
     const kernelMs = percentile(times, 50);
     const voxels = s.dims[0] * s.dims[1] * s.dims[2];
     const maskBytes = s.cameras * s.width * s.height;
@@ -182,6 +196,8 @@ async function evidenceBench(dev: CudaDevice, log: HarnessLog, copyGbps: number)
       cameras: s.cameras,
       reported: result.indices.length,
       kernel_ms_p50: kernelMs,
+      dense_kernel_ms_p50: percentile(dense.gpu, 50),
+      coarse_speedup_vs_dense: percentile(dense.gpu, 50) / kernelMs,
       call_ms_p50: percentile(wall, 50),
       floor_bytes: floorBytes,
       floor_ms_bytes: floorMs,
@@ -201,7 +217,7 @@ async function evidenceBench(dev: CudaDevice, log: HarnessLog, copyGbps: number)
       );
     }
     log.line(
-      `voxel.evidence ${s.label}: kernel ${kernelMs.toFixed(3)} ms (call ${percentile(wall, 50).toFixed(1)} ms), ` +
+      `voxel.evidence ${s.label}: dense kernel ${percentile(dense.gpu, 50).toFixed(3)} ms; coarse-to-fine kernel ${kernelMs.toFixed(3)} ms (call ${percentile(wall, 50).toFixed(1)} ms), ` +
         `bytes floor ${floorMs.toFixed(4)} ms -> ${(kernelMs / floorMs).toFixed(0)}x; ${(fp64Ops / (kernelMs / 1000) / 1e12).toFixed(2)} TFLOP/s fp64`,
     );
     rows.push(row);

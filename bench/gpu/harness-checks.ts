@@ -50,6 +50,20 @@ export async function kernelSuite(dev: CudaDevice, log: HarnessLog): Promise<voi
       sameEvidence(gpu, cpu) && cpu.indices.length > 0,
       `${gpu.indices.length} voxels`,
     );
+    // The same request with each mask given as its pixel list (rebuilt on the device).
+    const withPixels = {
+      ...req,
+      cameras: req.cameras.map((c) => ({
+        ...c,
+        pixels: Uint32Array.from(Array.from(c.mask.keys()).filter((i) => c.mask[i] !== 0)),
+      })),
+    };
+    const fromPixels = await runner.voxelEvidence(withPixels);
+    log.check(
+      `voxel.evidence from pixel lists == CPU scene ${s}`,
+      sameEvidence(fromPixels, cpu),
+      `${fromPixels.indices.length} voxels`,
+    );
   }
   const leaks = dev.pool.stats();
   log.check('runner left no live allocations', leaks.liveAllocations === 0 && leaks.usedBytes === 0);

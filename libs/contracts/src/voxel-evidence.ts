@@ -35,6 +35,12 @@ export interface EvidenceCamera {
   height: number;
   /** width * height bytes, non-zero where the camera saw motion in this time window. */
   mask: Uint8Array;
+  /**
+   * Optional: the indices (y * width + x) of exactly the mask's non-zero pixels. A GPU path
+   * uploads these (4 B per changed pixel) and rebuilds the mask on the device instead of
+   * copying width * height bytes; the CPU path reads the mask.
+   */
+  pixels?: Uint32Array;
 }
 
 export interface EvidenceRequest {

@@ -320,6 +320,24 @@ __global__ void countNotEqual(size_t n, const uint32_t* p, uint32_t v, unsigned 
 
 __global__ void noopKernel() {}
 
+__global__ void scatterMask(size_t n, const uint32_t* __restrict__ pixels, uint8_t* __restrict__ mask,
+                            size_t maskBytes) {
+  for (size_t i = size_t(blockIdx.x) * blockDim.x + threadIdx.x; i < n;
+       i += size_t(gridDim.x) * blockDim.x) {
+    const uint32_t p = pixels[i];
+    if (p < maskBytes) mask[p] = 1;
+  }
+}
+
+cudaError_t launchMaskScatter(size_t n, const uint32_t* pixels, uint8_t* mask, size_t maskBytes,
+                              cudaStream_t s) {
+  cudaError_t err = cudaMemsetAsync(mask, 0, maskBytes, s);
+  if (err != cudaSuccess || n == 0) return err;
+  scatterMask<<<unsigned(std::min<size_t>((n + 255) / 256, 4096)), 256, 0, s>>>(n, pixels, mask,
+                                                                               maskBytes);
+  return cudaGetLastError();
+}
+
 cudaError_t launchFillU32(size_t n, uint32_t* p, uint32_t value, cudaStream_t s) {
   if (n == 0) return cudaSuccess;
   fillU32<<<unsigned(std::min<size_t>((n + 255) / 256, 4096)), 256, 0, s>>>(n, p, value);

@@ -38,19 +38,31 @@ cudaError_t launchFillU32(size_t n, uint32_t* p, uint32_t value, cudaStream_t s)
 cudaError_t launchCountNotEqual(size_t n, const uint32_t* p, uint32_t value,
                                 unsigned long long* out, cudaStream_t s);
 cudaError_t launchNoop(cudaStream_t s);
+// Zeroes a byte mask, then sets mask[p] = 1 for each listed pixel p (p >= maskBytes ignored).
+cudaError_t launchMaskScatter(size_t n, const uint32_t* pixels, uint8_t* mask, size_t maskBytes,
+                              cudaStream_t s);
 
 // voxel_evidence.cu (compiled without FMA contraction).
 struct EvidenceCam {
   double p[12];
   uint64_t mask;
   int32_t width, height;
-  int32_t pad[4];
+  // Device buffer of evidenceSatWords(width, height) u32 for the coarse pass (a summed-area
+  // table of 8x8-pixel motion tiles), or 0 to evaluate every voxel densely.
+  uint64_t sat;
+  int32_t pad[2];
 };
 static_assert(sizeof(EvidenceCam) == 128, "camera record is 128 bytes in the wrapper too");
 size_t evidenceScratchBytes(size_t voxels);
+constexpr int kEvidenceTile = 8;  // pixels per motion tile edge in the coarse pass
+inline size_t evidenceSatWords(int width, int height) {
+  return size_t((width + kEvidenceTile - 1) / kEvidenceTile + 1) *
+         size_t((height + kEvidenceTile - 1) / kEvidenceTile + 1);
+}
 cudaError_t launchVoxelEvidence(int nx, int ny, int nz, double ox, double oy, double oz,
                                 double voxelSize, int ncams, const EvidenceCam* cams,
                                 int minCameras, uint32_t maxOut, uint32_t* outIdx,
-                                uint32_t* outMask, uint32_t* count, void* scratch, cudaStream_t s);
+                                uint32_t* outMask, uint32_t* count, void* scratch,
+                                bool coarse, cudaStream_t s);
 
 }  // namespace vf

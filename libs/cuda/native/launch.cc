@@ -91,7 +91,7 @@ GpuWork::Enqueue build(const Args& a, int device) {
     };
   }
   if (n == "voxel.evidence") {
-    a.need(15);
+    a.need(16);
     int nx = int(a.v[0]), ny = int(a.v[1]), nz = int(a.v[2]);
     double ox = a.v[3], oy = a.v[4], oz = a.v[5], vs = a.v[6];
     int ncams = int(a.v[7]);
@@ -102,10 +102,20 @@ GpuWork::Enqueue build(const Args& a, int device) {
     auto* masks = a.ptr<uint32_t>(12);
     auto* count = a.ptr<uint32_t>(13);
     auto* scratch = a.ptr<void>(14);
+    // 1: coarse-to-fine (every camera record carries a motion-tile table); 0: dense.
+    const bool coarse = a.v[15] != 0;
     return [=](cudaStream_t s) {
       return launchVoxelEvidence(nx, ny, nz, ox, oy, oz, vs, ncams, cams, minCams, maxOut, idx,
-                                 masks, count, scratch, s);
+                                 masks, count, scratch, coarse, s);
     };
+  }
+  if (n == "mask.scatter") {
+    a.need(4);
+    size_t len = a.sz(0);
+    auto* pixels = a.ptr<const uint32_t>(1);
+    auto* mask = a.ptr<uint8_t>(2, 1);
+    size_t bytes = a.sz(3);
+    return [=](cudaStream_t s) { return launchMaskScatter(len, pixels, mask, bytes, s); };
   }
   if (n == "fill.u32") {
     a.need(3);

@@ -60,6 +60,7 @@ export type NativeKernel =
   | 'matmul.f32'
   | 'motion.diff'
   | 'voxel.evidence'
+  | 'mask.scatter'
   | 'fill.u32'
   | 'count.ne.u32';
 

@@ -21,6 +21,13 @@ export function validateEvidence(req: EvidenceRequest): number {
   for (const c of req.cameras) {
     if (c.projection.length !== 12) throw new InvalidArgumentError('voxel.evidence: projection is 3x4');
     if (c.mask.length !== c.width * c.height) throw new InvalidArgumentError('voxel.evidence: mask size');
+    if (c.pixels) {
+      const pixels = c.pixels;
+      for (let i = 0; i < pixels.length; i++) {
+        if (pixels[i]! >= c.mask.length)
+          throw new InvalidArgumentError('voxel.evidence: pixel index outside the frame');
+      }
+    }
   }
   return voxels;
 }

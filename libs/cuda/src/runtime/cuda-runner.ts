@@ -13,6 +13,14 @@ import { validateEvidence } from '../kernels/voxel-evidence-cpu.js';
 import type { Allocation } from '../pool/vram-pool.js';
 import type { CudaDevice } from './cuda-device.js';
 
+/** Pixels per motion-tile edge in the coarse pass (kEvidenceTile in kernels.h). */
+const EVIDENCE_TILE = 8;
+
+/** Bytes of the summed-area table of motion tiles for one camera (evidenceSatWords). */
+function evidenceSatBytes(width: number, height: number): number {
+  return (Math.ceil(width / EVIDENCE_TILE) + 1) * (Math.ceil(height / EVIDENCE_TILE) + 1) * 4;
+}
+
 /** Bytes of one camera record in the kernel's table (see EvidenceCam in kernels.h). */
 const CAMERA_RECORD_BYTES = 128;
 
@@ -34,6 +42,12 @@ export class CudaKernelRunner implements KernelRunner {
   readonly where = 'cuda';
   /** Device time of the last voxel.evidence launch (not its copies), milliseconds. */
   lastLaunchMs = 0;
+  /**
+   * voxel.evidence method: 'coarse' tests 8³-voxel cells against per-camera motion tiles first
+   * and evaluates voxels only in cells enough cameras may support; 'dense' evaluates every
+   * voxel. Both return the same result bit for bit; 'dense' stays for comparison.
+   */
+  evidenceMethod: 'coarse' | 'dense' = 'coarse';
   private stream: number;
   private seq = 0;
 
@@ -144,18 +158,40 @@ export class CudaKernelRunner implements KernelRunner {
   async voxelEvidence(req: EvidenceRequest): Promise<EvidenceResult> {
     const voxels = validateEvidence(req);
     const cap = Math.min(req.maxVoxels, voxels);
+    const coarse = this.evidenceMethod === 'coarse';
     return this.scoped(async (s, st) => {
       const table = new ArrayBuffer(req.cameras.length * CAMERA_RECORD_BYTES);
       const view = new DataView(table);
       const uploads: Promise<unknown>[] = [];
       req.cameras.forEach((c, i) => {
         const mask = s.alloc(c.mask.byteLength, `mask${i}`);
-        uploads.push(this.dev.upload(st, mask.address, c.mask));
+        if (c.pixels) {
+          // 4 B per changed pixel instead of the whole frame; the mask is rebuilt on the device.
+          const list = s.alloc(Math.max(4, c.pixels.byteLength), `pixels${i}`);
+          const pixels = c.pixels;
+          uploads.push(
+            (pixels.length ? this.dev.upload(st, list.address, pixels) : Promise.resolve()).then(() =>
+              this.dev.launch('mask.scatter', st, [
+                pixels.length,
+                list.address,
+                mask.address,
+                c.mask.byteLength,
+              ]),
+            ),
+          );
+        } else {
+          uploads.push(this.dev.upload(st, mask.address, c.mask));
+        }
         const o = i * CAMERA_RECORD_BYTES;
         for (let j = 0; j < 12; j++) view.setFloat64(o + j * 8, c.projection[j]!, true);
         view.setBigUint64(o + 96, BigInt(mask.address), true);
         view.setInt32(o + 104, c.width, true);
         view.setInt32(o + 108, c.height, true);
+        if (coarse) {
+          // The coarse pass's motion-tile table for this camera (built on the device).
+          const sat = s.alloc(evidenceSatBytes(c.width, c.height), `sat${i}`);
+          view.setBigUint64(o + 112, BigInt(sat.address), true);
+        }
       });
       const cams = s.alloc(table.byteLength, 'cameras');
       uploads.push(this.dev.upload(st, cams.address, new Uint8Array(table)));
@@ -183,6 +219,7 @@ export class CudaKernelRunner implements KernelRunner {
         masks.address,
         count.address,
         scratch.address,
+        coarse ? 1 : 0,
       ]);
       this.lastLaunchMs = timing.gpuMs;
       const total = new Uint32Array(await this.dev.download(st, count.address, 4))[0]!;

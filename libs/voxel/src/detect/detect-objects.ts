@@ -30,17 +30,6 @@ export interface DetectOptions {
   minSupport: number;
 }
 
-function lowerBound(sorted: Uint32Array, value: number, from: number): number {
-  let lo = from;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 function findRoot(parent: Int32Array, i: number): number {
   let r = i;
   while (parent[r] !== r) r = parent[r]!;
@@ -52,35 +41,45 @@ function findRoot(parent: Int32Array, i: number): number {
   return r;
 }
 
+/** The 13 of the 26 neighbours that come before a voxel in x-fastest index order. */
+const EARLIER_NEIGHBOURS: readonly (readonly [number, number, number])[] = (() => {
+  const out: [number, number, number][] = [];
+  for (let dz = -1; dz <= 0; dz++)
+    for (let dy = -1; dy <= 1; dy++)
+      for (let dx = -1; dx <= 1; dx++)
+        if (!(dz === 0 && (dy > 0 || (dy === 0 && dx >= 0)))) out.push([dx, dy, dz]);
+  return out;
+})();
+
 /**
  * Labels 26-connected components of a set of voxels given by ascending indices (union-find,
  * looking back at the 13 neighbours with smaller index). Returns a root per voxel.
+ * As the voxel index grows, so does each neighbour's index, so one cursor per neighbour
+ * offset walks the sorted list once: O(13 n) instead of a binary search per neighbour.
  */
 export function labelComponents(idx: Uint32Array, nx: number, ny: number): Int32Array {
   const n = idx.length;
   const parent = new Int32Array(n);
   for (let i = 0; i < n; i++) parent[i] = i;
+  const offsets = EARLIER_NEIGHBOURS.map(([dx, dy, dz]) => dx + nx * (dy + ny * dz));
+  const cursors = new Int32Array(offsets.length);
   for (let i = 0; i < n; i++) {
     const v = idx[i]!;
     const ix = v % nx;
     const iy = M.floor(v / nx) % ny;
-    for (let dz = -1; dz <= 0; dz++) {
-      for (let dy = -1; dy <= 1; dy++) {
-        for (let dx = -1; dx <= 1; dx++) {
-          if (dz === 0 && (dy > 0 || (dy === 0 && dx >= 0))) continue; // only neighbours with smaller index
-          const x = ix + dx;
-          const y = iy + dy;
-          if (x < 0 || x >= nx || y < 0 || y >= ny) continue;
-          const neighbour = v + dx + nx * (dy + ny * dz);
-          if (neighbour < 0) continue;
-          const j = lowerBound(idx, neighbour, 0);
-          if (j < i && idx[j] === neighbour) {
-            const a = findRoot(parent, i);
-            const b = findRoot(parent, j);
-            if (a !== b) parent[a] = b;
-          }
-        }
-      }
+    for (let o = 0; o < offsets.length; o++) {
+      const neighbour = v + offsets[o]!;
+      let j = cursors[o]!;
+      while (j < i && idx[j]! < neighbour) j++;
+      cursors[o] = j;
+      if (j >= i || idx[j] !== neighbour || neighbour < 0) continue;
+      const [dx, dy] = EARLIER_NEIGHBOURS[o]!;
+      const x = ix + dx;
+      const y = iy + dy;
+      if (x < 0 || x >= nx || y < 0 || y >= ny) continue; // wrapped around a row or a plane
+      const a = findRoot(parent, i);
+      const b = findRoot(parent, j);
+      if (a !== b) parent[a] = b;
     }
   }
   for (let i = 0; i < n; i++) parent[i] = findRoot(parent, i);

@@ -7,7 +7,44 @@ const M = Math;
 
 /** Image cells of 4x4 pixels: about one voxel footprint, coarse enough to ignore sampling gaps. */
 const CELL_SHIFT = 2;
-const CELLS_PER_CAMERA = 1 << 22;
+
+/**
+ * Cell ids are dense over all cameras: camera k's cells start at base[k]. A camera's row has
+ * one spare cell (cellsX = (width >> CELL_SHIFT) + 1), so growing a cell leftwards from column
+ * 0 lands on the previous row's spare cell, never on a real neighbour; a spare row above and
+ * two below hold the grown cells at the image's top and bottom edges.
+ */
+interface CellLayout {
+  base: Int32Array;
+  cellsX: Int32Array;
+  total: number;
+}
+
+function cellLayout(cameras: Pick<EvidenceCamera, 'width' | 'height'>[]): CellLayout {
+  const base = new Int32Array(cameras.length);
+  const cellsX = new Int32Array(cameras.length);
+  let total = 0;
+  cameras.forEach((c, k) => {
+    cellsX[k] = (c.width >> CELL_SHIFT) + 1;
+    base[k] = total + cellsX[k] + 1; // one spare row (and cell) before the image
+    total = base[k] + cellsX[k] * ((c.height >> CELL_SHIFT) + 3);
+  });
+  return { base, cellsX, total };
+}
+
+/** Reused between calls: a stamp per cell (deduplication) and a coverage count per cell. */
+let scratch = { stamp: new Int32Array(0), coverage: new Int32Array(0), generation: 0 };
+
+function scratchFor(total: number): typeof scratch {
+  if (scratch.stamp.length < total) {
+    scratch = { stamp: new Int32Array(total), coverage: new Int32Array(total), generation: 0 };
+  }
+  if (scratch.generation > 2 ** 30) {
+    scratch.stamp.fill(0);
+    scratch.generation = 0;
+  }
+  return scratch;
+}
 
 /**
  * Removes "ghosts": with few cameras and many objects, the cones of different objects also
@@ -25,8 +62,14 @@ export function suppressGhosts(
 ): Detection[] {
   if (detections.length < 2) return detections;
   const [nx, ny] = grid.dims;
-  const footprints: Int32Array[] = detections.map((d) => {
-    const cells = new Set<number>();
+  const layout = cellLayout(cameras);
+  const work = scratchFor(layout.total);
+  const { stamp, coverage } = work;
+  // Each footprint: its cells and, aligned, the camera of each cell.
+  const footprints = detections.map((d) => {
+    const mark = ++work.generation;
+    const cells: number[] = [];
+    const cams: number[] = [];
     d.voxels.forEach((v, i) => {
       const supporting = d.voxelCameras[i]!;
       const ix = v % nx;
@@ -35,59 +78,65 @@ export function suppressGhosts(
       const X = grid.origin[0] + (ix + 0.5) * grid.voxelSize;
       const Y = grid.origin[1] + (iy + 0.5) * grid.voxelSize;
       const Z = grid.origin[2] + (iz + 0.5) * grid.voxelSize;
-      cameras.forEach((c, k) => {
+      for (let left = supporting, k = 0; left !== 0; left >>>= 1, k++) {
         // Only cameras that saw motion there: a camera that does not support the voxel has
         // nothing there for another detection to explain.
-        if (!((supporting >>> k) & 1)) return;
+        if (!(left & 1) || k >= cameras.length) continue;
+        const c = cameras[k]!;
         const p = c.projection;
         const w = p[8]! * X + p[9]! * Y + p[10]! * Z + p[11]!;
-        if (!(w > 0)) return;
+        if (!(w > 0)) continue;
         const px = M.floor((p[0]! * X + p[1]! * Y + p[2]! * Z + p[3]!) / w);
         const py = M.floor((p[4]! * X + p[5]! * Y + p[6]! * Z + p[7]!) / w);
-        if (px < 0 || py < 0 || px >= c.width || py >= c.height) return;
-        const cellsX = (c.width >> CELL_SHIFT) + 1;
-        cells.add(k * CELLS_PER_CAMERA + (py >> CELL_SHIFT) * cellsX + (px >> CELL_SHIFT));
-      });
+        if (px < 0 || py < 0 || px >= c.width || py >= c.height) continue;
+        const cell = layout.base[k]! + (py >> CELL_SHIFT) * layout.cellsX[k]! + (px >> CELL_SHIFT);
+        if (stamp[cell] !== mark) {
+          stamp[cell] = mark;
+          cells.push(cell);
+          cams.push(k);
+        }
+      }
     });
-    return Int32Array.from(cells);
+    return { cells: Int32Array.from(cells), cams: Uint8Array.from(cams) };
   });
   // Coverage uses footprints grown by one cell: voxel centres sample a silhouette sparsely,
   // and a ghost's cells tend to lie on the silhouette edges of the objects that cause it.
-  const grown = footprints.map((cells) => {
-    const out = new Set<number>();
-    for (const cell of cells) {
-      const k = M.floor(cell / CELLS_PER_CAMERA);
-      const local = cell - k * CELLS_PER_CAMERA;
-      const cellsX = (cameras[k]!.width >> CELL_SHIFT) + 1;
+  const grown = footprints.map(({ cells, cams }) => {
+    const mark = ++work.generation;
+    const out: number[] = [];
+    for (let i = 0; i < cells.length; i++) {
+      const cell = cells[i]!;
+      const cellsX = layout.cellsX[cams[i]!]!;
       for (let dy = -1; dy <= 1; dy++) {
         for (let dx = -1; dx <= 1; dx++) {
-          const n = local + dy * cellsX + dx;
-          if (n >= 0) out.add(k * CELLS_PER_CAMERA + n);
+          const n = cell + dy * cellsX + dx;
+          if (stamp[n] !== mark) {
+            stamp[n] = mark;
+            out.push(n);
+          }
         }
       }
     }
     return Int32Array.from(out);
   });
+  for (const cells of grown) for (const cell of cells) coverage[cell]!++;
   const alive = detections.map(() => true);
+  const total = new Int32Array(cameras.length);
+  const unique = new Int32Array(cameras.length);
   for (;;) {
-    const coverage = new Map<number, number>();
-    grown.forEach((cells, d) => {
-      if (!alive[d]) return;
-      for (const cell of cells) coverage.set(cell, (coverage.get(cell) ?? 0) + 1);
-    });
     let worst = -1;
     let worstScore = minUniqueFraction;
-    footprints.forEach((cells, d) => {
+    footprints.forEach(({ cells, cams }, d) => {
       if (!alive[d]) return;
-      const total = new Map<number, number>();
-      const unique = new Map<number, number>();
-      for (const cell of cells) {
-        const k = M.floor(cell / CELLS_PER_CAMERA);
-        total.set(k, (total.get(k) ?? 0) + 1);
-        if (coverage.get(cell) === 1) unique.set(k, (unique.get(k) ?? 0) + 1);
+      total.fill(0);
+      unique.fill(0);
+      for (let i = 0; i < cells.length; i++) {
+        const k = cams[i]!;
+        total[k]!++;
+        if (coverage[cells[i]!] === 1) unique[k]!++;
       }
       let best = 0;
-      for (const [k, n] of total) best = M.max(best, (unique.get(k) ?? 0) / n);
+      for (let k = 0; k < cameras.length; k++) if (total[k]! > 0) best = M.max(best, unique[k]! / total[k]!);
       if (best < worstScore) {
         worstScore = best;
         worst = d;
@@ -95,6 +144,11 @@ export function suppressGhosts(
     });
     if (worst < 0) break;
     alive[worst] = false;
+    for (const cell of grown[worst]!) coverage[cell]!--;
   }
+  // Leave the shared coverage at zero for the next call.
+  grown.forEach((cells, d) => {
+    if (alive[d]) for (const cell of cells) coverage[cell]!--;
+  });
   return detections.filter((_, d) => alive[d]);
 }

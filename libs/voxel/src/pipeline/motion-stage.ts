@@ -53,14 +53,33 @@ export class MotionStage {
         );
       }
       validateMotionPixels(motion);
-      window.push(motion.indices.slice(0, motion.count));
-    } else window.push(new Uint32Array(0));
-    while (window.length > this.windowFrames) window.shift();
+    }
     const sensor = this.sensorMasks[k]!;
-    sensor.fill(0);
+    // The mask holds exactly the window's pixels: clearing those is cheaper than the frame.
+    for (const pixels of window) for (let i = 0; i < pixels.length; i++) sensor[pixels[i]!] = 0;
+    window.push(motion ? motion.indices.slice(0, motion.count) : new Uint32Array(0));
+    while (window.length > this.windowFrames) window.shift();
     for (const pixels of window) for (let i = 0; i < pixels.length; i++) sensor[pixels[i]!] = 1;
     const map = this.undistortMaps[k];
     return map ? undistortMask(map, sensor, this.idealMasks[k]) : sensor;
+  }
+
+  /**
+   * The pixels of the mask windowMask(k) last returned, as one list (a pixel may repeat when
+   * the window holds several frames), or null when the mask was undistorted (its pixels are
+   * not the sensor's).
+   */
+  windowPixels(k: number): Uint32Array | null {
+    if (this.undistortMaps[k]) return null;
+    const window = this.history[k]!;
+    if (window.length === 1) return window[0]!;
+    const out = new Uint32Array(window.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const pixels of window) {
+      out.set(pixels, at);
+      at += pixels.length;
+    }
+    return out;
   }
 
   /** Tile occupancy of the mask windowMask(k) last returned, from the pixel lists when possible. */

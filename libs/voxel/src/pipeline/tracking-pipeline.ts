@@ -120,7 +120,8 @@ export class TrackingPipeline {
       if (!m) return;
       motionPixels += m.count;
       const c = this.options.cameras[k]!;
-      cameras.push({ projection: this.projections[k]!, width: c.width, height: c.height, mask });
+      const pixels = this.motion.windowPixels(k) ?? undefined;
+      cameras.push({ projection: this.projections[k]!, width: c.width, height: c.height, mask, pixels });
       occupancy.push(this.motion.windowOccupancy(k));
     });
     const minCameras = Math.max(1, Math.min(this.options.minCameras, cameras.length));
