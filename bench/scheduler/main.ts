@@ -108,6 +108,11 @@ async function failover(): Promise<number> {
 }
 
 async function main(): Promise<void> {
+  // BENCH_ONLY=10 measures the 10-node throughput alone (for profiling).
+  if (process.env.BENCH_ONLY) {
+    await throughput(Number(process.env.BENCH_ONLY));
+    return;
+  }
   process.stdout.write('raw BullMQ (producer addBulk -> worker, no-op)\n');
   const bullmq = await rawBullmq(env.redisUrl, `vf-bench-raw-${process.pid}`, 20_000);
   process.stdout.write(`  ${bullmq.toFixed(0)} jobs/s\n`);

@@ -1,4 +1,4 @@
-import { RATE_WINDOW_MS } from './quota.js';
+import { firstIndexAbove, isAscending, RATE_WINDOW_MS } from './quota.js';
 import type { JobSpec, TenantUsage } from './snapshot.types.js';
 
 /** GPU-seconds a job reserves against the daily budget when admitted: its estimate on every GPU. */
@@ -13,7 +13,7 @@ export function chargeAdmission(usage: TenantUsage, job: JobSpec, nowMs: number)
     vramBytes: usage.vramBytes + job.vramBytesPerDevice * job.gpus,
     gpus: usage.gpus + job.gpus,
     runningJobs: usage.runningJobs + 1,
-    recentSubmissionsMs: [...usage.recentSubmissionsMs.filter((t) => t > nowMs - RATE_WINDOW_MS), nowMs],
+    recentSubmissionsMs: [...withinWindow(usage.recentSubmissionsMs, nowMs), nowMs],
     gpuSecondsToday: usage.gpuSecondsToday + reservedGpuSeconds(job),
     trackingStreams: usage.trackingStreams + (job.opensTrackingStream ? 1 : 0),
   };
@@ -32,4 +32,12 @@ export function releaseCompletion(usage: TenantUsage, job: JobSpec, actualGpuSec
     gpuSecondsToday: Math.max(0, usage.gpuSecondsToday - reservedGpuSeconds(job) + actualGpuSeconds),
     trackingStreams: Math.max(0, usage.trackingStreams - (job.opensTrackingStream ? 1 : 0)),
   };
+}
+
+/** The entries still inside the rate window; a sorted array is cut, not filtered. */
+function withinWindow(times: readonly number[], nowMs: number): readonly number[] {
+  const cutoff = nowMs - RATE_WINDOW_MS;
+  if (!isAscending(times)) return times.filter((t) => t > cutoff);
+  const from = firstIndexAbove(times, cutoff);
+  return from === 0 ? times : times.slice(from);
 }

@@ -8,7 +8,7 @@ import { DECISION_LOG } from '../tokens.js';
 export class DecisionsController {
   constructor(
     @Inject(DECISION_LOG) private readonly log: DecisionLog,
-    private readonly leader: LeaderElectionService,
+    @Inject(LeaderElectionService) private readonly leader: LeaderElectionService,
   ) {}
 
   /** Whether this instance leads; standbys answer too, so an operator can find the leader. */

@@ -38,9 +38,9 @@ export class FailoverService implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(JOB_STORE) private readonly store: JobStore,
     @Inject(SCHEDULER_METRICS) private readonly metrics: SchedulerMetrics,
     @Inject(APP_LOGGER) private readonly logger: Logger,
-    private readonly fleet: FleetRegistryService,
-    private readonly loop: SchedulingLoopService,
-    private readonly leader: LeaderElectionService,
+    @Inject(FleetRegistryService) private readonly fleet: FleetRegistryService,
+    @Inject(SchedulingLoopService) private readonly loop: SchedulingLoopService,
+    @Inject(LeaderElectionService) private readonly leader: LeaderElectionService,
   ) {}
 
   onApplicationBootstrap(): void {

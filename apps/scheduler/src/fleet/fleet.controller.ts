@@ -1,10 +1,10 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Inject } from '@nestjs/common';
 import { FleetRegistryService } from './fleet-registry.service.js';
 import type { FleetNodeView } from './fleet-view.js';
 
 @Controller('v1/fleet')
 export class FleetController {
-  constructor(private readonly fleet: FleetRegistryService) {}
+  constructor(@Inject(FleetRegistryService) private readonly fleet: FleetRegistryService) {}
 
   /** Every node that has sent a heartbeat, with its state (operator control and liveness). */
   @Get('nodes')

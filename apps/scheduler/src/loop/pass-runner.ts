@@ -3,6 +3,7 @@ import {
   checkDeadlines,
   schedulePass,
   type FleetSnapshot,
+  type NodeSnapshot,
   type PassOptions,
   type Placement,
 } from '@voxelfleet/scheduling';
@@ -27,6 +28,8 @@ export interface PassRunnerDeps {
   options: PassOptions;
   batchSize: number;
   recordTrace: boolean;
+  /** The previous pass's dispatch: this pass's goes out after it, never before. */
+  previousDispatch: Promise<void>;
   /** Jobs that ended in this pass (rejected, expired), for workflow progress. */
   onFinished: (jobs: readonly FinishedJob[]) => Promise<void>;
 }
@@ -36,6 +39,11 @@ export interface PassOutcome {
   placed: number;
   /** The batch was full: more jobs may be waiting right now. */
   more: boolean;
+  /**
+   * Resolves once this pass's placements are on their nodes' queues. The next pass's
+   * database work overlaps with it.
+   */
+  dispatched: Promise<void>;
 }
 
 /**
@@ -47,10 +55,15 @@ export interface PassOutcome {
 export async function runPass(deps: PassRunnerDeps): Promise<PassOutcome> {
   const started = performance.now();
   const nowMs = Date.now();
-  const rows = await deps.store.loadQueue(deps.batchSize, new Date(nowMs));
+  const active = await deps.store.loadActive();
+  const nodes = deps.fleet.snapshotNodes(active, nowMs);
+  // Deciding jobs that cannot fit only to find they still wait costs as much as placing
+  // them: with the fleet nearly full, consider a few more jobs than there is room for.
+  const limit = Math.min(deps.batchSize, Math.max(MIN_BATCH, 2 * roomIn(nodes)));
+  const rows = await deps.store.loadQueue(limit, new Date(nowMs));
   if (rows.length === 0) {
     deps.metrics.queueDepth.reset();
-    return { considered: 0, placed: 0, more: false };
+    return { considered: 0, placed: 0, more: false, dispatched: deps.previousDispatch };
   }
   const byId = new Map(rows.map((row) => [row.id, row]));
   const specs = rows.map(toJobSpec);
@@ -59,11 +72,10 @@ export async function runPass(deps: PassRunnerDeps): Promise<PassOutcome> {
   const expiredIds = new Set(expired.map((v) => v.jobId));
   const queue = specs.filter((job) => !expiredIds.has(job.id));
 
-  const active = await deps.store.loadActive();
   const snapshot: FleetSnapshot = {
     nowMs,
     tenants: await deps.tenants.snapshot(active, nowMs),
-    nodes: deps.fleet.snapshotNodes(active, nowMs),
+    nodes,
     running: active,
   };
   // With no node known yet (a scheduler that just started, an empty fleet) nothing can be
@@ -201,7 +213,7 @@ export async function runPass(deps: PassRunnerDeps): Promise<PassOutcome> {
   }
   // The pass's working snapshot marked half-open breakers' probes; keep that.
   for (const node of pass.snapshot.nodes) if (node.breaker) deps.fleet.setBreaker(node.id, node.breaker);
-  await deps.dispatcher.dispatch(orders);
+  const dispatched = deps.previousDispatch.then(() => deps.dispatcher.dispatch(orders));
   deps.metrics.preemptions.inc(victims.length);
   if (finished.length > 0) await deps.onFinished(finished);
 
@@ -213,7 +225,28 @@ export async function runPass(deps: PassRunnerDeps): Promise<PassOutcome> {
       'scheduling pass',
     );
   }
-  return { considered: rows.length, placed: placed.length, more: rows.length >= deps.batchSize };
+  // Another pass at once only if this one made progress on a full batch; otherwise the next
+  // report, submission or tick wakes the loop.
+  return {
+    considered: rows.length,
+    placed: placed.length,
+    more: rows.length >= limit && placed.length > 0,
+    dispatched,
+  };
+}
+
+const MIN_BATCH = 64;
+/** A device holds as many jobs as its VRAM allows; this many is a fair guess for a batch. */
+const JOBS_PER_DEVICE_GUESS = 8;
+
+/** Room for new work on nodes that take it: free CPU slots, and a guess per healthy device. */
+function roomIn(nodes: readonly NodeSnapshot[]): number {
+  let room = 0;
+  for (const node of nodes) {
+    if (node.state !== 'ready') continue;
+    room += (node.cpuSlots?.free ?? 0) + node.devices.length * JOBS_PER_DEVICE_GUESS;
+  }
+  return room;
 }
 
 function placedAudit(row: QueuedJobRow, placement: Placement): DecisionAuditRecord {

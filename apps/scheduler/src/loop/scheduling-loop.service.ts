@@ -39,6 +39,7 @@ export class SchedulingLoopService implements OnApplicationBootstrap, BeforeAppl
   private woken = false;
   private wakeUp?: () => void;
   private loop?: Promise<void>;
+  private dispatching: Promise<void> = Promise.resolve();
   private unsubscribe?: Unsubscribe;
   private readonly options: PassOptions;
 
@@ -52,8 +53,8 @@ export class SchedulingLoopService implements OnApplicationBootstrap, BeforeAppl
     @Inject(DISPATCHER) private readonly dispatcher: Dispatcher,
     @Inject(DECISION_LOG) private readonly decisions: DecisionLog,
     @Inject(SCHEDULER_METRICS) private readonly metrics: SchedulerMetrics,
-    private readonly fleet: FleetRegistryService,
-    private readonly leader: LeaderElectionService,
+    @Inject(FleetRegistryService) private readonly fleet: FleetRegistryService,
+    @Inject(LeaderElectionService) private readonly leader: LeaderElectionService,
   ) {
     this.options = {
       seed: settings.seed ?? 'voxelfleet',
@@ -76,6 +77,7 @@ export class SchedulingLoopService implements OnApplicationBootstrap, BeforeAppl
     this.wake();
     await this.unsubscribe?.();
     await this.loop;
+    await this.dispatching;
   }
 
   /** Run a pass as soon as the current one (if any) is done. */
@@ -139,7 +141,13 @@ export class SchedulingLoopService implements OnApplicationBootstrap, BeforeAppl
           options: this.options,
           batchSize: this.settings.batchSize ?? 1_000,
           recordTrace: this.settings.recordTrace ?? false,
+          previousDispatch: this.dispatching,
           onFinished: (jobs) => this.onFinished(jobs),
+        });
+        // A failed dispatch leaves its jobs placed; the reconcile requeues them once their
+        // node has been seen without them for the dispatch timeout.
+        this.dispatching = outcome.dispatched.catch((error: unknown) => {
+          this.logger.error({ err: error }, 'dispatch failed; the jobs are requeued by the reconcile');
         });
         if (outcome.more) this.woken = true;
       } catch (error) {

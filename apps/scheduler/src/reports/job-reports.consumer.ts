@@ -44,9 +44,9 @@ export class JobReportsConsumer implements OnApplicationBootstrap, BeforeApplica
     @Inject(SCHEDULER_METRICS) private readonly metrics: SchedulerMetrics,
     @Inject(SCHEDULER_SETTINGS) private readonly settings: SchedulerSettings,
     @Inject(APP_LOGGER) private readonly logger: Logger,
-    private readonly fleet: FleetRegistryService,
-    private readonly loop: SchedulingLoopService,
-    private readonly leader: LeaderElectionService,
+    @Inject(FleetRegistryService) private readonly fleet: FleetRegistryService,
+    @Inject(SchedulingLoopService) private readonly loop: SchedulingLoopService,
+    @Inject(LeaderElectionService) private readonly leader: LeaderElectionService,
   ) {}
 
   onApplicationBootstrap(): void {
