@@ -1,4 +1,4 @@
-import type { JobDispatch, JobError, JobReport, KernelInputs } from '@voxelfleet/contracts';
+import type { JobDispatch, JobReport, KernelInputs } from '@voxelfleet/contracts';
 import { CudaError, type VramPool } from '@voxelfleet/cuda';
 import type { Logger } from 'pino';
 import type { CpuRunner } from './cpu-pool.js';
@@ -10,20 +10,15 @@ import {
   verifyCustom,
   type PreparedCustom,
 } from './custom-kernel-job.js';
-import { decodeInputs, inputBytes, workUnits, type DecodeLimits } from './decode-inputs.js';
+import { CpuPath } from './cpu-path.js';
+import { decodeInputs, inputBytes, type DecodeLimits } from './decode-inputs.js';
 import { checkDispatch } from './dispatch-shape.js';
-import {
-  budgetFor,
-  cpuRunLimit,
-  CpuCostModel,
-  refuseOverBudget,
-  type FallbackBudgets,
-} from './fallback-budget.js';
+import type { FallbackBudgets } from './fallback-budget.js';
 import type { DeviceSet, GpuDevice } from './gpu-devices.js';
 import { BadInputError } from './inline-buffer.js';
 import type { JobReporter } from './job-reporter.js';
 import { encodeResult, runKernel, type KernelCall } from './kernel-call.js';
-import { MicroBatcher, type BatchOutcome } from './micro-batcher.js';
+import { countAllocFailure, fail, type Outcome } from './job-outcome.js';
 import type { NodeMetrics } from './node-metrics.js';
 import { planAfterDeviceFailure, planRun } from './run-plan.js';
 import type { SlotGate } from './slot-gate.js';
@@ -38,16 +33,7 @@ export interface ExecutorSettings {
   batchMaxJobs: number;
 }
 
-type Outcome =
-  | { ok: true; where: 'cuda' | 'cpu'; deviceIndex?: number; output: KernelInputs; fallbackReason?: string }
-  | { ok: false; error: JobError; deviceFailure?: 'device-lost' | 'device-oom' };
-
 class DrainingError extends Error {}
-
-const fail = (code: JobError['code'], message: string, retryable: boolean): Outcome => ({
-  ok: false,
-  error: { code, message, retryable },
-});
 
 /**
  * Runs JobDispatch messages: checks them, waits for a slot under the adaptive limit, picks
@@ -57,17 +43,14 @@ const fail = (code: JobError['code'], message: string, retryable: boolean): Outc
 export class JobExecutor {
   /** Jobs accepted and not yet reported finished (`jobId.attempt`). */
   readonly accepted = new Map<string, string>();
-  fallbacks = 0;
-  cpuRunning = 0;
   private draining = false;
-  private readonly cost = new CpuCostModel();
-  private readonly batcher: MicroBatcher;
+  private readonly cpuPath: CpuPath;
   private waits: number[] = [];
 
   constructor(
     private readonly devices: DeviceSet,
-    private readonly cpu: CpuRunner,
-    private readonly hostPool: VramPool,
+    cpu: CpuRunner,
+    hostPool: VramPool,
     readonly gate: SlotGate,
     private readonly reporter: JobReporter,
     private readonly metrics: NodeMetrics,
@@ -76,7 +59,7 @@ export class JobExecutor {
   ) {
     // A batch of tiny jobs takes one slot under the concurrency limit, as one job would:
     // it occupies one CPU worker for one round trip.
-    this.batcher = new MicroBatcher(settings.batchWindowMs, settings.batchMaxJobs, async (calls, limitMs) => {
+    this.cpuPath = new CpuPath(cpu, hostPool, metrics, logger, settings, async (run) => {
       const asked = Date.now();
       try {
         await this.gate.acquire();
@@ -87,12 +70,21 @@ export class JobExecutor {
       }
       try {
         this.recordWait(Date.now() - asked);
-        this.metrics.batches.observe(calls.length);
-        return await this.cpu.run(calls, limitMs);
+        return await run();
       } finally {
         this.gate.release();
       }
     });
+  }
+
+  /** CPU fallbacks since start. */
+  get fallbacks(): number {
+    return this.cpuPath.fallbacks;
+  }
+
+  /** CPU jobs running (or batched) now. */
+  get cpuRunning(): number {
+    return this.cpuPath.running;
   }
 
   /** Stops starting jobs: those waiting for a slot fail `node-draining`; running ones finish. */
@@ -217,7 +209,7 @@ export class JobExecutor {
     if (plan.where === 'nowhere') return { ok: false, error: plan.error };
     if (plan.where === 'cpu') {
       await this.started(job, 'cpu');
-      return this.runOnCpu(job, key, call, plan.fallbackReason, batched);
+      return this.cpuPath.run(job, key, call, plan.fallbackReason, batched);
     }
     const device = this.devices.get(plan.deviceIndex)!;
     await this.started(job, 'cuda', device.index);
@@ -230,7 +222,7 @@ export class JobExecutor {
       { cpuFallbackAllowed: job.cpuFallbackAllowed, custom: false },
     );
     if (next.where !== 'cpu') return { ok: false, error: next.where === 'nowhere' ? next.error : r.error };
-    return this.runOnCpu(job, key, call, next.fallbackReason);
+    return this.cpuPath.run(job, key, call, next.fallbackReason);
   }
 
   private async runCustom(job: JobDispatch, key: string, p: PreparedCustom): Promise<Outcome> {
@@ -296,7 +288,7 @@ export class JobExecutor {
     try {
       pool.openJob(key, job.tenantId, { peakBytes: job.vramBytes });
     } catch (e) {
-      this.countAllocFailure(e, String(device.index));
+      countAllocFailure(this.metrics, e, String(device.index));
       return { ok: false, ...jobErrorFromCuda(e) };
     }
     const lane = device.lane();
@@ -335,98 +327,12 @@ export class JobExecutor {
         return fail('timeout', `ran past its ${job.timeoutMs} ms limit on device ${device.index}`, false);
       return { ok: true, where: 'cuda', deviceIndex: device.index, output };
     } catch (e) {
-      this.countAllocFailure(e, String(device.index));
+      countAllocFailure(this.metrics, e, String(device.index));
       const mapped = jobErrorFromCuda(e);
       if (mapped.deviceFailure === 'device-lost') device.markOut(mapped.error.message);
       return { ok: false, ...mapped };
     } finally {
       clearTimeout(timer);
-    }
-  }
-
-  private async runOnCpu(
-    job: JobDispatch,
-    key: string,
-    call: KernelCall,
-    fallbackReason: string | null,
-    batched = false,
-  ): Promise<Outcome> {
-    const fallback = fallbackReason !== null;
-    const budget = budgetFor(this.settings.budgets, call.kernel);
-    const units = workUnits(call);
-    if (fallback) {
-      this.fallbacks++;
-      this.metrics.fallbacks.inc({ cause: fallbackCause(fallbackReason) });
-      this.logger.warn(
-        {
-          event: 'cpu-fallback',
-          jobId: job.jobId,
-          tenantId: job.tenantId,
-          kernel: call.kernel,
-          deviceIndex: job.deviceIndex,
-          reason: fallbackReason,
-          budgetMs: budget,
-        },
-        'job runs on the CPU instead of a device',
-      );
-      const predicted = this.cost.predictMs(call.kernel, units);
-      if (refuseOverBudget(predicted, budget)) {
-        return fail(
-          'fallback-over-budget',
-          `predicted ${Math.round(predicted!)} ms on the CPU, over the ${budget} ms budget for ${call.kernel}`,
-          true,
-        );
-      }
-    }
-    const { limitMs, onExpiry } = cpuRunLimit(job.timeoutMs, fallback, budget);
-    const bytes = inputBytes(call);
-    try {
-      this.hostPool.openJob(key, job.tenantId, { peakBytes: job.vramBytes });
-    } catch (e) {
-      this.countAllocFailure(e, 'host');
-      return { ok: false, error: jobErrorFromCuda(e).error };
-    }
-    this.cpuRunning++;
-    try {
-      try {
-        this.hostPool.alloc(key, bytes, 'working-set');
-      } catch (e) {
-        this.countAllocFailure(e, 'host');
-        return { ok: false, error: jobErrorFromCuda(e).error };
-      }
-      const outcome: BatchOutcome = batched
-        ? await this.batcher.run(job.tenantId, call, limitMs)
-        : await this.cpu.run([call], limitMs);
-      if (outcome.status === 'limit') {
-        const what =
-          onExpiry === 'fallback-over-budget'
-            ? `the ${limitMs} ms CPU budget for ${call.kernel}`
-            : `its ${limitMs} ms limit`;
-        return fail(
-          onExpiry,
-          `stopped after ${Math.round(outcome.elapsedMs)} ms on the CPU, past ${what}`,
-          onExpiry === 'fallback-over-budget',
-        );
-      }
-      if (outcome.status === 'refused') return fail('node-draining', outcome.message, true);
-      if (outcome.status === 'crashed') return fail('internal', outcome.message, true);
-      const one = outcome.outcomes[0]!;
-      if (!one.ok)
-        return fail(
-          one.code === 'INVALID_ARGUMENT' ? 'bad-input' : 'internal',
-          one.message,
-          one.code !== 'INVALID_ARGUMENT',
-        );
-      this.cost.observe(call.kernel, units, one.ms);
-      return {
-        ok: true,
-        where: 'cpu',
-        output: encodeResult(one.result),
-        fallbackReason: fallbackReason ?? undefined,
-      };
-    } finally {
-      this.cpuRunning--;
-      this.hostPool.closeJob(key);
     }
   }
 
@@ -494,12 +400,6 @@ export class JobExecutor {
     if (e.type === 'kernel.rejected') this.logger.warn(line, 'custom kernel rejected');
     else this.logger.info(line, 'custom kernel accepted');
   }
-
-  private countAllocFailure(e: unknown, gpu: string): void {
-    if (e instanceof CudaError && (e.code === 'SOFT_OOM' || e.code === 'HARD_OOM')) {
-      this.metrics.allocationFailures.inc({ kind: e.code === 'SOFT_OOM' ? 'soft' : 'hard', gpu });
-    }
-  }
 }
 
 /** Built-in names as they are; anything else collapses, so a client cannot mint label values. */
@@ -509,11 +409,4 @@ function safeKernelLabel(name: string): string {
   )
     ? name
     : 'other';
-}
-
-function fallbackCause(reason: string): string {
-  if (reason.includes('lost')) return 'device-lost';
-  if (reason.includes('out of memory')) return 'device-oom';
-  if (reason.includes('out of service')) return 'device-unhealthy';
-  return 'no-device';
 }
