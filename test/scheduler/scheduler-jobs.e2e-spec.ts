@@ -65,7 +65,7 @@ describe('scheduler: jobs from submit to outcome (real Postgres, Redis, gateway,
     await database.db.query(
       `INSERT INTO node_controls (node_id, state, reason) VALUES ('solo', 'cordoned', 'e2e')`,
     );
-    apps.push(startApp('scheduler', SCHEDULER, common));
+    apps.push(startApp('scheduler', SCHEDULER, { ...common, SCHEDULER_RECORD_TRACE: 'true' }));
     NODES.forEach((port, i) =>
       apps.push(startApp('gpu-node', port, { ...common, NODE_ID: `cpu-${i}`, CPU_SLOTS: '2' })),
     );
@@ -271,5 +271,24 @@ describe('scheduler: jobs from submit to outcome (real Postgres, Redis, gateway,
       `SELECT count(*) AS n FROM scheduling_decisions WHERE kind = 'placement'`,
     );
     expect(Number(decisions[0]?.n)).toBeGreaterThanOrEqual(1);
+  });
+
+  it('replays a recorded pass to the same decisions', async () => {
+    const passes: { pass_digest: string }[] = await database.db.query(
+      `SELECT p.pass_digest FROM scheduling_passes p
+        WHERE EXISTS (SELECT 1 FROM scheduling_decisions d WHERE d.pass_digest = p.pass_digest AND d.kind = 'placement')
+        ORDER BY p.at LIMIT 3`,
+    );
+    expect(passes.length).toBeGreaterThanOrEqual(1);
+    for (const { pass_digest: digest } of passes) {
+      const replay = await request(`http://127.0.0.1:${SCHEDULER}`)
+        .get(`/v1/scheduler/passes/${digest}/replay`)
+        .expect(200);
+      expect(replay.body).toMatchObject({ ok: true });
+      expect((replay.body as { decisions: number }).decisions).toBeGreaterThanOrEqual(1);
+    }
+    await request(`http://127.0.0.1:${SCHEDULER}`)
+      .get(`/v1/scheduler/passes/${'0'.repeat(64)}/replay`)
+      .expect(404);
   });
 });
