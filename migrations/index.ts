@@ -1,10 +1,12 @@
 import { IdentityAndAudit1763700000000 } from './1763700000000-identity-and-audit.js';
 import { JobsAndScheduling1763900000000 } from './1763900000000-jobs-and-scheduling.js';
 import { GatewayPolicy1763800000000 } from './1763800000000-gateway-policy.js';
+import { Tracking1764000000000 } from './1764000000000-tracking.js';
 
 /** Every migration, oldest first. Classes, not globs: the build is ESM and bundler-friendly. */
 export const MIGRATIONS = [
   IdentityAndAudit1763700000000,
   GatewayPolicy1763800000000,
   JobsAndScheduling1763900000000,
+  Tracking1764000000000,
 ];

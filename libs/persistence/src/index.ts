@@ -6,3 +6,6 @@ export * from './entities/principal.entity.js';
 export * from './entities/api-key.entity.js';
 export * from './entities/audit-entry.entity.js';
 export * from './tenancy/index.js';
+export * from './entities/rig.entity.js';
+export * from './entities/tracking-stream.entity.js';
+export * from './entities/track-point.entity.js';
