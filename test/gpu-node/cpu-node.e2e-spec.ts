@@ -391,7 +391,7 @@ describe('gpu-node on a machine without a GPU (CPU node)', () => {
 
       const id = await node.dispatch({
         kernel: { name: 'matmul.f32' },
-        inputs: big(420, 30),
+        inputs: big(560, 30),
         timeoutMs: 20_000,
       });
       const seen = await node.waitFor(

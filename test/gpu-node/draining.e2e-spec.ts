@@ -26,7 +26,7 @@ describe('gpu-node draining on SIGTERM', () => {
   });
 
   it('stops taking jobs, finishes the running one, hands back the waiting one, beats draining, exits 0', async () => {
-    const n = 460;
+    const n = 640;
     const running = await node.dispatch({
       kernel: { name: 'matmul.f32' },
       inputs: { a: f32(rand(n * n, 1)), b: f32(rand(n * n, 2)), m: n, n, k: n },

@@ -38,7 +38,7 @@ export class NodeUnderTest {
       QUEUE_PREFIX: prefix,
       NODE_ID: nodeId,
       LOG_LEVEL: 'info',
-      HEARTBEAT_INTERVAL_MS: '300',
+      HEARTBEAT_INTERVAL_MS: '100',
       CPU_SLOTS: '2',
       ...env,
     });
