@@ -36,6 +36,11 @@ const EXPECTED: Record<Permission, Role[]> = {
   'submit:jobs': [PA, TA, TM],
   'read:jobs': [PA, OP, AU, TA, TM],
   'cancel:jobs': [PA, OP, TA, TM],
+  'read:rigs': [PA, OP, AU, TA, TM],
+  'write:rigs': [PA, TA, TM],
+  'read:streams': [PA, OP, AU, TA, TM],
+  'write:streams': [PA, TA, TM],
+  'ingest:streams': [PA, TA, TM],
 };
 
 const TENANT_A = '11111111-1111-4111-8111-111111111111';

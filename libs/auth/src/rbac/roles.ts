@@ -32,6 +32,11 @@ export const PERMISSIONS = [
   'submit:jobs',
   'read:jobs',
   'cancel:jobs',
+  'read:rigs',
+  'write:rigs',
+  'read:streams',
+  'write:streams',
+  'ingest:streams',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -53,6 +58,8 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'simulate:jobs',
     'read:jobs',
     'cancel:jobs',
+    'read:rigs',
+    'read:streams',
   ],
   // Read-only over everything, audit included; changes nothing.
   auditor: READ_ALL,
@@ -71,6 +78,11 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'submit:jobs',
     'read:jobs',
     'cancel:jobs',
+    'read:rigs',
+    'write:rigs',
+    'read:streams',
+    'write:streams',
+    'ingest:streams',
   ],
   'tenant-member': [
     'read:self',
@@ -81,6 +93,11 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'submit:jobs',
     'read:jobs',
     'cancel:jobs',
+    'read:rigs',
+    'write:rigs',
+    'read:streams',
+    'write:streams',
+    'ingest:streams',
   ],
 };
 
