@@ -413,13 +413,13 @@ describe('gateway: every role against every route', () => {
 
   it('lists only the caller’s own tenant’s objects', async () => {
     const tenants = await send({ method: 'get', path: '/admin/tenants' }, keys['tenant-member']);
-    expect(tenants.body.tenants.map((t: { id: string }) => t.id)).toEqual([ctx.tenantA]);
+    expect(list<{ id: string }>(tenants.body.tenants).map((t) => t.id)).toEqual([ctx.tenantA]);
     const principals = await send({ method: 'get', path: '/admin/principals' }, keys['tenant-admin']);
-    const owners = new Set(principals.body.principals.map((p: { tenantId: string }) => p.tenantId));
+    const owners = new Set(list<{ tenantId: string }>(principals.body.principals).map((p) => p.tenantId));
     expect([...owners]).toEqual([ctx.tenantA]);
     const audit = await send({ method: 'get', path: '/admin/audit?limit=1000' }, keys['tenant-admin']);
     expect(audit.body.entries.length).toBeGreaterThan(0);
-    expect(new Set(audit.body.entries.map((e: { tenantId: string }) => e.tenantId))).toEqual(
+    expect(new Set(list<{ tenantId: string }>(audit.body.entries).map((e) => e.tenantId))).toEqual(
       new Set([ctx.tenantA]),
     );
   });
@@ -431,4 +431,9 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promi
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** A JSON array from a response body, typed for the test's own reading. */
+function list<T>(value: unknown): T[] {
+  return value as T[];
 }

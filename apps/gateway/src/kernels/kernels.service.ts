@@ -41,7 +41,7 @@ export class KernelsService {
     const tenantId = dto.tenantId ?? null;
     const resource = { type: 'kernel', id: dto.manifest.name };
     const refuse = (status: number, code: string, message: string) =>
-      this.access.deny(actor, 'register:kernels', resource, new DomainError(status, code, message));
+      this.access.deny(actor, 'register:kernels', resource, new DomainError(status, code, message), tenantId);
     if (tenantId !== null) {
       const [policy] = await loadTenantPolicies(this.dataSource.manager, [tenantId]);
       if (policy === undefined) throw notFound('tenant', tenantId);

@@ -20,6 +20,8 @@ export interface Denial {
   resource: { type: string; id: string | null };
   status: number;
   reason: string;
+  /** The chain to record it in when not the caller's own (a platform caller acting on a tenant). */
+  tenantId?: string | null;
 }
 
 /**
@@ -36,7 +38,7 @@ export class DenialRecorder {
 
   async record(denial: Denial): Promise<void> {
     const entry: AuditRecord = {
-      tenantId: denial.principal?.tenantId ?? null,
+      tenantId: denial.tenantId !== undefined ? denial.tenantId : (denial.principal?.tenantId ?? null),
       actor: auditActorOf(denial.principal),
       ...denial.origin,
       action: denial.action,
@@ -97,8 +99,12 @@ export class AccessControl {
     action: string,
     resource: { type: string; id: string | null },
     error: DomainError,
+    /** For platform callers: the tenant the refused action was aimed at, whose trail records it. */
+    targetTenantId?: string | null,
   ): Promise<never> {
-    await this.record(actor, action, resource, error.status, error.message);
+    // A tenant principal's refusals always stay in its own tenant's chain.
+    const tenantId = actor.principal.tenantId ?? targetTenantId ?? null;
+    await this.record(actor, action, resource, error.status, error.message, tenantId);
     throw error;
   }
 
@@ -108,10 +114,12 @@ export class AccessControl {
     resource: { type: string; id: string | null },
     status: number,
     reason: string,
+    tenantId?: string | null,
   ): Promise<void> {
     return this.denials.record({
       principal: actor.principal,
       origin: actor,
+      tenantId,
       action,
       resource,
       status,

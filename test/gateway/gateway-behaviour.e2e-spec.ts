@@ -1,0 +1,612 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { signedKernelBody } from './support/kernel-fixture.js';
+import {
+  heartbeat,
+  seedPrincipal,
+  seedTenant,
+  startGateway,
+  type GatewayHarness,
+} from './support/gateway-harness.js';
+
+const GiB = 2 ** 30;
+
+describe('gateway behaviour', () => {
+  let gw: GatewayHarness;
+  let admin: string;
+  let operator: string;
+  let tenantA: string;
+  let memberA: { id: string; key: string };
+  let adminA: string;
+
+  const as = (key: string) => ({
+    get: (path: string) => request(gw.url).get(path).set('authorization', `Bearer ${key}`),
+    post: (path: string, body?: object) =>
+      request(gw.url).post(path).set('authorization', `Bearer ${key}`).send(body),
+    put: (path: string, body?: object) =>
+      request(gw.url).put(path).set('authorization', `Bearer ${key}`).send(body),
+    patch: (path: string, body?: object) =>
+      request(gw.url).patch(path).set('authorization', `Bearer ${key}`).send(body),
+    delete: (path: string) => request(gw.url).delete(path).set('authorization', `Bearer ${key}`),
+  });
+
+  beforeAll(async () => {
+    gw = await startGateway('gw_behaviour', 4301);
+    admin = (await seedPrincipal(gw.db, { tenantId: null, roles: ['platform-admin'], name: 'root' })).key;
+    operator = (await seedPrincipal(gw.db, { tenantId: null, roles: ['operator'], name: 'ops' })).key;
+    tenantA = await seedTenant(gw.db, 'beh-a', 'pro');
+    memberA = await seedPrincipal(gw.db, { tenantId: tenantA, roles: ['tenant-member'], name: 'member' });
+    adminA = (await seedPrincipal(gw.db, { tenantId: tenantA, roles: ['tenant-admin'], name: 'tadmin' })).key;
+  });
+
+  afterAll(async () => {
+    await gw.stop();
+  });
+
+  describe('tenants, editions and quotas', () => {
+    it('applies the edition defaults and lets a tenant override within the ceiling', async () => {
+      const created = await as(admin)
+        .post('/admin/tenants', { name: 'quota-co', edition: 'community' })
+        .expect(201);
+      expect(created.body.limits.gpus).toBe(1);
+      expect(created.body.features.multiGpu).toBe(false);
+      const raised = await as(admin)
+        .put(`/admin/tenants/${created.body.id}/quota`, { concurrentJobs: 3 })
+        .expect(200);
+      expect(raised.body.limits.concurrentJobs).toBe(3);
+      const tooMuch = await as(admin).put(`/admin/tenants/${created.body.id}/quota`, { gpus: 4 }).expect(422);
+      expect(tooMuch.body.message).toContain('quota.gpus: 4 exceeds the edition ceiling 1');
+      const after = await as(admin).get(`/admin/tenants/${created.body.id}`).expect(200);
+      expect(after.body.quotaOverrides).toEqual({ concurrentJobs: 3 });
+      const entries = await as(admin)
+        .get(`/admin/audit?tenantId=${created.body.id}&action=tenant.quota.set`)
+        .expect(200);
+      expect(entries.body.entries).toHaveLength(1);
+      expect(entries.body.entries[0].diff).toEqual({ 'quota.concurrentJobs': { after: 3 } });
+    });
+
+    it('refuses an unknown edition and a taken name, changing nothing', async () => {
+      const before = await gw.db.query('SELECT count(*)::int AS n FROM tenants');
+      const edition = await as(admin)
+        .post('/admin/tenants', { name: 'x-co', edition: 'platinum' })
+        .expect(422);
+      expect(edition.body.message).toMatch(/^edition: 'platinum' is not one of/);
+      await as(admin).post('/admin/tenants', { name: 'beh-a' }).expect(409);
+      const after = await gw.db.query('SELECT count(*)::int AS n FROM tenants');
+      expect(after.rows[0].n).toBe(before.rows[0].n);
+    });
+
+    it('suspends and resumes with the change in the audit diff', async () => {
+      const suspended = await as(admin)
+        .post(`/admin/tenants/${tenantA}/suspend`, { reason: 'unpaid' })
+        .expect(200);
+      expect(suspended.body.suspended).toBe(true);
+      const simulated = await as(memberA.key)
+        .post('/admin/gpu/simulate', { vramBytesPerDevice: GiB, gpus: 1, priority: 'normal' })
+        .expect(200);
+      expect(simulated.body.outcome).toBe('rejected');
+      expect(simulated.body.rejection.code).toBe('tenant-suspended');
+      await as(admin).post(`/admin/tenants/${tenantA}/resume`).expect(200);
+      const log = await as(admin).get(`/admin/audit?tenantId=${tenantA}&action=tenant.suspend`).expect(200);
+      expect(log.body.entries[0]).toMatchObject({
+        reason: 'unpaid',
+        diff: { status: { before: 'active', after: 'suspended' } },
+        actor: { type: 'service', roles: ['platform-admin'] },
+      });
+    });
+
+    it('shows the caller its limits, usage from heartbeats and headroom', async () => {
+      await as(admin)
+        .put(`/admin/tenants/${tenantA}/quota`, { vramBytesTotal: 100 * GiB })
+        .expect(200);
+      await gw.transport.publish(
+        'node.heartbeat',
+        heartbeat('quota-node', { byTenant: { [tenantA]: 30 * GiB } }),
+      );
+      await eventually(async () => {
+        const quota = await as(memberA.key).get('/v1/quota').expect(200);
+        const vram = list<{ quota: string }>(quota.body.quotas).find((q) => q.quota === 'vramBytesTotal');
+        expect(vram).toEqual({
+          quota: 'vramBytesTotal',
+          limit: 100 * GiB,
+          source: 'tenant',
+          used: 30 * GiB,
+          headroom: 70 * GiB,
+        });
+        const gpus = list<{ quota: string; used: number }>(quota.body.quotas).find((q) => q.quota === 'gpus');
+        expect(gpus?.used).toBe(1);
+      });
+      await as(admin).get('/v1/quota').expect(400);
+      const tenants = await as(operator).get('/admin/gpu/tenants').expect(200);
+      expect(tenants.body.topConsumers.vramBytes[0]).toMatchObject({ tenantId: tenantA, value: 30 * GiB });
+    });
+  });
+
+  describe('simulate', () => {
+    it('says where a fitting job would go and what blocks one that does not fit', async () => {
+      await gw.transport.publish('node.heartbeat', heartbeat('sim-node', { devices: 2 }));
+      await eventually(async () => {
+        const fits = await as(memberA.key)
+          .post('/admin/gpu/simulate', { vramBytesPerDevice: 8 * GiB, gpus: 1, priority: 'normal' })
+          .expect(200);
+        expect(fits.body).toMatchObject({ dryRun: true, outcome: 'would-start', admitted: true });
+        expect(fits.body.placement.nodeId).toMatch(/node/);
+        expect(fits.body.changesNothing).toMatch(/dry run/);
+      });
+      // Over the tenant's own quota: rejected at once, naming the quota.
+      const overQuota = await as(memberA.key)
+        .post('/admin/gpu/simulate', { vramBytesPerDevice: 70 * GiB, gpus: 1, priority: 'normal' })
+        .expect(200);
+      expect(overQuota.body.admitted).toBe(false);
+      expect(JSON.stringify(overQuota.body)).toMatch(/vramBytesPerDevice|vram/i);
+      const jobsBefore = await gw.db.query(`SELECT count(*)::int AS n FROM audit_log`);
+      // A platform caller names the tenant; nothing is stored by a simulation.
+      await as(operator)
+        .post('/admin/gpu/simulate', {
+          tenantId: tenantA,
+          vramBytesPerDevice: GiB,
+          gpus: 1,
+          priority: 'high',
+        })
+        .expect(200);
+      const jobsAfter = await gw.db.query(`SELECT count(*)::int AS n FROM audit_log`);
+      expect(jobsAfter.rows[0].n).toBe(jobsBefore.rows[0].n);
+    });
+
+    it('reports a capacity blocker with its shortfall', async () => {
+      await as(admin)
+        .put(`/admin/tenants/${tenantA}/quota`, { gpus: 8, vramBytesTotal: 640 * GiB })
+        .expect(200);
+      const tooBig = await as(memberA.key)
+        .post('/admin/gpu/simulate', { vramBytesPerDevice: 79 * GiB, gpus: 1, priority: 'normal' })
+        .expect(200);
+      expect(['would-wait', 'rejected']).toContain(tooBig.body.outcome);
+      expect(tooBig.body.admitted === false || tooBig.body.blockers.length > 0).toBe(true);
+    });
+  });
+
+  describe('audit chain', () => {
+    it('verifies, then catches an edited row and a deleted row', async () => {
+      const tenant = (await as(admin).post('/admin/tenants', { name: 'audit-co' }).expect(201)).body
+        .id as string;
+      for (const weight of [2, 3, 4])
+        await as(admin).patch(`/admin/tenants/${tenant}`, { weight }).expect(200);
+      const clean = await as(admin).get(`/admin/audit/verify?chain=${tenant}`).expect(200);
+      expect(clean.body.ok).toBe(true);
+      expect(clean.body.chains[0].result).toMatchObject({ ok: true, checked: 4 });
+
+      // Append-only: an ordinary UPDATE is refused by the trigger.
+      await expect(
+        gw.db.query(`UPDATE audit_log SET reason = 'x' WHERE chain = $1`, [tenant]),
+      ).rejects.toThrow(/append-only/);
+      // A superuser bypasses the trigger and edits entry 2.
+      await gw.db.query(`SET session_replication_role = replica`);
+      await gw.db.query(
+        `UPDATE audit_log SET diff = '{"weight":{"before":1,"after":9}}' WHERE chain = $1 AND chain_seq = 2`,
+        [tenant],
+      );
+      await gw.db.query(`SET session_replication_role = DEFAULT`);
+      const edited = await as(admin).get(`/admin/audit/verify?chain=${tenant}`).expect(200);
+      expect(edited.body.ok).toBe(false);
+      expect(edited.body.chains[0].result).toMatchObject({
+        ok: false,
+        firstBrokenSeq: 2,
+        reason: 'hash-mismatch',
+      });
+
+      const other = (await as(admin).post('/admin/tenants', { name: 'audit-co-2' }).expect(201)).body
+        .id as string;
+      for (const weight of [2, 3]) await as(admin).patch(`/admin/tenants/${other}`, { weight }).expect(200);
+      await gw.db.query(`SET session_replication_role = replica`);
+      await gw.db.query(`DELETE FROM audit_log WHERE chain = $1 AND chain_seq = 2`, [other]);
+      await gw.db.query(`SET session_replication_role = DEFAULT`);
+      const deleted = await as(admin).get(`/admin/audit/verify?chain=${other}`).expect(200);
+      expect(deleted.body.chains[0].result).toMatchObject({
+        ok: false,
+        firstBrokenSeq: 2,
+        reason: 'seq-gap',
+      });
+      // Verifying every chain reports the broken ones too.
+      const all = await as(admin).get('/admin/audit/verify').expect(200);
+      expect(all.body.ok).toBe(false);
+    });
+
+    it('catches rows cut off the tail once a signed checkpoint covers them', async () => {
+      const tenant = (await as(admin).post('/admin/tenants', { name: 'audit-tail' }).expect(201)).body
+        .id as string;
+      await as(admin).patch(`/admin/tenants/${tenant}`, { weight: 5 }).expect(200);
+      // The checkpointer runs on a timer; sign the heads now as it would.
+      const { AuditCheckpointer } = await import('@voxelfleet/audit');
+      const { createDataSource } = await import('@voxelfleet/persistence');
+      const dataSource = createDataSource({ url: gw.databaseUrl });
+      await dataSource.initialize();
+      try {
+        expect(
+          await new AuditCheckpointer(dataSource, gw.auditPrivateKeyPem).checkpointAll(),
+        ).toBeGreaterThan(0);
+      } finally {
+        await dataSource.destroy();
+      }
+      expect((await as(admin).get(`/admin/audit/verify?chain=${tenant}`).expect(200)).body.ok).toBe(true);
+      await gw.db.query(`SET session_replication_role = replica`);
+      await gw.db.query(`DELETE FROM audit_log WHERE chain = $1 AND chain_seq = 2`, [tenant]);
+      await gw.db.query(`SET session_replication_role = DEFAULT`);
+      const cut = await as(admin).get(`/admin/audit/verify?chain=${tenant}`).expect(200);
+      expect(cut.body.chains[0].result).toMatchObject({ ok: false, reason: 'truncated' });
+    });
+
+    it('pages with a cursor and exports NDJSON without secrets', async () => {
+      const first = await as(admin).get('/admin/audit?limit=2').expect(200);
+      expect(first.body.entries).toHaveLength(2);
+      const second = await as(admin).get(`/admin/audit?limit=2&after=${first.body.nextCursor}`).expect(200);
+      expect(Number(second.body.entries[0].seq)).toBeGreaterThan(Number(first.body.entries[1].seq));
+      const key = await as(admin)
+        .post(`/admin/principals/${memberA.id}/keys`, { label: 'exported?' })
+        .expect(201);
+      const exported = await as(admin).get('/admin/audit/export').expect(200);
+      expect(exported.headers['content-type']).toMatch(/application\/x-ndjson/);
+      const lines = exported.text
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { action: string });
+      expect(lines.length).toBeGreaterThan(5);
+      expect(exported.text).not.toContain(key.body.key);
+      expect(lines.some((e: { action: string }) => e.action === 'key.create')).toBe(true);
+    });
+  });
+
+  describe('keys and grants', () => {
+    it('shows a key once, refuses it after revocation and after expiry', async () => {
+      const created = await as(adminA)
+        .post(`/admin/principals/${memberA.id}/keys`, { label: 'ci' })
+        .expect(201);
+      expect(created.body.key).toMatch(/^vf_/);
+      await request(gw.url).get('/v1/me').set('authorization', `Bearer ${created.body.key}`).expect(200);
+      const listed = await as(adminA).get(`/admin/principals/${memberA.id}`).expect(200);
+      expect(JSON.stringify(listed.body)).not.toContain(created.body.key);
+      await as(adminA).delete(`/admin/keys/${created.body.id}`).expect(200);
+      const refused = await request(gw.url)
+        .get('/v1/me')
+        .set('authorization', `Bearer ${created.body.key}`)
+        .expect(401);
+      expect(refused.body.message).toBe('API key revoked');
+      const soon = new Date(Date.now() + 1500).toISOString();
+      const expiring = await as(admin)
+        .post(`/admin/principals/${memberA.id}/keys`, { expiresAt: soon })
+        .expect(201);
+      await request(gw.url).get('/v1/me').set('authorization', `Bearer ${expiring.body.key}`).expect(200);
+      await new Promise((resolve) => setTimeout(resolve, 1600));
+      const expired = await request(gw.url)
+        .get('/v1/me')
+        .set('authorization', `Bearer ${expiring.body.key}`)
+        .expect(401);
+      expect(expired.body.message).toBe('API key expired');
+    });
+
+    it('gives GPU grants only by default deny, checks patterns and the edition, revokes', async () => {
+      expect((await as(memberA.key).get('/v1/me').expect(200)).body.grants).toEqual([]);
+      const bad = await as(admin)
+        .post('/admin/grants', {
+          principalId: memberA.id,
+          kernels: ['motion..x'],
+          deviceClasses: ['sm_9x'],
+          cpuFallback: false,
+        })
+        .expect(400);
+      expect(bad.body.message).toMatch(/kernels: .*deviceClasses: /);
+      const grant = await as(admin)
+        .post('/admin/grants', {
+          principalId: memberA.id,
+          kernels: ['motion.*'],
+          deviceClasses: ['sm_90+'],
+          cpuFallback: true,
+        })
+        .expect(201);
+      expect((await as(memberA.key).get('/v1/me').expect(200)).body.grants).toHaveLength(1);
+      const community = await seedTenant(gw.db, 'no-fallback', 'community');
+      await gw.db.query(
+        `UPDATE editions SET features = features || '{"cpuFallback": false}' WHERE name = 'community'`,
+      );
+      const user = await seedPrincipal(gw.db, { tenantId: community, roles: ['tenant-member'], name: 'cu' });
+      const gated = await as(admin)
+        .post('/admin/grants', {
+          principalId: user.id,
+          kernels: ['**'],
+          deviceClasses: ['*'],
+          cpuFallback: true,
+        })
+        .expect(422);
+      expect(gated.body.error).toBe('feature_disabled');
+      await gw.db.query(
+        `UPDATE editions SET features = features || '{"cpuFallback": true}' WHERE name = 'community'`,
+      );
+      await as(admin).delete(`/admin/grants/${grant.body.id}`).expect(200);
+      expect((await as(memberA.key).get('/v1/me').expect(200)).body.grants).toEqual([]);
+      const grantsLog = await as(admin)
+        .get(`/admin/audit?tenantId=${tenantA}&resourceType=gpu-grant`)
+        .expect(200);
+      const actions = list<{ action: string }>(grantsLog.body.entries).map((e) => e.action);
+      expect(actions).toEqual(['grant.create', 'grant.revoke']);
+    });
+
+    it('lets a tenant admin create only tenant roles in its own tenant', async () => {
+      await as(adminA)
+        .post('/admin/principals', { kind: 'user', name: 'new-member', roles: ['tenant-member'] })
+        .expect(201);
+      const escalation = await as(adminA)
+        .post('/admin/principals', { kind: 'user', name: 'sneaky', roles: ['platform-admin'] })
+        .expect(403);
+      expect(escalation.body.message).toMatch(/cannot be given/);
+      await as(adminA)
+        .post('/admin/principals', { tenantId: null, kind: 'user', name: 'p', roles: ['operator'] })
+        .expect(404);
+    });
+  });
+
+  describe('nodes and fleet stats', () => {
+    it('drains, cordons and uncordons with audit, an event, and a lost state', async () => {
+      const events: string[] = [];
+      const unsubscribe = await gw.transport.subscribe('node.control', (event) =>
+        events.push(`${event.nodeId}:${event.state}`),
+      );
+      await gw.transport.publish('node.heartbeat', heartbeat('ctl-node'));
+      await eventually(async () =>
+        expect((await as(operator).get('/admin/gpu/nodes/ctl-node').expect(200)).body.state).toBe('ready'),
+      );
+      const drained = await as(operator)
+        .post('/admin/gpu/nodes/ctl-node/drain', { reason: 'maintenance' })
+        .expect(200);
+      expect(drained.body).toMatchObject({
+        state: 'draining',
+        control: { state: 'draining', reason: 'maintenance' },
+      });
+      await as(operator).post('/admin/gpu/nodes/ctl-node/cordon').expect(200);
+      const back = await as(operator).post('/admin/gpu/nodes/ctl-node/uncordon').expect(200);
+      expect(back.body.state).toBe('ready');
+      const { rows } = await gw.db.query(`SELECT state FROM node_controls WHERE node_id = 'ctl-node'`);
+      expect(rows).toEqual([{ state: 'ready' }]);
+      await eventually(() =>
+        expect(events).toEqual(['ctl-node:draining', 'ctl-node:cordoned', 'ctl-node:ready']),
+      );
+      await unsubscribe();
+      const audit = await as(admin)
+        .get('/admin/audit?tenantId=platform&resourceType=node&resourceId=ctl-node')
+        .expect(200);
+      expect(list<{ action: string }>(audit.body.entries).map((e) => e.action)).toEqual([
+        'node.drain',
+        'node.cordon',
+        'node.uncordon',
+      ]);
+      await as(operator).post('/admin/gpu/nodes/no-such-node/drain').expect(404);
+      // NODE_LOST_AFTER_MS is 3 s in the harness.
+      await eventually(
+        async () =>
+          expect((await as(operator).get('/admin/gpu/nodes/ctl-node').expect(200)).body.state).toBe('lost'),
+        6_000,
+      );
+    });
+
+    it('sums the fleet and audits OOMs and device loss reported by nodes', async () => {
+      const first = heartbeat('stats-node', { devices: 2 });
+      await gw.transport.publish('node.heartbeat', first);
+      const next = heartbeat('stats-node', { devices: 2 });
+      const device = next.devices[1];
+      if (device?.pool) {
+        device.pool.softOoms = 2;
+        device.healthy = false;
+      }
+      await eventually(async () => {
+        const stats = await as(operator).get('/admin/gpu/stats').expect(200);
+        expect(list<{ nodeId: string }>(stats.body.nodes).map((n) => n.nodeId)).toContain('stats-node');
+      });
+      await gw.transport.publish('node.heartbeat', next);
+      await eventually(async () => {
+        const stats = await as(operator).get('/admin/gpu/stats').expect(200);
+        const node = list<{ nodeId: string; devices: unknown[] }>(stats.body.nodes).find(
+          (n) => n.nodeId === 'stats-node',
+        );
+        expect(node?.devices[1]).toMatchObject({ healthy: false, ooms: { soft: 2, hard: 0 } });
+        expect(stats.body.totals.devices).toBeGreaterThanOrEqual(2);
+        const audit = await as(admin).get('/admin/audit?tenantId=platform&actorId=stats-node').expect(200);
+        expect(
+          list<{ action: string }>(audit.body.entries)
+            .map((e) => e.action)
+            .sort(),
+        ).toEqual(['gpu.device-lost', 'gpu.oom.soft']);
+      });
+    });
+  });
+
+  describe('signed kernels', () => {
+    it('registers a well-signed kernel and refuses a tampered one, auditing the refusal', async () => {
+      const body = signedKernelBody('acme.scale', 'acme-key-1', tenantA);
+      const registered = await as(admin).post('/admin/gpu/kernels', body).expect(201);
+      expect(registered.body).toMatchObject({ name: 'acme.scale', keyId: 'acme-key-1', tenantId: tenantA });
+      const tampered = signedKernelBody('acme.other', 'acme-key-2', tenantA);
+      tampered.ptx = tampered.ptx.replace('ret;', 'trap;');
+      const refused = await as(admin).post('/admin/gpu/kernels', tampered).expect(422);
+      expect(refused.body.message).toMatch(/KERNEL_TAMPERED/);
+      const audit = await as(admin).get(`/admin/audit?tenantId=${tenantA}&resourceType=kernel`).expect(200);
+      expect(list<{ outcome: string }>(audit.body.entries).map((e) => e.outcome)).toEqual([
+        'succeeded',
+        'denied',
+      ]);
+      const community = await seedTenant(gw.db, 'kernels-community', 'community');
+      const gated = await as(admin)
+        .post('/admin/gpu/kernels', signedKernelBody('c.k', 'c-key', community))
+        .expect(422);
+      expect(gated.body.error).toBe('feature_disabled');
+      const kernels = await as(operator).get('/admin/gpu/kernels').expect(200);
+      expect(list<{ name: string }>(kernels.body.kernels).map((k) => k.name)).toEqual(['acme.scale']);
+      expect(JSON.stringify(kernels.body)).not.toContain('.entry');
+    });
+  });
+
+  describe('robustness', () => {
+    it.each([
+      ['POST', '/admin/tenants', { name: 12 }, /name must be/],
+      ['POST', '/admin/tenants', {}, /name/],
+      ['POST', '/admin/tenants', { name: 'ok-name', extra: 1 }, /property extra should not exist/],
+      ['POST', '/admin/tenants', { name: 'ok-name', weight: 1e9 }, /weight must not be greater than 100/],
+      ['PUT', '/admin/tenants/:a/quota', { gpus: -1 }, /gpus must not be less than 0/],
+      ['PUT', '/admin/tenants/:a/quota', { vramBytesTotal: 1e300 }, /vramBytesTotal must not be greater/],
+      ['PUT', '/admin/tenants/:a/quota', { gpus: '2' }, /gpus must be an integer/],
+      ['PATCH', '/admin/tenants/:a', { placementPolicy: 'random' }, /placementPolicy must be one of/],
+      ['POST', '/admin/tenants/:a/suspend', { reason: 'x'.repeat(501) }, /reason must be shorter/],
+      [
+        'POST',
+        '/admin/principals',
+        { kind: 'robot', name: 'r', roles: ['tenant-member'] },
+        /kind must be one of/,
+      ],
+      ['POST', '/admin/principals', { kind: 'user', name: 'r', roles: ['root'] }, /roles/],
+      ['POST', '/admin/principals/:m/keys', { expiresAt: 'tomorrow' }, /expiresAt/],
+      [
+        'POST',
+        '/admin/grants',
+        { principalId: 'nope', kernels: [], deviceClasses: [], cpuFallback: 'yes' },
+        /principalId/,
+      ],
+      [
+        'POST',
+        '/admin/gpu/simulate',
+        { vramBytesPerDevice: -5, gpus: 1, priority: 'normal' },
+        /vramBytesPerDevice/,
+      ],
+      [
+        'POST',
+        '/admin/gpu/simulate',
+        { vramBytesPerDevice: 1, gpus: 1e12, priority: 'urgent' },
+        /gpus.*|priority/,
+      ],
+      ['POST', '/admin/gpu/nodes/n/drain', { reason: 5 }, /reason must be a string/],
+      ['POST', '/admin/gpu/kernels', { ptx: 1 }, /ptx must be a string/],
+      ['GET', '/admin/audit?limit=100000', undefined, /limit must not be greater than 1000/],
+      ['GET', '/admin/audit/verify?chain=../etc', undefined, /chain must be a UUID/],
+    ] as const)('%s %s %j answers 400 naming the field', async (method, path, body, message) => {
+      const url = path.replace(':a', tenantA).replace(':m', memberA.id);
+      const call = request(gw.url)
+        [method.toLowerCase() as 'get' | 'post' | 'put' | 'patch'](url)
+        .set('authorization', `Bearer ${admin}`);
+      const response = body === undefined ? await call : await call.send(body);
+      expect(response.status).toBe(400);
+      expect(JSON.stringify(response.body.message)).toMatch(message);
+    });
+
+    it('answers 413 for a body over the limit and 400 for malformed JSON', async () => {
+      await as(admin)
+        .post('/admin/tenants')
+        .set('content-type', 'application/json')
+        .send('{"name":')
+        .expect(400);
+      await as(admin)
+        .post('/admin/gpu/kernels', { ptx: 'x'.repeat(2 * 1024 * 1024) })
+        .expect(413);
+    });
+
+    it('replays an idempotent create and refuses the key with another body', async () => {
+      const send = (body: object) =>
+        as(admin).post('/admin/tenants', body).set('idempotency-key', 'create-idem-1');
+      const first = await send({ name: 'idem-co' }).expect(201);
+      const again = await send({ name: 'idem-co' }).expect(201);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(again.body.id).toBe(first.body.id);
+      await send({ name: 'idem-other' }).expect(422);
+      const { rows } = await gw.db.query(`SELECT count(*)::int AS n FROM tenants WHERE name LIKE 'idem-%'`);
+      expect(rows[0].n).toBe(1);
+      const key = await as(admin)
+        .post(`/admin/principals/${memberA.id}/keys`, {})
+        .set('idempotency-key', 'key-idem-1')
+        .expect(201);
+      const replayed = await as(admin)
+        .post(`/admin/principals/${memberA.id}/keys`, {})
+        .set('idempotency-key', 'key-idem-1')
+        .expect(201);
+      expect(replayed.body.id).toBe(key.body.id);
+      expect(replayed.body.key).not.toBe(key.body.key);
+      const stored = await gw.db.query(`SELECT response::text FROM idempotency_keys`);
+      expect(stored.rows.map((r: { response: string }) => r.response).join()).not.toContain(key.body.key);
+    });
+
+    it('limits each key, answering 429 with Retry-After, other keys unaffected', async () => {
+      await gw.startSibling(4302, { RATE_LIMIT_PER_WINDOW: '5', RATE_LIMIT_WINDOW_MS: '60000' });
+      const limited = `http://127.0.0.1:4302`;
+      const statuses: number[] = [];
+      for (let i = 0; i < 7; i += 1) {
+        statuses.push(
+          (await request(limited).get('/v1/me').set('authorization', `Bearer ${operator}`)).status,
+        );
+      }
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
+      const refused = await request(limited).get('/v1/me').set('authorization', `Bearer ${operator}`);
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      await request(limited).get('/v1/me').set('authorization', `Bearer ${admin}`).expect(200);
+      await request(limited).get('/health/live').expect(200);
+    });
+
+    it('serves OpenAPI for exactly the routes it has, with security headers and CORS only for listed origins', async () => {
+      const docs = await request(gw.url).get('/docs-json').expect(200);
+      const paths = Object.keys(docs.body.paths);
+      for (const path of [
+        '/admin/tenants',
+        '/admin/tenants/{id}',
+        '/admin/tenants/{id}/suspend',
+        '/admin/tenants/{id}/resume',
+        '/admin/tenants/{id}/quota',
+        '/admin/principals',
+        '/admin/principals/{id}/keys',
+        '/admin/keys/{id}',
+        '/admin/grants',
+        '/admin/grants/{id}',
+        '/v1/me',
+        '/v1/quota',
+        '/admin/audit',
+        '/admin/audit/verify',
+        '/admin/audit/export',
+        '/admin/gpu/stats',
+        '/admin/gpu/tenants',
+        '/admin/gpu/nodes',
+        '/admin/gpu/nodes/{id}',
+        '/admin/gpu/nodes/{id}/drain',
+        '/admin/gpu/nodes/{id}/cordon',
+        '/admin/gpu/nodes/{id}/uncordon',
+        '/admin/gpu/kernels',
+        '/admin/gpu/simulate',
+      ]) {
+        expect(paths).toContain(path);
+      }
+      // Every documented operation exists: none answers 404 for its route.
+      for (const path of paths.filter((p) => !p.includes('{'))) {
+        for (const method of Object.keys(docs.body.paths[path])) {
+          const response = await request(gw.url)
+            [method as 'get'](path)
+            .set('authorization', `Bearer ${admin}`);
+          expect({ path, method, status: response.status }).not.toMatchObject({ status: 404 });
+        }
+      }
+      expect(docs.body.components.schemas.CreateTenantDto.properties.name).toBeDefined();
+      const live = await request(gw.url).get('/health/live');
+      expect(live.headers['x-content-type-options']).toBe('nosniff');
+      const cors = await request(gw.url).options('/v1/me').set('origin', 'https://evil.example');
+      expect(cors.headers['access-control-allow-origin']).toBeUndefined();
+    });
+  });
+});
+
+async function eventually(check: () => unknown, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+/** A JSON array from a response body, typed for the test's own reading. */
+function list<T>(value: unknown): T[] {
+  return value as T[];
+}
