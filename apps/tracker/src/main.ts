@@ -11,5 +11,6 @@ await runStandalone({
   config,
   tracing,
   usesDatabase: true,
-  module: (infra) => TrackerModule.forRoot(infra),
+  module: (infra) =>
+    TrackerModule.forRoot(infra, { redisUrl: config.REDIS_URL, socketKeyPrefix: config.QUEUE_PREFIX }),
 });

@@ -1,10 +1,42 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AuthGuard, AuthModule } from '@voxelfleet/auth';
 import { CoreModule, type AppInfra } from '@voxelfleet/platform';
+import { TrackHistoryService } from './history/track-history.service.js';
+import { TrackHistoryWriter } from './history/track-history.writer.js';
+import { IngestController } from './ingest/ingest.controller.js';
+import { IngestService } from './ingest/ingest.service.js';
+import { LiveHub } from './live/live-hub.service.js';
+import { TracksGateway } from './live/tracks.gateway.js';
+import { ReplayService } from './replay/replay.service.js';
+import { RigsController } from './rigs/rigs.controller.js';
+import { RigsService } from './rigs/rigs.service.js';
+import { StreamRuntimes } from './runtime/stream-runtimes.service.js';
+import { StreamsController } from './streams/streams.controller.js';
+import { StreamsService } from './streams/streams.service.js';
+import { DEFAULT_TRACKER_SETTINGS, TRACKER_SETTINGS, type TrackerSettings } from './tracker.settings.js';
 
 /** Camera rigs, streams, ingest and the live track stream. */
 @Module({})
 export class TrackerModule {
-  static forRoot(infra: AppInfra): DynamicModule {
-    return { module: TrackerModule, imports: [CoreModule.forRoot(infra)] };
+  static forRoot(infra: AppInfra, settings: Partial<TrackerSettings> = {}): DynamicModule {
+    return {
+      module: TrackerModule,
+      imports: [CoreModule.forRoot(infra), AuthModule.forRoot()],
+      controllers: [RigsController, StreamsController, IngestController],
+      providers: [
+        { provide: TRACKER_SETTINGS, useValue: { ...DEFAULT_TRACKER_SETTINGS, ...settings } },
+        { provide: APP_GUARD, useExisting: AuthGuard },
+        RigsService,
+        StreamsService,
+        StreamRuntimes,
+        TrackHistoryWriter,
+        TrackHistoryService,
+        LiveHub,
+        IngestService,
+        ReplayService,
+        TracksGateway,
+      ],
+    };
   }
 }

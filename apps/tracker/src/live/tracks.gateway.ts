@@ -1,0 +1,156 @@
+import { Inject, type OnModuleDestroy } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  SubscribeMessage,
+  WebSocketGateway,
+  type OnGatewayConnection,
+  type OnGatewayInit,
+} from '@nestjs/websockets';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { ApiKeyAuthenticator, can, DenialRecorder, type AuthenticatedPrincipal } from '@voxelfleet/auth';
+import { APP_LOGGER, DATA_SOURCE } from '@voxelfleet/platform';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import { isUuid } from '../common/actor-scope.js';
+import { streamsRepository } from '../streams/streams.repository.js';
+import { TRACKER_SETTINGS, type TrackerSettings } from '../tracker.settings.js';
+import { LiveHub, streamRoom, type TracksNamespace, type TracksSocket } from './live-hub.service.js';
+import { TRACKS_NAMESPACE, type SubscribeReply } from './track-events.js';
+
+interface SocketData {
+  principal?: AuthenticatedPrincipal;
+}
+
+/**
+ * The live track stream: socket.io namespace /tracks. The handshake carries an API key
+ * (`auth: { token }` or an Authorization header); a client subscribes to streams its tenant
+ * owns. Another tenant's stream, or one that does not exist, gets the same refusal (audited).
+ */
+@WebSocketGateway({ namespace: TRACKS_NAMESPACE, transports: ['websocket', 'polling'] })
+export class TracksGateway implements OnGatewayInit, OnGatewayConnection, OnModuleDestroy {
+  private redis: Redis[] = [];
+
+  constructor(
+    @Inject(LiveHub) private readonly hub: LiveHub,
+    @Inject(ApiKeyAuthenticator) private readonly authenticator: ApiKeyAuthenticator,
+    @Inject(DenialRecorder) private readonly denials: DenialRecorder,
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(APP_LOGGER) private readonly logger: Logger,
+    @Inject(TRACKER_SETTINGS) private readonly settings: TrackerSettings,
+  ) {}
+
+  afterInit(nsp: TracksNamespace): void {
+    this.hub.attach(nsp);
+    if (this.settings.redisUrl) {
+      const pub = new Redis(this.settings.redisUrl, { lazyConnect: false, maxRetriesPerRequest: null });
+      const sub = pub.duplicate();
+      for (const client of [pub, sub]) {
+        client.on('error', (err) => this.logger.warn({ err }, 'socket.io redis adapter connection error'));
+      }
+      this.redis = [pub, sub];
+      nsp.server.adapter(createAdapter(pub, sub, { key: `${this.settings.socketKeyPrefix}:socket.io` }));
+    }
+    nsp.use((socket, next) => {
+      this.authenticate(socket as TracksSocket).then(
+        (error) => next(error ?? undefined),
+        (error: unknown) => next(error instanceof Error ? error : new Error('authentication failed')),
+      );
+    });
+  }
+
+  handleConnection(socket: TracksSocket): void {
+    this.hub.watch(socket);
+  }
+
+  @SubscribeMessage('subscribe')
+  async subscribe(
+    @ConnectedSocket() socket: TracksSocket,
+    @MessageBody() body: unknown,
+  ): Promise<SubscribeReply> {
+    const streamId = streamIdOf(body);
+    const principal = (socket.data as SocketData).principal;
+    if (!principal) return this.refuse(socket, streamId, 'unauthorized', 'not authenticated');
+    const stream =
+      streamId && isUuid(streamId) ? await streamsRepository.find(this.dataSource.manager, streamId) : null;
+    const decision = can(principal, 'read:streams', stream ? { tenantId: stream.tenantId } : undefined);
+    if (!decision.allowed || stream === null) {
+      const forbidden = decision.outcome === 'forbidden';
+      await this.denials.record({
+        principal,
+        origin: { sourceIp: socket.handshake.address ?? null, requestId: null, traceId: null },
+        action: 'read:streams',
+        resource: { type: 'stream', id: streamId },
+        status: forbidden ? 403 : 404,
+        reason: forbidden
+          ? decision.reason
+          : `stream not found in tenant ${principal.tenantId ?? 'platform'}`,
+      });
+      return this.refuse(
+        socket,
+        streamId,
+        forbidden ? 'forbidden' : 'not_found',
+        forbidden ? decision.reason : `stream ${streamId ?? ''} not found`,
+      );
+    }
+    await socket.join(streamRoom(stream.id));
+    return { ok: true, streamId: stream.id, state: stream.state };
+  }
+
+  @SubscribeMessage('unsubscribe')
+  async unsubscribe(
+    @ConnectedSocket() socket: TracksSocket,
+    @MessageBody() body: unknown,
+  ): Promise<SubscribeReply> {
+    const streamId = streamIdOf(body) ?? '';
+    await socket.leave(streamRoom(streamId));
+    this.hub.forget(socket, streamId);
+    return { ok: true, streamId };
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all(this.redis.map((client) => client.quit().catch(() => undefined)));
+  }
+
+  private async authenticate(socket: TracksSocket): Promise<Error | null> {
+    const auth = socket.handshake.auth as { token?: unknown } | undefined;
+    const token = typeof auth?.token === 'string' ? auth.token : socket.handshake.headers.authorization;
+    const result = await this.authenticator.authenticate(token);
+    if (!result.ok) {
+      await this.denials.record({
+        principal: null,
+        origin: { sourceIp: socket.handshake.address ?? null, requestId: null, traceId: null },
+        action: 'read:streams',
+        resource: { type: 'socket', id: TRACKS_NAMESPACE },
+        status: 401,
+        reason: result.reason,
+      });
+      return Object.assign(new Error(`unauthorized: ${result.reason}`), { data: { code: 'unauthorized' } });
+    }
+    (socket.data as SocketData).principal = result.principal;
+    return null;
+  }
+
+  private refuse(
+    socket: TracksSocket,
+    streamId: string | null,
+    code: string,
+    message: string,
+  ): SubscribeReply {
+    socket.emit('stream.error', { streamId, code, message });
+    return { ok: false, streamId: streamId ?? '', error: message };
+  }
+}
+
+function streamIdOf(body: unknown): string | null {
+  if (typeof body === 'string') return body;
+  if (
+    typeof body === 'object' &&
+    body !== null &&
+    typeof (body as { streamId?: unknown }).streamId === 'string'
+  ) {
+    return (body as { streamId: string }).streamId;
+  }
+  return null;
+}

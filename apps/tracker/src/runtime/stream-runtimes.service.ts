@@ -1,0 +1,67 @@
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { DATA_SOURCE, DomainError } from '@voxelfleet/platform';
+import type { DataSource } from 'typeorm';
+import { LiveHub } from '../live/live-hub.service.js';
+import { cameraFromStored } from '../rigs/rig-cameras.js';
+import { rigsRepository } from '../rigs/rigs.repository.js';
+import type { StreamRecord } from '../streams/streams.repository.js';
+import { StreamRuntime } from './stream-runtime.js';
+
+/**
+ * The streams this process is tracking. A runtime is built when a stream starts (or on the
+ * first frame-set after a restart) and dropped when it stops; its pipeline state (background
+ * models, tracks) lives only here.
+ */
+@Injectable()
+export class StreamRuntimes implements OnModuleDestroy {
+  private readonly runtimes = new Map<string, StreamRuntime>();
+  private readonly building = new Map<string, Promise<StreamRuntime>>();
+
+  constructor(
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(LiveHub) private readonly hub: LiveHub,
+  ) {}
+
+  get(streamId: string): StreamRuntime | undefined {
+    return this.runtimes.get(streamId);
+  }
+
+  async ensure(stream: StreamRecord): Promise<StreamRuntime> {
+    const existing = this.runtimes.get(stream.id);
+    if (existing) return existing;
+    let pending = this.building.get(stream.id);
+    if (!pending) {
+      pending = this.build(stream).finally(() => this.building.delete(stream.id));
+      this.building.set(stream.id, pending);
+    }
+    return pending;
+  }
+
+  /** Drops a stream's runtime after its queued frame-sets are processed. */
+  async release(streamId: string): Promise<void> {
+    const runtime = this.runtimes.get(streamId);
+    if (!runtime) return;
+    this.runtimes.delete(streamId);
+    runtime.accepting = false;
+    await runtime.idle();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all([...this.runtimes.values()].map((r) => r.idle()));
+  }
+
+  private async build(stream: StreamRecord): Promise<StreamRuntime> {
+    const rig = await rigsRepository.find(this.dataSource.manager, stream.rigId);
+    if (!rig) throw new DomainError(409, 'rig_missing', `stream ${stream.id}: its rig no longer exists`);
+    const runtime = new StreamRuntime(
+      stream.id,
+      stream.tenantId,
+      rig.cameras.map(cameraFromStored),
+      stream.grid,
+      stream.parameters,
+      this.hub,
+    );
+    this.runtimes.set(stream.id, runtime);
+    return runtime;
+  }
+}

@@ -1,0 +1,18 @@
+export const TRACKER_SETTINGS = Symbol('TRACKER_SETTINGS');
+
+export interface TrackerSettings {
+  /** When set, subscribers are shared between tracker instances through the socket.io Redis adapter. */
+  redisUrl?: string;
+  /** Namespaces the adapter's Redis channels (the transport's queue prefix). */
+  socketKeyPrefix: string;
+  /** Largest accepted image, bytes (frames and replay). */
+  maxImageBytes: number;
+  /** Most files in one replay upload. */
+  maxReplayFiles: number;
+}
+
+export const DEFAULT_TRACKER_SETTINGS: TrackerSettings = {
+  socketKeyPrefix: 'voxelfleet',
+  maxImageBytes: 16 * 2 ** 20,
+  maxReplayFiles: 20_000,
+};
