@@ -102,12 +102,7 @@ export class BenchStack {
       }),
     });
     for (let i = 0; i < nodeCount; i += 1) {
-      const node = new SimulatedNode(
-        `sim-${i}`,
-        this.nodeTransport,
-        this.observations,
-        Math.max(16, Math.ceil(512 / nodeCount)),
-      );
+      const node = new SimulatedNode(`sim-${i}`, this.nodeTransport, this.observations);
       await node.start();
       this.nodes.push(node);
     }
@@ -157,6 +152,17 @@ export class BenchStack {
         throw new Error(`timed out waiting for ${count} jobs in ${states.join('|')}`);
       await new Promise((r) => setTimeout(r, 50));
     }
+  }
+
+  /** The scheduler's own timing series, for reading where a run spent its time. */
+  async passSummary(): Promise<string> {
+    if (!this.scheduler) return '';
+    const text = await (await fetch(`${this.scheduler.url}/metrics`)).text();
+    return text
+      .split('\n')
+      .filter((line) => /^voxelfleet_scheduler_pass_duration_seconds_(sum|count)/.test(line))
+      .map((line) => line.replace(/\{[^}]*\}/, ''))
+      .join(', ');
   }
 
   async stop(): Promise<void> {

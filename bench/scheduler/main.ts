@@ -24,7 +24,9 @@ async function throughput(nodes: number): Promise<number> {
       `SELECT extract(epoch FROM max(updated_at) - min(submitted_at))::float8 AS seconds FROM jobs`,
     );
     const rate = THROUGHPUT_JOBS / (rows[0]?.seconds ?? Number.NaN);
-    process.stdout.write(`  ${nodes} node(s): ${THROUGHPUT_JOBS} jobs, ${rate.toFixed(0)} jobs/s\n`);
+    process.stdout.write(
+      `  ${nodes} node(s): ${THROUGHPUT_JOBS} jobs, ${rate.toFixed(0)} jobs/s (${await stack.passSummary()})\n`,
+    );
     return rate;
   } finally {
     await stack.stop();

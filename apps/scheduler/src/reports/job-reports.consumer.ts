@@ -24,8 +24,8 @@ interface Waiting {
   reject: (error: unknown) => void;
 }
 
-const CONCURRENCY = 256;
-const MAX_BATCH = 512;
+const CONCURRENCY = 1_024;
+const MAX_BATCH = 1_024;
 
 /**
  * Consumes node reports from the durable JOB_REPORTS_QUEUE while this instance leads. Reports
