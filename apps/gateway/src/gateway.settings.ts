@@ -3,6 +3,11 @@ export interface GatewaySettings {
   rateLimit: { enabled: boolean; limit: number; windowMs: number };
   /** How long a resolved API key is reused before Postgres is read again (0: never). */
   authCacheTtlMs: number;
+  /**
+   * How long tenant policies and node admin states are reused before Postgres is read
+   * again; changes made through this gateway apply at once (0: read every time).
+   */
+  policyCacheTtlMs: number;
   /** Ed25519 private key (PEM or base64 DER) for audit checkpoints; none: no checkpoints. */
   auditSigningKey?: string;
   checkpointIntervalMs: number;
@@ -15,6 +20,7 @@ export interface GatewaySettings {
 export const DEFAULT_GATEWAY_SETTINGS: GatewaySettings = {
   rateLimit: { enabled: true, limit: 600, windowMs: 60_000 },
   authCacheTtlMs: 2_000,
+  policyCacheTtlMs: 1_000,
   checkpointIntervalMs: 60_000,
   nodeLostAfterMs: 5_000,
   corsOrigins: [],

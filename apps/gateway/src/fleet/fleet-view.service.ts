@@ -1,7 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { AuditWriter } from '@voxelfleet/audit';
 import type { NodeHeartbeat } from '@voxelfleet/contracts';
-import { loadNodeControls } from '@voxelfleet/persistence';
+import { loadNodeControls, type NodeControlRecord } from '@voxelfleet/persistence';
+import { TtlCache } from '../usage/ttl-cache.js';
 import { APP_LOGGER, DATA_SOURCE, TRANSPORT } from '@voxelfleet/platform';
 import type { Transport, Unsubscribe } from '@voxelfleet/transport';
 import type { Logger } from 'pino';
@@ -23,6 +24,7 @@ export class FleetViewService implements OnApplicationBootstrap, OnModuleDestroy
   private readonly records = new Map<string, HeartbeatRecord>();
   private unsubscribe?: Unsubscribe;
   private auditQueue: Promise<void> = Promise.resolve();
+  private readonly controls: TtlCache<Map<string, NodeControlRecord>>;
 
   constructor(
     @Inject(TRANSPORT) private readonly transport: Transport,
@@ -30,7 +32,17 @@ export class FleetViewService implements OnApplicationBootstrap, OnModuleDestroy
     @Inject(AuditWriter) private readonly audit: AuditWriter,
     @Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings,
     @Inject(APP_LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.controls = new TtlCache(settings.policyCacheTtlMs, async () => {
+      const rows = await loadNodeControls(dataSource.manager);
+      return new Map(rows.map((row) => [row.nodeId, row]));
+    });
+  }
+
+  /** After an operator changed a node's state through this process. */
+  invalidateControls(): void {
+    this.controls.invalidate();
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     this.unsubscribe = await this.transport.subscribe('node.heartbeat', (heartbeat) =>
@@ -57,8 +69,7 @@ export class FleetViewService implements OnApplicationBootstrap, OnModuleDestroy
 
   /** Every node known from heartbeats or from an operator's action, in id order. */
   async nodes(nowMs = Date.now()): Promise<NodeView[]> {
-    const controls = await loadNodeControls(this.dataSource.manager);
-    const byId = new Map(controls.map((c) => [c.nodeId, c]));
+    const byId = await this.controls.get();
     const ids = new Set([...this.records.keys(), ...byId.keys()]);
     return [...ids]
       .sort()
@@ -66,7 +77,7 @@ export class FleetViewService implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   async node(nodeId: string, nowMs = Date.now()): Promise<NodeView | null> {
-    const [control] = await loadNodeControls(this.dataSource.manager, [nodeId]);
+    const control = (await this.controls.get()).get(nodeId);
     const record = this.records.get(nodeId);
     if (record === undefined && control === undefined) return null;
     return nodeViewOf(record, control, nowMs, this.settings.nodeLostAfterMs);

@@ -63,6 +63,7 @@ export class NodesService {
         }),
       });
     });
+    this.fleet.invalidateControls();
     // After the commit: the scheduler also reads node_controls, so a lost event only delays it.
     await this.transport
       .publish('node.control', { nodeId, state, ...(reason === undefined ? {} : { reason }), at })

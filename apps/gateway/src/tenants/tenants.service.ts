@@ -12,6 +12,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { auditOrigin, isUniqueViolation, isUuid, tenantScopeOf } from '../common/actor-scope.js';
 import type { QuotaDto } from './tenant.dto.js';
 import { CreateTenantDto, UpdateTenantDto } from './tenant.dto.js';
+import { TenantSnapshotsService } from '../usage/tenant-snapshots.service.js';
 import { TENANT_COLUMNS, ceilingViolations, tenantView, type TenantRow } from './tenant-view.js';
 
 export type TenantView = ReturnType<typeof tenantView>;
@@ -24,6 +25,7 @@ export class TenantsService {
     @Inject(AuditWriter) private readonly audit: AuditWriter,
     @Inject(AccessControl) private readonly access: AccessControl,
     @Inject(ApiKeyAuthenticator) private readonly authenticator: ApiKeyAuthenticator,
+    @Inject(TenantSnapshotsService) private readonly snapshots: TenantSnapshotsService,
   ) {}
 
   async list(actor: RequestActor): Promise<TenantView[]> {
@@ -52,27 +54,29 @@ export class TenantsService {
 
   async create(actor: RequestActor, dto: CreateTenantDto): Promise<TenantView> {
     try {
-      return await this.dataSource.transaction(async (manager) => {
-        const edition = await this.edition(manager, dto.edition ?? 'community');
-        const overrides = quotaOverrides({ ...(dto.quota ?? {}) });
-        this.assertWithinCeiling(overrides, edition);
-        const rows: TenantRow[] = await manager.query(
-          `INSERT INTO tenants (name, edition, quota, weight, placement_policy) VALUES ($1, $2, $3, $4, $5)
+      return await this.afterCommit(() =>
+        this.dataSource.transaction(async (manager) => {
+          const edition = await this.edition(manager, dto.edition ?? 'community');
+          const overrides = quotaOverrides({ ...(dto.quota ?? {}) });
+          this.assertWithinCeiling(overrides, edition);
+          const rows: TenantRow[] = await manager.query(
+            `INSERT INTO tenants (name, edition, quota, weight, placement_policy) VALUES ($1, $2, $3, $4, $5)
            RETURNING ${TENANT_COLUMNS}`,
-          [dto.name, edition.name, JSON.stringify(overrides), dto.weight ?? 1, dto.placementPolicy ?? null],
-        );
-        const row = rows[0] as TenantRow;
-        const view = await this.viewIn(manager, row);
-        await this.audit.append(manager, {
-          tenantId: row.id,
-          ...auditOrigin(actor),
-          action: 'tenant.create',
-          resource: { type: 'tenant', id: row.id },
-          outcome: 'succeeded',
-          diff: auditDiffOf(null, policyFields(row)),
-        });
-        return view;
-      });
+            [dto.name, edition.name, JSON.stringify(overrides), dto.weight ?? 1, dto.placementPolicy ?? null],
+          );
+          const row = rows[0] as TenantRow;
+          const view = await this.viewIn(manager, row);
+          await this.audit.append(manager, {
+            tenantId: row.id,
+            ...auditOrigin(actor),
+            action: 'tenant.create',
+            resource: { type: 'tenant', id: row.id },
+            outcome: 'succeeded',
+            diff: auditDiffOf(null, policyFields(row)),
+          });
+          return view;
+        }),
+      );
     } catch (error) {
       if (isUniqueViolation(error))
         throw new DomainError(409, 'conflict', `tenant name '${dto.name}' is taken`);
@@ -158,6 +162,15 @@ export class TenantsService {
       });
     });
     this.authenticator.forget({ tenantId: id });
+    this.snapshots.invalidate();
+  }
+
+  private async afterCommit<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } finally {
+      this.snapshots.invalidate();
+    }
   }
 
   /** Loads under a row lock, checks scope, applies `apply`, audits the diff: one transaction. */
@@ -169,21 +182,26 @@ export class TenantsService {
     apply: (manager: EntityManager, before: TenantRow) => Promise<TenantRow>,
     reason?: string,
   ): Promise<TenantView> {
-    return this.dataSource.transaction(async (manager) => {
-      const before = await this.find(manager, id, true);
-      await this.access.ensure(actor, permission, before && { tenantId: before.id }, { type: 'tenant', id });
-      const after = await apply(manager, before as TenantRow);
-      await this.audit.append(manager, {
-        tenantId: id,
-        ...auditOrigin(actor),
-        action,
-        resource: { type: 'tenant', id },
-        outcome: 'succeeded',
-        reason: reason ?? null,
-        diff: auditDiffOf(policyFields(before as TenantRow), policyFields(after)),
-      });
-      return this.viewIn(manager, after);
-    });
+    return this.afterCommit(() =>
+      this.dataSource.transaction(async (manager) => {
+        const before = await this.find(manager, id, true);
+        await this.access.ensure(actor, permission, before && { tenantId: before.id }, {
+          type: 'tenant',
+          id,
+        });
+        const after = await apply(manager, before as TenantRow);
+        await this.audit.append(manager, {
+          tenantId: id,
+          ...auditOrigin(actor),
+          action,
+          resource: { type: 'tenant', id },
+          outcome: 'succeeded',
+          reason: reason ?? null,
+          diff: auditDiffOf(policyFields(before as TenantRow), policyFields(after)),
+        });
+        return this.viewIn(manager, after);
+      }),
+    );
   }
 
   private async find(manager: EntityManager, id: string, lock = false): Promise<TenantRow | null> {

@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { loadTenantPolicies, type TenantPolicy } from '@voxelfleet/persistence';
 import { DATA_SOURCE } from '@voxelfleet/platform';
+import { GATEWAY_SETTINGS, type GatewaySettings } from '../gateway.settings.js';
+import { TtlCache } from './ttl-cache.js';
 import type { FleetSnapshot, TenantSnapshot } from '@voxelfleet/scheduling';
 import type { DataSource } from 'typeorm';
 import { nodeSnapshotOf } from '../fleet/fleet-snapshot.js';
@@ -10,16 +12,33 @@ import { EMPTY_USAGE, usageFromNodes } from './tenant-usage.source.js';
 /** Builds the scheduling library's snapshots from Postgres (policies) and the fleet view. */
 @Injectable()
 export class TenantSnapshotsService {
+  private readonly policies: TtlCache<Map<string, TenantPolicy>>;
+
   constructor(
-    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(DATA_SOURCE) dataSource: DataSource,
     @Inject(FleetViewService) private readonly fleet: FleetViewService,
-  ) {}
+    @Inject(GATEWAY_SETTINGS) settings: GatewaySettings,
+  ) {
+    this.policies = new TtlCache(settings.policyCacheTtlMs, async () => {
+      const all = await loadTenantPolicies(dataSource.manager);
+      return new Map(all.map((policy) => [policy.id, policy]));
+    });
+  }
+
+  /** After a change to tenants, editions or quotas made through this process. */
+  invalidate(): void {
+    this.policies.invalidate();
+  }
 
   async tenants(
     tenantIds?: readonly string[],
     nowMs = Date.now(),
   ): Promise<{ policy: TenantPolicy; snapshot: TenantSnapshot }[]> {
-    const policies = await loadTenantPolicies(this.dataSource.manager, tenantIds);
+    const all = await this.policies.get();
+    const policies =
+      tenantIds === undefined
+        ? [...all.values()]
+        : tenantIds.map((id) => all.get(id)).filter((p): p is TenantPolicy => p !== undefined);
     const usage = usageFromNodes(
       this.fleet.reportingNodes(nowMs),
       policies.map((p) => p.id),

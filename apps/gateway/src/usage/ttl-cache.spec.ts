@@ -1,0 +1,57 @@
+import { describe, expect, it } from '@jest/globals';
+import { TtlCache } from './ttl-cache.js';
+
+describe('TtlCache', () => {
+  it('reuses a value within the TTL and reloads after it', async () => {
+    let now = 0;
+    let loads = 0;
+    const cache = new TtlCache(
+      1000,
+      () => Promise.resolve((loads += 1)),
+      () => now,
+    );
+    expect(await cache.get()).toBe(1);
+    now = 999;
+    expect(await cache.get()).toBe(1);
+    now = 1000;
+    expect(await cache.get()).toBe(2);
+  });
+
+  it('shares one load between concurrent readers', async () => {
+    let loads = 0;
+    let release: (value: number) => void = () => undefined;
+    const cache = new TtlCache(1000, () => {
+      loads += 1;
+      return new Promise<number>((resolve) => (release = resolve));
+    });
+    const both = Promise.all([cache.get(), cache.get()]);
+    release(7);
+    expect(await both).toEqual([7, 7]);
+    expect(loads).toBe(1);
+  });
+
+  it('does not keep a load that raced an invalidation', async () => {
+    let value = 1;
+    let release: () => void = () => undefined;
+    const cache = new TtlCache(60_000, () => {
+      const seen = value;
+      return new Promise<number>((resolve) => (release = () => resolve(seen)));
+    });
+    const stale = cache.get();
+    cache.invalidate();
+    value = 2;
+    release();
+    expect(await stale).toBe(1);
+    const fresh = cache.get();
+    release();
+    expect(await fresh).toBe(2);
+  });
+
+  it('does not cache a failed load', async () => {
+    let fail = true;
+    const cache = new TtlCache(60_000, () => (fail ? Promise.reject(new Error('down')) : Promise.resolve(3)));
+    await expect(cache.get()).rejects.toThrow('down');
+    fail = false;
+    expect(await cache.get()).toBe(3);
+  });
+});
