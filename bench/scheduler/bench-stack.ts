@@ -96,7 +96,7 @@ export class BenchStack {
       port: 0,
       module: SchedulerModule.forRoot(infra, {
         nodeLostAfterMs: 5_000,
-        batchSize: 2_000,
+        batchSize: Number(process.env.BENCH_BATCH ?? 500),
         tickMs: 100,
         ...settings,
       }),
