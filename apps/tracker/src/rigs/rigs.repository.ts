@@ -1,5 +1,6 @@
 import type { StoredRigCamera } from '@voxelfleet/persistence';
 import type { EntityManager } from 'typeorm';
+import { updatedRows } from '../common/update-rows.js';
 
 export interface RigRecord {
   id: string;
@@ -77,10 +78,12 @@ export const rigsRepository = {
     id: string,
     change: { name?: string; cameras?: StoredRigCamera[] },
   ): Promise<RigRecord> {
-    const rows: RigRow[] = await manager.query(
-      `UPDATE rigs SET name = COALESCE($2, name), cameras = COALESCE($3::jsonb, cameras), updated_at = now()
+    const rows = updatedRows<RigRow>(
+      await manager.query(
+        `UPDATE rigs SET name = COALESCE($2, name), cameras = COALESCE($3::jsonb, cameras), updated_at = now()
         WHERE id = $1 RETURNING ${COLUMNS}`,
-      [id, change.name ?? null, change.cameras ? JSON.stringify(change.cameras) : null],
+        [id, change.name ?? null, change.cameras ? JSON.stringify(change.cameras) : null],
+      ),
     );
     return toRecord(rows[0]!);
   },

@@ -1,6 +1,7 @@
 import type { StoredStreamParameters, TrackingStreamState } from '@voxelfleet/persistence';
 import type { VoxelGridDescriptor } from '@voxelfleet/voxel';
 import type { EntityManager } from 'typeorm';
+import { updatedRows } from '../common/update-rows.js';
 
 export interface StreamRecord {
   id: string;
@@ -97,11 +98,13 @@ export const streamsRepository = {
     id: string,
     change: { name?: string; parameters?: StoredStreamParameters },
   ): Promise<StreamRecord> {
-    const rows: StreamRow[] = await manager.query(
-      `UPDATE tracking_streams SET name = COALESCE($2, name), parameters = COALESCE($3::jsonb, parameters),
+    const rows = updatedRows<StreamRow>(
+      await manager.query(
+        `UPDATE tracking_streams SET name = COALESCE($2, name), parameters = COALESCE($3::jsonb, parameters),
               updated_at = now()
         WHERE id = $1 RETURNING ${COLUMNS}`,
-      [id, change.name ?? null, change.parameters ? JSON.stringify(change.parameters) : null],
+        [id, change.name ?? null, change.parameters ? JSON.stringify(change.parameters) : null],
+      ),
     );
     return toRecord(rows[0]!);
   },
@@ -113,13 +116,15 @@ export const streamsRepository = {
     from: readonly TrackingStreamState[],
     to: TrackingStreamState,
   ): Promise<StreamRecord | null> {
-    const rows: StreamRow[] = await manager.query(
-      `UPDATE tracking_streams
+    const rows = updatedRows<StreamRow>(
+      await manager.query(
+        `UPDATE tracking_streams
           SET state = $3, updated_at = now(),
               started_at = CASE WHEN $3 = 'running' AND started_at IS NULL THEN now() ELSE started_at END,
               stopped_at = CASE WHEN $3 = 'stopped' THEN now() ELSE stopped_at END
         WHERE id = $1 AND state = ANY($2::text[]) RETURNING ${COLUMNS}`,
-      [id, from, to],
+        [id, from, to],
+      ),
     );
     return rows[0] ? toRecord(rows[0]) : null;
   },
