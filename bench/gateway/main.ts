@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import { loadavg } from 'node:os';
 import process from 'node:process';
 import autocannon, { type Result } from 'autocannon';
 import { generateApiKey } from '@voxelfleet/auth';
@@ -14,7 +15,8 @@ import { reportBench } from '../lib/results.js';
  * measured beside the bare, unauthenticated /health/live in the same run: first flat out
  * (requests/s), then at a fixed 500 requests/s (p99 latency).
  */
-const ROOT = resolve(import.meta.dirname, '../..');
+// npm runs scripts from the repository root, where the built gateway lives under dist/.
+const ROOT = process.cwd();
 const PORT = Number(process.env.BENCH_GATEWAY_PORT ?? 4330);
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -119,6 +121,8 @@ async function main(): Promise<void> {
       simulate_p99_ms_at_500: paced.simulate?.latency.p99 ?? Number.NaN,
       quota_rps_at_500: rps(paced.quota),
       simulate_rps_at_500: rps(paced.simulate),
+      // Other work on the machine shares its cores; the figures above move with it.
+      load_avg_1m: loadavg()[0] ?? 0,
     });
     const failures = [...Object.values(flat), ...Object.values(paced)].reduce(
       (n, r) => n + r.non2xx + r.errors,
