@@ -1,4 +1,4 @@
-import { Inject, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, type OnApplicationShutdown } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -29,7 +29,7 @@ interface SocketData {
  * owns. Another tenant's stream, or one that does not exist, gets the same refusal (audited).
  */
 @WebSocketGateway({ namespace: TRACKS_NAMESPACE, transports: ['websocket', 'polling'] })
-export class TracksGateway implements OnGatewayInit, OnGatewayConnection, OnModuleDestroy {
+export class TracksGateway implements OnGatewayInit, OnGatewayConnection, OnApplicationShutdown {
   private redis: Redis[] = [];
 
   constructor(
@@ -109,7 +109,8 @@ export class TracksGateway implements OnGatewayInit, OnGatewayConnection, OnModu
     return { ok: true, streamId };
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** After Nest has closed the socket.io server (and its adapter, which unsubscribes). */
+  async onApplicationShutdown(): Promise<void> {
     await Promise.all(this.redis.map((client) => client.quit().catch(() => undefined)));
   }
 
