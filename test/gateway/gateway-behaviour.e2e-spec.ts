@@ -54,7 +54,11 @@ describe('gateway behaviour', () => {
         .put(`/admin/tenants/${created.body.id}/quota`, { concurrentJobs: 3 })
         .expect(200);
       expect(raised.body.limits.concurrentJobs).toBe(3);
+      const entriesBefore = await gw.db.query(`SELECT count(*)::int AS n FROM audit_log`);
       const tooMuch = await as(admin).put(`/admin/tenants/${created.body.id}/quota`, { gpus: 4 }).expect(422);
+      // The refused change rolled back, and so did any entry for it.
+      const entriesAfter = await gw.db.query(`SELECT count(*)::int AS n FROM audit_log`);
+      expect(entriesAfter.rows[0].n).toBe(entriesBefore.rows[0].n);
       expect(tooMuch.body.message).toContain('quota.gpus: 4 exceeds the edition ceiling 1');
       const after = await as(admin).get(`/admin/tenants/${created.body.id}`).expect(200);
       expect(after.body.quotaOverrides).toEqual({ concurrentJobs: 3 });
@@ -262,6 +266,11 @@ describe('gateway behaviour', () => {
         .expect(201);
       expect(created.body.key).toMatch(/^vf_/);
       await request(gw.url).get('/v1/me').set('authorization', `Bearer ${created.body.key}`).expect(200);
+      // Last use is recorded off the request path.
+      await eventually(async () => {
+        const used = await gw.db.query(`SELECT last_used_at FROM api_keys WHERE id = $1`, [created.body.id]);
+        expect(used.rows[0].last_used_at).not.toBeNull();
+      });
       const listed = await as(adminA).get(`/admin/principals/${memberA.id}`).expect(200);
       expect(JSON.stringify(listed.body)).not.toContain(created.body.key);
       await as(adminA).delete(`/admin/keys/${created.body.id}`).expect(200);
