@@ -26,10 +26,19 @@ export function isUuid(value: string): boolean {
 
 /** Postgres unique-violation, for turning a duplicate name into a 409. */
 export function isUniqueViolation(error: unknown): boolean {
+  return hasPgCode(error, '23505');
+}
+
+/** Postgres foreign-key violation: rows elsewhere still need this one. */
+export function isForeignKeyViolation(error: unknown): boolean {
+  return hasPgCode(error, '23503');
+}
+
+function hasPgCode(error: unknown, code: string): boolean {
   return (
     typeof error === 'object' &&
     error !== null &&
-    ((error as { code?: unknown }).code === '23505' ||
-      (error as { driverError?: { code?: unknown } }).driverError?.code === '23505')
+    ((error as { code?: unknown }).code === code ||
+      (error as { driverError?: { code?: unknown } }).driverError?.code === code)
   );
 }

@@ -9,7 +9,13 @@ import {
 } from '@voxelfleet/persistence';
 import { DATA_SOURCE, DomainError } from '@voxelfleet/platform';
 import type { DataSource, EntityManager } from 'typeorm';
-import { auditOrigin, isUniqueViolation, isUuid, tenantScopeOf } from '../common/actor-scope.js';
+import {
+  auditOrigin,
+  isForeignKeyViolation,
+  isUniqueViolation,
+  isUuid,
+  tenantScopeOf,
+} from '../common/actor-scope.js';
 import type { QuotaDto } from './tenant.dto.js';
 import { CreateTenantDto, UpdateTenantDto } from './tenant.dto.js';
 import { TenantSnapshotsService } from '../usage/tenant-snapshots.service.js';
@@ -145,22 +151,29 @@ export class TenantsService {
   }
 
   async remove(actor: RequestActor, id: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      const before = await this.find(manager, id, true);
-      await this.access.ensure(actor, 'write:tenants', before && { tenantId: before.id }, {
-        type: 'tenant',
-        id,
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        const before = await this.find(manager, id, true);
+        await this.access.ensure(actor, 'write:tenants', before && { tenantId: before.id }, {
+          type: 'tenant',
+          id,
+        });
+        await manager.query(`DELETE FROM tenants WHERE id = $1`, [id]);
+        await this.audit.append(manager, {
+          tenantId: id,
+          ...auditOrigin(actor),
+          action: 'tenant.delete',
+          resource: { type: 'tenant', id },
+          outcome: 'succeeded',
+          diff: auditDiffOf(policyFields(before as TenantRow), null),
+        });
       });
-      await manager.query(`DELETE FROM tenants WHERE id = $1`, [id]);
-      await this.audit.append(manager, {
-        tenantId: id,
-        ...auditOrigin(actor),
-        action: 'tenant.delete',
-        resource: { type: 'tenant', id },
-        outcome: 'succeeded',
-        diff: auditDiffOf(policyFields(before as TenantRow), null),
-      });
-    });
+    } catch (error) {
+      if (isForeignKeyViolation(error)) {
+        throw new DomainError(409, 'conflict', `tenant ${id} still has objects that must be removed first`);
+      }
+      throw error;
+    }
     this.authenticator.forget({ tenantId: id });
     this.snapshots.invalidate();
   }
