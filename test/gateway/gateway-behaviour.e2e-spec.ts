@@ -157,15 +157,40 @@ describe('gateway behaviour', () => {
       expect(jobsAfter.rows[0].n).toBe(jobsBefore.rows[0].n);
     });
 
-    it('reports a capacity blocker with its shortfall', async () => {
+    it('reports quota and capacity blockers with their shortfall', async () => {
+      // 30 GiB of the tenant's VRAM is held on quota-node (see above); allow 100 GiB in total.
       await as(admin)
-        .put(`/admin/tenants/${tenantA}/quota`, { gpus: 8, vramBytesTotal: 640 * GiB })
+        .put(`/admin/tenants/${tenantA}/quota`, { gpus: 8, vramBytesTotal: 100 * GiB })
         .expect(200);
-      const tooBig = await as(memberA.key)
-        .post('/admin/gpu/simulate', { vramBytesPerDevice: 79 * GiB, gpus: 1, priority: 'normal' })
+      const overHeadroom = await as(memberA.key)
+        .post('/admin/gpu/simulate', { vramBytesPerDevice: 40 * GiB, gpus: 2, priority: 'normal' })
         .expect(200);
-      expect(['would-wait', 'rejected']).toContain(tooBig.body.outcome);
-      expect(tooBig.body.admitted === false || tooBig.body.blockers.length > 0).toBe(true);
+      expect(overHeadroom.body).toMatchObject({ outcome: 'would-wait', admitted: false });
+      expect(overHeadroom.body.blockers).toContainEqual(
+        expect.objectContaining({ kind: 'quota', quota: 'vramBytesTotal', shortfall: 10 * GiB }),
+      );
+
+      // A node whose devices are nearly full: 20 GiB fits a device, but not now.
+      const busy = heartbeat('busy-node', { devices: 2 });
+      for (const device of busy.devices) {
+        device.memoryFreeBytes = 6 * GiB;
+        if (device.pool) device.pool.allocatedBytes = 70 * GiB;
+      }
+      await gw.transport.publish('node.heartbeat', busy);
+      await eventually(async () => {
+        const blocked = await as(memberA.key)
+          .post('/admin/gpu/simulate', {
+            vramBytesPerDevice: 20 * GiB,
+            gpus: 1,
+            priority: 'normal',
+            affinity: { nodeId: 'busy-node' },
+          })
+          .expect(200);
+        expect(blocked.body).toMatchObject({ outcome: 'would-wait', admitted: true, placement: null });
+        expect(blocked.body.blockers).toContainEqual(
+          expect.objectContaining({ kind: 'capacity', resource: 'device-vram', shortfall: 14 * GiB }),
+        );
+      });
     });
   });
 
