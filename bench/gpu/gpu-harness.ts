@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 import { CudaDevice, discoverDevices } from '../../libs/cuda/src/index.js';
 import { customKernels, kernelSuite, poolConcurrency, typedErrors } from './harness-checks.js';
+import { backgroundModelChecks } from './harness-background.js';
 import { runBench } from './harness-bench.js';
 import { HarnessLog } from './harness-log.js';
 
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
   log.line(`telemetry: ${JSON.stringify(dev.telemetry())}`);
   const t0 = performance.now();
   await kernelSuite(dev, log);
+  await backgroundModelChecks(dev, log);
   await poolConcurrency(dev, log);
   typedErrors(dev, log);
   const { figures, extra } = await runBench(dev, log);

@@ -14,7 +14,7 @@ mkdirSync(out, { recursive: true });
 await build({
   entryPoints: {
     'voxel-gpu': join(root, 'bench/voxel-gpu/main.ts'),
-    'motion-worker': join(root, 'libs/voxel/src/motion/motion-worker.ts'),
+    'detection-worker': join(root, 'libs/voxel/src/detect/detection-worker.ts'),
     'evidence-worker': join(root, 'libs/voxel/src/evidence/evidence-worker.ts'),
   },
   bundle: true,

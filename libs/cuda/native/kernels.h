@@ -38,6 +38,14 @@ cudaError_t launchFillU32(size_t n, uint32_t* p, uint32_t value, cudaStream_t s)
 cudaError_t launchCountNotEqual(size_t n, const uint32_t* p, uint32_t value,
                                 unsigned long long* out, cudaStream_t s);
 cudaError_t launchNoop(cudaStream_t s);
+// motion_background.cu (compiled without FMA contraction): one frame through the background
+// model (mean/var float32 per pixel, kept on the device), changed pixels compacted in order.
+size_t backgroundScratchBytes(size_t n);
+cudaError_t launchMotionBackground(size_t n, int bytesPerPixel, const void* frame, float* mean,
+                                   float* var, double k2, double minVar, double alpha,
+                                   double changedAlpha, double initialVar, bool init,
+                                   uint32_t maxOut, uint32_t* outIdx, float* outWeight,
+                                   uint32_t* count, void* scratch, cudaStream_t s);
 // Zeroes a byte mask, then sets mask[p] = 1 for each listed pixel p (p >= maskBytes ignored).
 cudaError_t launchMaskScatter(size_t n, const uint32_t* pixels, uint8_t* mask, size_t maskBytes,
                               cudaStream_t s);

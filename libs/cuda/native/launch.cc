@@ -109,6 +109,27 @@ GpuWork::Enqueue build(const Args& a, int device) {
                                  masks, count, scratch, coarse, s);
     };
   }
+  if (n == "motion.background") {
+    a.need(16);
+    size_t len = a.sz(0);
+    int bpp = int(a.v[1]);
+    if (bpp != 1 && bpp != 2)
+      throw makeError(a.env, "INVALID_ARGUMENT", "motion.background: 8 or 16 bit");
+    auto* frame = a.ptr<const void>(2, size_t(bpp));
+    auto* mean = a.ptr<float>(3);
+    auto* var = a.ptr<float>(4);
+    double k2 = a.v[5], minVar = a.v[6], alpha = a.v[7], changedAlpha = a.v[8], v0 = a.v[9];
+    bool init = a.v[10] != 0;
+    uint32_t maxOut = uint32_t(a.v[11]);
+    auto* idx = a.ptr<uint32_t>(12);
+    auto* w = a.ptr<float>(13);
+    auto* count = a.ptr<uint32_t>(14);
+    auto* scratch = a.ptr<void>(15);
+    return [=](cudaStream_t s) {
+      return launchMotionBackground(len, bpp, frame, mean, var, k2, minVar, alpha, changedAlpha, v0,
+                                    init, maxOut, idx, w, count, scratch, s);
+    };
+  }
   if (n == "mask.scatter") {
     a.need(4);
     size_t len = a.sz(0);
@@ -167,6 +188,7 @@ Napi::Value ScratchBytes(const Napi::CallbackInfo& info) {
   if (name == "reduce.sum") b = reduceScratchBytes(n, smCount(device));
   else if (name == "scan.exclusive") b = scanScratchBytes(n);
   else if (name == "motion.diff") b = motionScratchBytes(n);
+  else if (name == "motion.background") b = backgroundScratchBytes(n);
   else if (name == "voxel.evidence") b = evidenceScratchBytes(n);
   return Napi::Number::New(env, double(b));
 }

@@ -23,6 +23,12 @@ export type { Allocation, LeakReport, PoolStats, TenantStats } from './pool/pool
 export { HostBacking, type PoolBacking, type ZeroRange } from './pool/backing.js';
 export { CudaDevice, type CudaDeviceOptions, type LaunchOptions } from './runtime/cuda-device.js';
 export { CudaKernelRunner } from './runtime/cuda-runner.js';
+export {
+  CudaBackgroundModel,
+  type BackgroundParams,
+  type ChangedPixels,
+  type GreyFrameLike,
+} from './runtime/cuda-background-model.js';
 export { CpuKernelRunner } from './runtime/cpu-runner.js';
 export { createKernelRunner, type RunnerChoice } from './runtime/create-runner.js';
 export {

@@ -61,6 +61,7 @@ export type NativeKernel =
   | 'motion.diff'
   | 'voxel.evidence'
   | 'mask.scatter'
+  | 'motion.background'
   | 'fill.u32'
   | 'count.ne.u32';
 

@@ -29,3 +29,4 @@ export * from './evidence/evidence-fixtures.js';
 export * from './evidence/mask-occupancy.js';
 export * from './scene/scene-export.js';
 export * from './motion/motion-worker-pool.js';
+export * from './detect/detection-worker-pool.js';

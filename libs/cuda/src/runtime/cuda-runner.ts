@@ -6,7 +6,7 @@
  */
 import type { EvidenceRequest, EvidenceResult } from '@voxelfleet/contracts';
 
-import { CudaError } from '../errors.js';
+import { CudaError, InvalidArgumentError } from '../errors.js';
 import { validateMotion } from '../kernels/cpu-kernels.js';
 import type { KernelRunner, MotionDiffRequest, MotionDiffResult } from '../kernels/kernel-types.js';
 import { validateEvidence } from '../kernels/voxel-evidence-cpu.js';
@@ -19,6 +19,37 @@ const EVIDENCE_TILE = 8;
 /** Bytes of the summed-area table of motion tiles for one camera (evidenceSatWords). */
 function evidenceSatBytes(width: number, height: number): number {
   return (Math.ceil(width / EVIDENCE_TILE) + 1) * (Math.ceil(height / EVIDENCE_TILE) + 1) * 4;
+}
+
+/**
+ * Packs the pixel lists of the cameras that have one into one list of offsets into one mask
+ * block (each camera's mask 256-byte aligned there), or null when no camera has a list.
+ */
+function packPixelLists(
+  cameras: EvidenceRequest['cameras'],
+): { pixels: Uint32Array; offsets: (number | undefined)[]; blockBytes: number } | null {
+  const offsets: (number | undefined)[] = [];
+  let blockBytes = 0;
+  let total = 0;
+  for (const c of cameras) {
+    if (!c.pixels) {
+      offsets.push(undefined);
+      continue;
+    }
+    offsets.push(blockBytes);
+    blockBytes += Math.ceil(c.mask.byteLength / 256) * 256;
+    total += c.pixels.length;
+  }
+  if (blockBytes === 0) return null;
+  if (blockBytes > 2 ** 32) throw new InvalidArgumentError('voxel.evidence: masks too large for one block');
+  const pixels = new Uint32Array(total);
+  let at = 0;
+  cameras.forEach((c, i) => {
+    if (!c.pixels) return;
+    const base = offsets[i]!;
+    for (let j = 0; j < c.pixels.length; j++) pixels[at++] = base + c.pixels[j]!;
+  });
+  return { pixels, offsets, blockBytes };
 }
 
 /** Bytes of one camera record in the kernel's table (see EvidenceCam in kernels.h). */
@@ -163,25 +194,26 @@ export class CudaKernelRunner implements KernelRunner {
       const table = new ArrayBuffer(req.cameras.length * CAMERA_RECORD_BYTES);
       const view = new DataView(table);
       const uploads: Promise<unknown>[] = [];
+      // Cameras that send pixel lists share one mask block, rebuilt on the device by one
+      // mask.scatter from one upload of every list (4 B per changed pixel, not the frames).
+      const fromPixels = packPixelLists(req.cameras);
+      const block = fromPixels ? s.alloc(fromPixels.blockBytes, 'masks') : null;
+      if (fromPixels && block) {
+        const list = s.alloc(Math.max(4, fromPixels.pixels.byteLength), 'pixels');
+        const { pixels, blockBytes } = fromPixels;
+        uploads.push(
+          (pixels.length ? this.dev.upload(st, list.address, pixels) : Promise.resolve()).then(() =>
+            this.dev.launch('mask.scatter', st, [pixels.length, list.address, block.address, blockBytes]),
+          ),
+        );
+      }
       req.cameras.forEach((c, i) => {
-        const mask = s.alloc(c.mask.byteLength, `mask${i}`);
-        if (c.pixels) {
-          // 4 B per changed pixel instead of the whole frame; the mask is rebuilt on the device.
-          const list = s.alloc(Math.max(4, c.pixels.byteLength), `pixels${i}`);
-          const pixels = c.pixels;
-          uploads.push(
-            (pixels.length ? this.dev.upload(st, list.address, pixels) : Promise.resolve()).then(() =>
-              this.dev.launch('mask.scatter', st, [
-                pixels.length,
-                list.address,
-                mask.address,
-                c.mask.byteLength,
-              ]),
-            ),
-          );
-        } else {
-          uploads.push(this.dev.upload(st, mask.address, c.mask));
-        }
+        const offset = fromPixels?.offsets[i];
+        const mask =
+          block && offset !== undefined
+            ? { address: block.address + offset }
+            : s.alloc(c.mask.byteLength, `mask${i}`);
+        if (offset === undefined) uploads.push(this.dev.upload(st, mask.address, c.mask));
         const o = i * CAMERA_RECORD_BYTES;
         for (let j = 0; j < 12; j++) view.setFloat64(o + j * 8, c.projection[j]!, true);
         view.setBigUint64(o + 96, BigInt(mask.address), true);

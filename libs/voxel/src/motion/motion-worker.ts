@@ -34,10 +34,7 @@ parentPort?.on('message', (msg: MotionWorkerMessage) => {
         motion: { ...m, indices: m.indices.slice(0, m.count), weights: m.weights.slice(0, m.count) },
       };
     });
-    const transfer = motions.flatMap((m) => [
-      m.motion.indices.buffer,
-      m.motion.weights.buffer,
-    ]);
+    const transfer = motions.flatMap((m) => [m.motion.indices.buffer, m.motion.weights.buffer]);
     parentPort!.postMessage({ id: msg.id, motions } satisfies MotionWorkerReply, transfer);
   } catch (error) {
     parentPort!.postMessage({

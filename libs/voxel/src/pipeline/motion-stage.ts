@@ -83,6 +83,20 @@ export class MotionStage {
   }
 
   /** Tile occupancy of the mask windowMask(k) last returned, from the pixel lists when possible. */
+  /**
+   * windowOccupancy(k) of the current window, computed when called (later calls to
+   * windowMask do not change it).
+   */
+  windowOccupancyLater(k: number): () => MaskOccupancy {
+    const camera = this.cameras[k]!;
+    if (this.undistortMaps[k]) {
+      const occupancy = this.windowOccupancy(k); // the ideal mask is reused: take it now
+      return () => occupancy;
+    }
+    const window = [...this.history[k]!];
+    return () => buildOccupancyFromPixels(window, camera.width, camera.height);
+  }
+
   windowOccupancy(k: number): MaskOccupancy {
     const camera = this.cameras[k]!;
     if (this.undistortMaps[k]) return buildMaskOccupancy(this.idealMasks[k]!, camera.width, camera.height);

@@ -113,7 +113,7 @@ export class TrackingPipeline {
   private requestFromMotion(motions: (MotionPixels | null)[]): PreparedRequest {
     this.checkCount(motions.length);
     const cameras: EvidenceRequest['cameras'] = [];
-    const occupancy: MaskOccupancy[] = [];
+    const occupancyOf: (() => MaskOccupancy)[] = [];
     let motionPixels = 0;
     motions.forEach((m, k) => {
       const mask = this.motion.windowMask(k, m);
@@ -122,12 +122,16 @@ export class TrackingPipeline {
       const c = this.options.cameras[k]!;
       const pixels = this.motion.windowPixels(k) ?? undefined;
       cameras.push({ projection: this.projections[k]!, width: c.width, height: c.height, mask, pixels });
-      occupancy.push(this.motion.windowOccupancy(k));
+      occupancyOf.push(this.motion.windowOccupancyLater(k));
     });
     const minCameras = Math.max(1, Math.min(this.options.minCameras, cameras.length));
+    // Occupancy is a CPU-path hint: built only when an evidence function reads it.
+    let occupancy: MaskOccupancy[] | undefined;
     return {
       request: { grid: this.options.grid, cameras, minCameras, maxVoxels: this.options.maxVoxels },
-      occupancy,
+      get occupancy() {
+        return (occupancy ??= occupancyOf.map((build) => build()));
+      },
       motionPixels,
     };
   }
@@ -136,21 +140,27 @@ export class TrackingPipeline {
     return this.finishWith(t, prepared, computeEvidenceWithOccupancy(prepared.request, prepared.occupancy));
   }
 
-  private finishWith(t: number, prepared: PreparedRequest, evidence: EvidenceResult): FrameSetResult {
-    const present = prepared.request.cameras.length;
-    const found =
-      present === 0
-        ? []
-        : detectObjects(evidence, this.options.grid, {
-            cameraCount: present,
-            minVoxels: 2,
-            minSupport: prepared.request.minCameras,
-            ...this.options.detect,
-          });
-    const detections =
-      this.options.ghostUniqueFraction > 0
-        ? suppressGhosts(found, prepared.request.cameras, this.options.grid, this.options.ghostUniqueFraction)
-        : found;
+  /**
+   * The frame-set's evidence request (window masks, with pixel lists where the mask is the
+   * sensor's) without running it: for callers that run evidence and detection themselves,
+   * e.g. several frame-sets in flight. Masks are reused by the next call for the same camera.
+   */
+  prepareMotion(motions: (MotionPixels | null)[]): PreparedFrameSet {
+    return this.requestFromMotion(motions);
+  }
+
+  /** Detection for a prepared frame-set: stateless, so it may run on another thread. */
+  detect(prepared: PreparedFrameSet, evidence: EvidenceResult): Detection[] {
+    return detectFrameSet(prepared.request, evidence, this.options);
+  }
+
+  /** Feeds a frame-set's detections to the tracker; call in time order. */
+  track(
+    t: number,
+    prepared: PreparedFrameSet,
+    evidence: EvidenceResult,
+    detections: Detection[],
+  ): FrameSetResult {
     return {
       tracks: this.tracker.update(t, detections),
       detections,
@@ -158,6 +168,19 @@ export class TrackingPipeline {
       truncated: evidence.truncated,
       motionPixels: prepared.motionPixels,
     };
+  }
+
+  /** What detectFrameSet needs besides the evidence, for a detection thread. */
+  get detectionOptions(): DetectionSettings {
+    return {
+      grid: this.options.grid,
+      detect: this.options.detect,
+      ghostUniqueFraction: this.options.ghostUniqueFraction,
+    };
+  }
+
+  private finishWith(t: number, prepared: PreparedRequest, evidence: EvidenceResult): FrameSetResult {
+    return this.track(t, prepared, evidence, this.detect(prepared, evidence));
   }
 
   private checkCount(n: number): void {
@@ -176,8 +199,35 @@ export function defaultMinCameras(cameraCount: number): number {
   return cameraCount <= 4 ? cameraCount : Math.ceil(cameraCount * 0.85);
 }
 
-interface PreparedRequest {
+export interface PreparedFrameSet {
   request: EvidenceRequest;
-  occupancy: MaskOccupancy[];
+  readonly occupancy: MaskOccupancy[];
   motionPixels: number;
+}
+type PreparedRequest = PreparedFrameSet;
+
+/** The pipeline options detection reads. */
+export interface DetectionSettings {
+  grid: VoxelGridDescriptor;
+  detect: Partial<Omit<DetectOptions, 'cameraCount'>>;
+  ghostUniqueFraction: number;
+}
+
+/** Detection and ghost suppression of one frame-set's evidence (no state: any thread). */
+export function detectFrameSet(
+  request: Pick<EvidenceRequest, 'cameras' | 'minCameras'>,
+  evidence: EvidenceResult,
+  settings: DetectionSettings,
+): Detection[] {
+  const present = request.cameras.length;
+  if (present === 0) return [];
+  const found = detectObjects(evidence, settings.grid, {
+    cameraCount: present,
+    minVoxels: 2,
+    minSupport: request.minCameras,
+    ...settings.detect,
+  });
+  return settings.ghostUniqueFraction > 0
+    ? suppressGhosts(found, request.cameras, settings.grid, settings.ghostUniqueFraction)
+    : found;
 }
