@@ -106,6 +106,7 @@ export class JobsAndScheduling1763900000000 implements MigrationInterface {
         ('requeued', 'admitted'), ('requeued', 'placed'), ('requeued', 'failed'),
         ('requeued', 'cancelled'), ('requeued', 'expired'), ('requeued', 'submitted')`);
 
+    // A move the state machine does not allow is refused before the row changes.
     await db.query(`
       CREATE FUNCTION jobs_guard_transition() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
@@ -117,35 +118,52 @@ export class JobsAndScheduling1763900000000 implements MigrationInterface {
             USING ERRCODE = 'check_violation';
         END IF;
         NEW.updated_at := clock_timestamp();
-        -- Admission and placement in one pass still leave both steps in the history.
-        IF NEW.state = 'placed' AND OLD.state IN ('submitted', 'requeued') THEN
-          INSERT INTO job_transitions (job_id, from_state, to_state, reason, attempt)
-          VALUES (NEW.id, OLD.state, 'admitted', 'admitted: within quota', NEW.attempt);
-          INSERT INTO job_transitions (job_id, from_state, to_state, reason, node_id, attempt)
-          VALUES (NEW.id, 'admitted', NEW.state, NEW.state_reason, NEW.node_id, NEW.attempt);
-        ELSE
-          INSERT INTO job_transitions (job_id, from_state, to_state, reason, node_id, attempt)
-          VALUES (NEW.id, OLD.state, NEW.state, NEW.state_reason, NEW.node_id, NEW.attempt);
-        END IF;
         RETURN NEW;
       END $$`);
     await db.query(`
       CREATE TRIGGER jobs_state_machine BEFORE UPDATE OF state ON jobs
       FOR EACH ROW EXECUTE FUNCTION jobs_guard_transition()`);
-    // The first transition is written after the row exists (job_transitions references it).
+    // The history is written once per statement from its transition tables, so a pass that
+    // places a thousand jobs appends their moves in one insert. Admission and placement in
+    // one pass still leave both steps.
+    await db.query(`
+      CREATE FUNCTION jobs_record_transitions() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        INSERT INTO job_transitions (job_id, from_state, to_state, at, reason, node_id, attempt)
+        SELECT job_id, from_state, to_state, at, reason, node_id, attempt FROM (
+          SELECT n.id AS job_id, o.state AS from_state, 'admitted' AS to_state, n.updated_at AS at,
+                 'admitted: within quota' AS reason, NULL::text AS node_id, n.attempt, 0 AS step
+            FROM new_rows n JOIN old_rows o ON o.id = n.id
+           WHERE n.state = 'placed' AND o.state IN ('submitted', 'requeued')
+          UNION ALL
+          SELECT n.id,
+                 CASE WHEN n.state = 'placed' AND o.state IN ('submitted', 'requeued') THEN 'admitted' ELSE o.state END,
+                 n.state, n.updated_at, n.state_reason, n.node_id, n.attempt, 1
+            FROM new_rows n JOIN old_rows o ON o.id = n.id
+           WHERE n.state IS DISTINCT FROM o.state
+        ) moves
+        ORDER BY job_id, step;
+        RETURN NULL;
+      END $$`);
+    await db.query(`
+      CREATE TRIGGER jobs_transitions AFTER UPDATE ON jobs
+      REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+      FOR EACH STATEMENT EXECUTE FUNCTION jobs_record_transitions()`);
+    // The first transition, after the rows exist (job_transitions references them).
     await db.query(`
       CREATE FUNCTION jobs_record_submission() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        IF NEW.state NOT IN ('submitted', 'waiting') THEN
-          RAISE EXCEPTION 'job % cannot start in state %', NEW.id, NEW.state USING ERRCODE = 'check_violation';
+        IF EXISTS (SELECT 1 FROM new_rows WHERE state NOT IN ('submitted', 'waiting')) THEN
+          RAISE EXCEPTION 'a job must start submitted or waiting' USING ERRCODE = 'check_violation';
         END IF;
         INSERT INTO job_transitions (job_id, from_state, to_state, at, reason, attempt)
-        VALUES (NEW.id, NULL, NEW.state, NEW.submitted_at, NEW.state_reason, NEW.attempt);
+        SELECT id, NULL, state, submitted_at, state_reason, attempt FROM new_rows;
         RETURN NULL;
       END $$`);
     await db.query(`
       CREATE TRIGGER jobs_submission AFTER INSERT ON jobs
-      FOR EACH ROW EXECUTE FUNCTION jobs_record_submission()`);
+      REFERENCING NEW TABLE AS new_rows
+      FOR EACH STATEMENT EXECUTE FUNCTION jobs_record_submission()`);
 
     await db.query(`
       CREATE TABLE workflow_edges (
@@ -208,6 +226,8 @@ export class JobsAndScheduling1763900000000 implements MigrationInterface {
     await db.query(`DROP TABLE workflow_edges`);
     await db.query(`DROP TRIGGER jobs_submission ON jobs`);
     await db.query(`DROP FUNCTION jobs_record_submission()`);
+    await db.query(`DROP TRIGGER jobs_transitions ON jobs`);
+    await db.query(`DROP FUNCTION jobs_record_transitions()`);
     await db.query(`DROP TRIGGER jobs_state_machine ON jobs`);
     await db.query(`DROP FUNCTION jobs_guard_transition()`);
     await db.query(`DROP TABLE job_state_moves`);

@@ -107,9 +107,6 @@ describe('scheduler: failover of nodes and of the scheduler itself', () => {
       'every job to finish',
     );
     expect(final.map((j) => j.state)).toEqual(ids.map(() => 'succeeded'));
-    expect(onVictim.length).toBeGreaterThanOrEqual(1);
-    for (const job of onVictim) expect(final.find((j) => j.id === job.id)?.node_id).toBe('n2');
-
     const transitions: { job_id: string; to_state: string; reason: string; at: Date }[] =
       await database.db.query(
         `SELECT job_id, to_state, reason, at FROM job_transitions WHERE job_id = ANY($1::uuid[]) ORDER BY id`,
@@ -118,9 +115,20 @@ describe('scheduler: failover of nodes and of the scheduler itself', () => {
     for (const id of ids) {
       expect(transitions.filter((t) => t.job_id === id && t.to_state === 'succeeded')).toHaveLength(1);
     }
+    // A job n1 finished just before it died keeps that result; every other job it held was
+    // requeued because the node was lost, and finished on n2.
     const requeued = transitions.filter((t) => t.to_state === 'requeued');
-    expect(requeued.map((t) => t.job_id).sort()).toEqual(onVictim.map((j) => j.id).sort());
-    expect(requeued.every((t) => /node lost/.test(t.reason))).toBe(true);
+    expect(requeued.length).toBeGreaterThanOrEqual(1);
+    for (const t of requeued) {
+      expect(t.reason).toMatch(/node lost \(was on n1\)/);
+      expect(final.find((j) => j.id === t.job_id)?.node_id).toBe('n2');
+    }
+    // Whatever n1 held when it was seen running a job either finished there first or moved.
+    const requeuedIds = new Set(requeued.map((t) => t.job_id));
+    for (const job of onVictim) {
+      const finishedOn = final.find((j) => j.id === job.id)?.node_id;
+      expect(requeuedIds.has(job.id) ? finishedOn === 'n2' : finishedOn === 'n1').toBe(true);
+    }
     // Declared lost after the timeout, and requeued within 2 s of that.
     for (const t of requeued) expect(t.at.getTime() - killedAt).toBeLessThan(LOST_AFTER_MS + 2_000);
   });
