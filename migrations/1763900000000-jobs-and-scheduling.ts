@@ -70,6 +70,9 @@ export class JobsAndScheduling1763900000000 implements MigrationInterface {
     );
     await db.query(`CREATE INDEX jobs_on_node ON jobs (node_id) WHERE state IN ('placed', 'running')`);
     await db.query(`CREATE INDEX jobs_tenant ON jobs (tenant_id, submitted_at DESC)`);
+    // Rate window, daily GPU-second budget and per-node history read recent rows by time.
+    await db.query(`CREATE INDEX jobs_placed_at ON jobs (placed_at) WHERE placed_at IS NOT NULL`);
+    await db.query(`CREATE INDEX jobs_finished_at ON jobs (finished_at) WHERE finished_at IS NOT NULL`);
     await db.query(`CREATE INDEX jobs_workflow ON jobs (workflow_id) WHERE workflow_id IS NOT NULL`);
 
     await db.query(`

@@ -9,6 +9,7 @@ import { Dispatcher } from './dispatch/dispatcher.js';
 import { FailoverService } from './fleet/failover.service.js';
 import { FleetController } from './fleet/fleet.controller.js';
 import { FleetRegistryService } from './fleet/fleet-registry.service.js';
+import { NodeHistory } from './fleet/node-history.js';
 import { JobStore } from './jobs/job-store.js';
 import { LeaderElectionService } from './leader/leader-election.service.js';
 import { SchedulingLoopService } from './loop/scheduling-loop.service.js';
@@ -20,6 +21,7 @@ import {
   DECISION_LOG,
   DISPATCHER,
   JOB_STORE,
+  NODE_HISTORY,
   SCHEDULER_METRICS,
   SCHEDULER_SETTINGS,
   TENANT_VIEW,
@@ -56,6 +58,7 @@ export class SchedulerModule {
             new DecisionLog(db, leader.instanceId),
           inject: [DATA_SOURCE, LeaderElectionService],
         },
+        { provide: NODE_HISTORY, useFactory: (db: DataSource) => new NodeHistory(db), inject: [DATA_SOURCE] },
         {
           provide: SCHEDULER_METRICS,
           useFactory: (registry: Registry) => new SchedulerMetrics(registry),

@@ -12,6 +12,7 @@ import { appendDecisionAudit, type DecisionAuditRecord } from '../audit/decision
 import type { DecisionLog, LoggedDecision } from '../decisions/decision-log.js';
 import type { Dispatcher, DispatchOrder } from '../dispatch/dispatcher.js';
 import type { FleetRegistryService } from '../fleet/fleet-registry.service.js';
+import type { NodeHistory } from '../fleet/node-history.js';
 import { toJobSpec, type QueuedJobRow } from '../jobs/job-row.js';
 import type { FinishedJob, JobStore, PlacementWrite, StoredJobError } from '../jobs/job-store.js';
 import type { SchedulerMetrics } from '../metrics/scheduler-metrics.js';
@@ -20,6 +21,7 @@ import type { TenantView } from '../tenants/tenant-view.js';
 export interface PassRunnerDeps {
   store: JobStore;
   fleet: FleetRegistryService;
+  nodeHistory: NodeHistory;
   tenants: TenantView;
   dispatcher: Dispatcher;
   decisions: DecisionLog;
@@ -56,7 +58,11 @@ export async function runPass(deps: PassRunnerDeps): Promise<PassOutcome> {
   const started = performance.now();
   const nowMs = Date.now();
   const active = await deps.store.loadActive();
-  const nodes = deps.fleet.snapshotNodes(active, nowMs);
+  await deps.nodeHistory.refresh(nowMs);
+  const nodes = deps.fleet.snapshotNodes(active, nowMs).map((node) => {
+    const performance = deps.nodeHistory.of(node.id);
+    return performance ? { ...node, performance } : node;
+  });
   // Deciding jobs that cannot fit only to find they still wait costs as much as placing
   // them: with the fleet nearly full, consider a few more jobs than there is room for.
   const limit = Math.min(deps.batchSize, Math.max(MIN_BATCH, 2 * roomIn(nodes)));

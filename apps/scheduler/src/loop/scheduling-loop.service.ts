@@ -12,6 +12,7 @@ import type { DataSource } from 'typeorm';
 import type { DecisionLog } from '../decisions/decision-log.js';
 import type { Dispatcher } from '../dispatch/dispatcher.js';
 import { FleetRegistryService } from '../fleet/fleet-registry.service.js';
+import type { NodeHistory } from '../fleet/node-history.js';
 import type { FinishedJob, JobStore } from '../jobs/job-store.js';
 import { LeaderElectionService } from '../leader/leader-election.service.js';
 import type { SchedulerMetrics } from '../metrics/scheduler-metrics.js';
@@ -21,6 +22,7 @@ import {
   DECISION_LOG,
   DISPATCHER,
   JOB_STORE,
+  NODE_HISTORY,
   SCHEDULER_METRICS,
   SCHEDULER_SETTINGS,
   TENANT_VIEW,
@@ -53,6 +55,7 @@ export class SchedulingLoopService implements OnApplicationBootstrap, BeforeAppl
     @Inject(DISPATCHER) private readonly dispatcher: Dispatcher,
     @Inject(DECISION_LOG) private readonly decisions: DecisionLog,
     @Inject(SCHEDULER_METRICS) private readonly metrics: SchedulerMetrics,
+    @Inject(NODE_HISTORY) private readonly nodeHistory: NodeHistory,
     @Inject(FleetRegistryService) private readonly fleet: FleetRegistryService,
     @Inject(LeaderElectionService) private readonly leader: LeaderElectionService,
   ) {
@@ -133,6 +136,7 @@ export class SchedulingLoopService implements OnApplicationBootstrap, BeforeAppl
         const outcome = await runPass({
           store: this.store,
           fleet: this.fleet,
+          nodeHistory: this.nodeHistory,
           tenants: this.tenants,
           dispatcher: this.dispatcher,
           decisions: this.decisions,
