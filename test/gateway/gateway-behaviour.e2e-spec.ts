@@ -99,7 +99,7 @@ describe('gateway behaviour', () => {
       });
     });
 
-    it('shows the caller its limits, usage from heartbeats and headroom', async () => {
+    it('shows the caller its limits, usage from running jobs and headroom', async () => {
       await as(admin)
         .put(`/admin/tenants/${tenantA}/quota`, { vramBytesTotal: 100 * GiB })
         .expect(200);
@@ -107,6 +107,18 @@ describe('gateway behaviour', () => {
         'node.heartbeat',
         heartbeat('quota-node', { byTenant: { [tenantA]: 30 * GiB } }),
       );
+      // A running job of the tenant holding 15 GiB on each of two devices, moved through the
+      // job state machine as the scheduler would.
+      const { rows } = await gw.db.query<{ id: string }>(
+        `INSERT INTO jobs (tenant_id, kernel, vram_bytes, gpus, priority, estimated_duration_ms)
+         VALUES ($1, '{"name":"noop"}', $2, 2, 'normal', 60000) RETURNING id`,
+        [tenantA, 15 * GiB],
+      );
+      await gw.db.query(
+        `UPDATE jobs SET state = 'placed', node_id = 'quota-node', device_ids = '{0,1}', placed_at = now() WHERE id = $1`,
+        [rows[0]?.id],
+      );
+      await gw.db.query(`UPDATE jobs SET state = 'running', started_at = now() WHERE id = $1`, [rows[0]?.id]);
       await eventually(async () => {
         const quota = await as(memberA.key).get('/v1/quota').expect(200);
         const vram = list<{ quota: string }>(quota.body.quotas).find((q) => q.quota === 'vramBytesTotal');
@@ -117,12 +129,22 @@ describe('gateway behaviour', () => {
           used: 30 * GiB,
           headroom: 70 * GiB,
         });
-        const gpus = list<{ quota: string; used: number }>(quota.body.quotas).find((q) => q.quota === 'gpus');
-        expect(gpus?.used).toBe(1);
+        const used = Object.fromEntries(
+          list<{ quota: string; used: number }>(quota.body.quotas).map((q) => [q.quota, q.used]),
+        );
+        expect(used).toMatchObject({ gpus: 2, concurrentJobs: 1, jobsPerMinute: 1, gpuSecondsPerDay: 120 });
       });
       await as(admin).get('/v1/quota').expect(400);
       const tenants = await as(operator).get('/admin/gpu/tenants').expect(200);
       expect(tenants.body.topConsumers.vramBytes[0]).toMatchObject({ tenantId: tenantA, value: 30 * GiB });
+      // What the node reports held in its pool, beside what admission counts.
+      await eventually(async () => {
+        const held = await as(operator).get('/admin/gpu/tenants').expect(200);
+        const row = list<{ tenantId: string; heldOnDevices: unknown }>(held.body.tenants).find(
+          (t) => t.tenantId === tenantA,
+        );
+        expect(row?.heldOnDevices).toEqual({ vramBytes: 30 * GiB, devices: 1 });
+      });
     });
   });
 

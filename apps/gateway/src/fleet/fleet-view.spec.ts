@@ -5,7 +5,7 @@ import { deviceIdOf, nodeSnapshotOf } from './fleet-snapshot.js';
 import { gpuEventsBetween } from './gpu-events.js';
 import { fleetStats } from './gpu-stats.js';
 import { nodeViewOf, type HeartbeatRecord } from './node-view.js';
-import { usageFromNodes } from '../usage/tenant-usage.source.js';
+import { heldOnDevices } from '../usage/tenant-usage.source.js';
 
 const GiB = 2 ** 30;
 
@@ -140,24 +140,61 @@ describe('gpuEventsBetween', () => {
   });
 });
 
-describe('usage and snapshots from heartbeats', () => {
-  it('counts VRAM and devices per tenant, ignoring lost nodes and unknown tenants', () => {
+describe('held VRAM and snapshots', () => {
+  it('counts VRAM and devices held per tenant, ignoring lost nodes and unknown tenants', () => {
     const live = nodeViewOf(record(beat('n1'), 1_000), undefined, 1_000, 5_000);
     const lost = nodeViewOf(record(beat('n2'), 0), undefined, 10_000, 5_000);
-    const usage = usageFromNodes([live, lost], ['t1', 't3']);
-    expect(usage.get('t1')).toMatchObject({ vramBytes: 15 * GiB, gpus: 1, runningJobs: 0 });
-    expect(usage.get('t3')).toMatchObject({ vramBytes: 0, gpus: 0 });
-    expect(usage.has('t2')).toBe(false);
+    const held = heldOnDevices([live, lost], ['t1', 't3']);
+    expect(held.get('t1')).toEqual({ vramBytes: 15 * GiB, devices: 1 });
+    expect(held.get('t3')).toEqual({ vramBytes: 0, devices: 0 });
+    expect(held.has('t2')).toBe(false);
   });
 
-  it('builds a scheduling snapshot with free VRAM bounded by the pool and no unhealthy devices', () => {
+  it('builds a scheduling snapshot: reported free VRAM, less what jobs reserved, no unhealthy devices', () => {
     const heartbeat = beat('n1');
     const dev1 = heartbeat.devices[1];
     if (dev1) dev1.healthy = false;
-    const snapshot = nodeSnapshotOf(nodeViewOf(record(heartbeat, 1_000), control('cordoned'), 1_000, 5_000));
+    const view = nodeViewOf(record(heartbeat, 1_000), control('cordoned'), 1_000, 5_000);
+    const snapshot = nodeSnapshotOf(view);
     expect(snapshot).toMatchObject({ id: 'n1', state: 'cordoned', cpuSlots: { total: 2, free: 1 } });
     expect(snapshot.devices.map((d) => [d.id, d.freeVramBytes])).toEqual([
       [deviceIdOf('n1', { index: 0 }), 56 * GiB],
     ]);
+    // A placed job that has not allocated yet still takes its room, and a CPU job its slot.
+    const running = [
+      {
+        jobId: 'j1',
+        tenantId: 't1',
+        nodeId: 'n1',
+        deviceIds: ['0'],
+        vramBytesPerDevice: 70 * GiB,
+        priority: 'normal' as const,
+        preemptible: false,
+        startedAtMs: 0,
+      },
+      {
+        jobId: 'j2',
+        tenantId: 't1',
+        nodeId: 'n1',
+        deviceIds: [],
+        vramBytesPerDevice: 0,
+        priority: 'normal' as const,
+        preemptible: false,
+        startedAtMs: 0,
+      },
+      {
+        jobId: 'j3',
+        tenantId: 't1',
+        nodeId: 'other',
+        deviceIds: ['0'],
+        vramBytesPerDevice: 70 * GiB,
+        priority: 'normal' as const,
+        preemptible: false,
+        startedAtMs: 0,
+      },
+    ];
+    const loaded = nodeSnapshotOf(view, running);
+    expect(loaded.devices[0]?.freeVramBytes).toBe(6 * GiB);
+    expect(loaded.cpuSlots).toEqual({ total: 2, free: 1 });
   });
 });

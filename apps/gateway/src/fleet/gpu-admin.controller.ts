@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, RequirePermission, type RequestActor } from '@voxelfleet/auth';
 import { quotaReport } from '@voxelfleet/scheduling';
 import { TenantSnapshotsService } from '../usage/tenant-snapshots.service.js';
-import { USAGE_SOURCE } from '../usage/tenant-usage.source.js';
+import { USAGE_SOURCE, heldOnDevices } from '../usage/tenant-usage.source.js';
 import { FleetViewService } from './fleet-view.service.js';
 import { fleetStats, type FleetStats } from './gpu-stats.js';
 import { NodeControlDto } from './node-control.dto.js';
@@ -35,14 +35,24 @@ export class GpuAdminController {
   @ApiOperation({ summary: 'Per tenant: usage against every quota, headroom, top consumers' })
   async tenants() {
     const now = Date.now();
-    const tenants = await this.snapshots.tenants(undefined, now);
+    const tenants = await this.snapshots.tenants();
+    const held = heldOnDevices(
+      this.fleet.reportingNodes(now),
+      tenants.map((t) => t.policy.id),
+    );
     const rows = tenants.map(({ policy, snapshot }) => ({
       tenantId: policy.id,
       name: policy.name,
       edition: policy.edition.name,
       suspended: policy.suspended,
       quotas: quotaReport(snapshot, now),
-      usage: { vramBytes: snapshot.usage.vramBytes, gpus: snapshot.usage.gpus },
+      usage: {
+        vramBytes: snapshot.usage.vramBytes,
+        gpus: snapshot.usage.gpus,
+        runningJobs: snapshot.usage.runningJobs,
+        gpuSecondsToday: snapshot.usage.gpuSecondsToday,
+      },
+      heldOnDevices: held.get(policy.id) ?? { vramBytes: 0, devices: 0 },
     }));
     const top = (pick: (row: (typeof rows)[number]) => number) =>
       [...rows]
@@ -54,7 +64,12 @@ export class GpuAdminController {
       at: new Date(now).toISOString(),
       usageSource: USAGE_SOURCE,
       tenants: rows,
-      topConsumers: { vramBytes: top((r) => r.usage.vramBytes), gpus: top((r) => r.usage.gpus) },
+      topConsumers: {
+        vramBytes: top((r) => r.usage.vramBytes),
+        gpus: top((r) => r.usage.gpus),
+        gpuSecondsToday: top((r) => r.usage.gpuSecondsToday),
+        heldVramBytes: top((r) => r.heldOnDevices.vramBytes),
+      },
     };
   }
 

@@ -60,7 +60,7 @@ export class MeController {
       throw new DomainError(400, 'bad_request', 'tenantId: a platform principal must name the tenant');
     }
     const nowMs = Date.now();
-    const [found] = await this.snapshots.tenants([tenantId], nowMs);
+    const [found] = await this.snapshots.tenants([tenantId]);
     if (actor.principal.tenantId !== null && query.tenantId !== undefined && query.tenantId !== tenantId) {
       await this.access.ensure(
         actor,

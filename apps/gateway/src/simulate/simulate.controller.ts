@@ -57,7 +57,7 @@ export class SimulateController {
         result.estimatedStartMs === null ? null : new Date(result.estimatedStartMs).toISOString(),
       basis: {
         nodes: snapshot.nodes.length,
-        runningJobsKnown: false,
+        runningJobs: snapshot.running.length,
         usageSource: USAGE_SOURCE,
       },
     };

@@ -3,16 +3,18 @@ import { loadTenantPolicies, type TenantPolicy } from '@voxelfleet/persistence';
 import { DATA_SOURCE } from '@voxelfleet/platform';
 import { GATEWAY_SETTINGS, type GatewaySettings } from '../gateway.settings.js';
 import { TtlCache } from './ttl-cache.js';
-import type { FleetSnapshot, TenantSnapshot } from '@voxelfleet/scheduling';
+import type { FleetSnapshot, RunningJob, TenantSnapshot, TenantUsage } from '@voxelfleet/scheduling';
 import type { DataSource } from 'typeorm';
 import { nodeSnapshotOf } from '../fleet/fleet-snapshot.js';
 import { FleetViewService } from '../fleet/fleet-view.service.js';
-import { EMPTY_USAGE, usageFromNodes } from './tenant-usage.source.js';
+import { EMPTY_USAGE, loadRunningJobs, usageFromJobs } from './tenant-usage.source.js';
 
 /** Builds the scheduling library's snapshots from Postgres (policies) and the fleet view. */
 @Injectable()
 export class TenantSnapshotsService {
   private readonly policies: TtlCache<Map<string, TenantPolicy>>;
+  private readonly usage: TtlCache<Map<string, TenantUsage>>;
+  private readonly running: TtlCache<RunningJob[]>;
 
   constructor(
     @Inject(DATA_SOURCE) dataSource: DataSource,
@@ -23,43 +25,44 @@ export class TenantSnapshotsService {
       const all = await loadTenantPolicies(dataSource.manager);
       return new Map(all.map((policy) => [policy.id, policy]));
     });
+    // One aggregate over all tenants, reused for a moment: a quota read costs no query.
+    this.usage = new TtlCache(settings.policyCacheTtlMs, () => usageFromJobs(dataSource.manager, Date.now()));
+    this.running = new TtlCache(settings.policyCacheTtlMs, () => loadRunningJobs(dataSource.manager));
   }
 
   /** After a change to tenants, editions or quotas made through this process. */
   invalidate(): void {
     this.policies.invalidate();
+    this.usage.invalidate();
+    this.running.invalidate();
   }
 
   async tenants(
     tenantIds?: readonly string[],
-    nowMs = Date.now(),
   ): Promise<{ policy: TenantPolicy; snapshot: TenantSnapshot }[]> {
-    const all = await this.policies.get();
+    const [all, usage] = await Promise.all([this.policies.get(), this.usage.get()]);
     const policies =
       tenantIds === undefined
         ? [...all.values()]
         : tenantIds.map((id) => all.get(id)).filter((p): p is TenantPolicy => p !== undefined);
-    const usage = usageFromNodes(
-      this.fleet.reportingNodes(nowMs),
-      policies.map((p) => p.id),
-    );
     return policies.map((policy) => ({
       policy,
       snapshot: snapshotOf(policy, usage.get(policy.id) ?? EMPTY_USAGE),
     }));
   }
 
-  /**
-   * The whole picture simulate() reads. Running jobs are not known to the gateway until the
-   * scheduler's jobs table lands, so `running` is empty: nothing is shown as preemptible.
-   */
+  /** The whole picture simulate() reads: policies, usage, nodes and the jobs on them. */
   async fleetSnapshot(nowMs = Date.now()): Promise<FleetSnapshot> {
-    const [tenants, nodes] = await Promise.all([this.tenants(undefined, nowMs), this.fleet.nodes(nowMs)]);
+    const [tenants, nodes, running] = await Promise.all([
+      this.tenants(),
+      this.fleet.nodes(nowMs),
+      this.running.get(),
+    ]);
     return {
       nowMs,
       tenants: tenants.map((t) => t.snapshot),
-      nodes: nodes.map(nodeSnapshotOf),
-      running: [],
+      nodes: nodes.map((node) => nodeSnapshotOf(node, running)),
+      running,
     };
   }
 }
