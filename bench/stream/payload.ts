@@ -1,4 +1,5 @@
 import type { TrackMessage, TrackUpdateEvent } from '../../apps/tracker/src/live/track-events.js';
+import { trackMessage } from '../../apps/tracker/src/live/track-message.js';
 
 export const STREAM_ID = 'bench-stream';
 
@@ -8,15 +9,18 @@ export function trackUpdate(frameSeq: number, tracks: number, fps: number): Trac
   const list: TrackMessage[] = [];
   for (let id = 1; id <= tracks; id++) {
     const a = t + id;
-    list.push({
-      trackId: id,
-      t,
-      position: [Math.cos(a) * 3, Math.sin(a) * 3, 1 + id * 0.01],
-      velocity: [-Math.sin(a) * 3, Math.cos(a) * 3, 0],
-      covariance: [0.01, 0, 0, 0, 0.01, 0, 0, 0, 0.01],
-      confidence: 0.97,
-      state: 'confirmed',
-    });
+    // What the tracker publishes: a tracker output through the same message shaping.
+    list.push(
+      trackMessage({
+        trackId: id,
+        t,
+        position: [Math.cos(a) * 3, Math.sin(a) * 3, 1 + id * 0.01],
+        velocity: [-Math.sin(a) * 3, Math.cos(a) * 3, 0],
+        covariance: [0.0104 + a * 1e-5, 1e-5 * a, 0, 1e-5 * a, 0.0104 + a * 1e-5, 0, 0, 0, 0.0123],
+        confidence: 0.9713 + 1e-5 * a,
+        state: 'confirmed',
+      }),
+    );
   }
   return { streamId: STREAM_ID, frameSeq, t, detectedAt: Date.now(), tracks: list };
 }

@@ -318,6 +318,27 @@ describe('tracker', () => {
     socket.close();
   }, 90_000);
 
+  it('takes binary frame-sets over the socket, from the owning tenant only', async () => {
+    const own = connect(keyA);
+    const other = connect(keyB);
+    await Promise.all([once(own, 'connect'), once(other, 'connect')]);
+    const last = scene.totalFrames - 1;
+    const images = pngs[last]!.map((bytes) => Buffer.from(bytes));
+    const ingest = (socket: Socket, body: object) =>
+      socket.timeout(10_000).emitWithAck('frames', body) as Promise<Record<string, unknown>>;
+    expect(await ingest(own, { streamId, t: 100, images })).toMatchObject({
+      ok: true,
+      frameSeq: scene.totalFrames + 1,
+    });
+    expect(await ingest(own, { streamId, t: 101, images: images.slice(1) })).toMatchObject({
+      ok: false,
+      status: 400,
+    });
+    expect(await ingest(other, { streamId, t: 102, images })).toMatchObject({ ok: false, status: 404 });
+    own.close();
+    other.close();
+  });
+
   it('enforces the stream quota and the state machine', async () => {
     // Community edition: one stream. A second start is refused and nothing changes.
     await harness.db.query(

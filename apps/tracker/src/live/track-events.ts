@@ -79,8 +79,25 @@ export interface SubscribeReply {
   error?: string;
 }
 
+export interface IngestReply {
+  ok: boolean;
+  streamId: string;
+  frameSeq?: number;
+  t?: number;
+  tracks?: number;
+  detections?: number;
+  latencyMs?: number;
+  status?: number;
+  code?: string;
+  error?: string;
+}
+
 /** Client → server events. */
 export interface TrackClientEvents {
+  frames: (
+    request: { streamId: string; t: number; images: ArrayBuffer[] },
+    ack?: (reply: IngestReply) => void,
+  ) => void;
   subscribe: (request: { streamId: string }, ack?: (reply: SubscribeReply) => void) => void;
   unsubscribe: (request: { streamId: string }, ack?: (reply: SubscribeReply) => void) => void;
 }

@@ -9,15 +9,17 @@ import {
 } from '@nestjs/websockets';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { ApiKeyAuthenticator, can, DenialRecorder, type AuthenticatedPrincipal } from '@voxelfleet/auth';
-import { APP_LOGGER, DATA_SOURCE } from '@voxelfleet/platform';
+import { APP_LOGGER, DATA_SOURCE, DomainError } from '@voxelfleet/platform';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { isUuid } from '../common/actor-scope.js';
+import { IngestService } from '../ingest/ingest.service.js';
+import type { UploadedImage } from '../ingest/uploaded-file.js';
 import { streamsRepository } from '../streams/streams.repository.js';
 import { TRACKER_SETTINGS, type TrackerSettings } from '../tracker.settings.js';
 import { LiveHub, streamRoom, type TracksNamespace, type TracksSocket } from './live-hub.service.js';
-import { TRACKS_NAMESPACE, type SubscribeReply } from './track-events.js';
+import { TRACKS_NAMESPACE, type IngestReply, type SubscribeReply } from './track-events.js';
 
 interface SocketData {
   principal?: AuthenticatedPrincipal;
@@ -28,7 +30,12 @@ interface SocketData {
  * (`auth: { token }` or an Authorization header); a client subscribes to streams its tenant
  * owns. Another tenant's stream, or one that does not exist, gets the same refusal (audited).
  */
-@WebSocketGateway({ namespace: TRACKS_NAMESPACE, transports: ['websocket', 'polling'] })
+@WebSocketGateway({
+  namespace: TRACKS_NAMESPACE,
+  transports: ['websocket', 'polling'],
+  // A binary frame-set (one image per camera) must fit in one message.
+  maxHttpBufferSize: 32 * 2 ** 20,
+})
 export class TracksGateway implements OnGatewayInit, OnGatewayConnection, OnApplicationShutdown {
   private redis: Redis[] = [];
 
@@ -39,6 +46,7 @@ export class TracksGateway implements OnGatewayInit, OnGatewayConnection, OnAppl
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(APP_LOGGER) private readonly logger: Logger,
     @Inject(TRACKER_SETTINGS) private readonly settings: TrackerSettings,
+    @Inject(IngestService) private readonly ingest: IngestService,
   ) {}
 
   afterInit(nsp: TracksNamespace): void {
@@ -98,6 +106,43 @@ export class TracksGateway implements OnGatewayInit, OnGatewayConnection, OnAppl
     return { ok: true, streamId: stream.id, state: stream.state };
   }
 
+  /**
+   * The live-feed ingest channel: `frames {streamId, t, images: [binary per camera]}` with an
+   * ack. Same checks and answers as POST /v1/streams/:id/frames (ingest:streams, own tenant,
+   * running stream, images of the cameras' sizes).
+   */
+  @SubscribeMessage('frames')
+  async frames(@ConnectedSocket() socket: TracksSocket, @MessageBody() body: unknown): Promise<IngestReply> {
+    const principal = (socket.data as SocketData).principal;
+    const request = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+    const streamId = typeof request['streamId'] === 'string' ? request['streamId'] : '';
+    const images = request['images'];
+    try {
+      if (!principal) throw new DomainError(401, 'unauthorized', 'not authenticated');
+      if (!Array.isArray(images) || !images.every(isBinary)) {
+        throw new DomainError(400, 'bad_frame', 'images: one binary image per camera, in rig order');
+      }
+      const files: UploadedImage[] = images.map((image, k) => {
+        const buffer = Buffer.isBuffer(image) ? image : Buffer.from(image as ArrayBuffer);
+        return { fieldname: `cam${k}`, originalname: `cam${k}`, size: buffer.length, buffer };
+      });
+      const actor = {
+        principal,
+        sourceIp: socket.handshake.address ?? null,
+        requestId: null,
+        traceId: null,
+      };
+      const outcome = await this.ingest.frames(actor, streamId, files, { t: request['t'] });
+      return { ok: true, streamId, ...outcome };
+    } catch (error) {
+      if (error instanceof DomainError) {
+        return { ok: false, streamId, status: error.status, code: error.code, error: error.message };
+      }
+      this.logger.error({ err: error, streamId }, 'socket frame ingest failed');
+      return { ok: false, streamId, status: 500, code: 'internal', error: 'internal error' };
+    }
+  }
+
   @SubscribeMessage('unsubscribe')
   async unsubscribe(
     @ConnectedSocket() socket: TracksSocket,
@@ -142,6 +187,10 @@ export class TracksGateway implements OnGatewayInit, OnGatewayConnection, OnAppl
     socket.emit('stream.error', { streamId, code, message });
     return { ok: false, streamId: streamId ?? '', error: message };
   }
+}
+
+function isBinary(value: unknown): boolean {
+  return Buffer.isBuffer(value) || value instanceof ArrayBuffer || value instanceof Uint8Array;
 }
 
 function streamIdOf(body: unknown): string | null {

@@ -10,6 +10,7 @@ import {
 } from '@voxelfleet/voxel';
 import type { StoredStreamParameters } from '@voxelfleet/persistence';
 import type { TrackLostEvent, TrackMessage, TrackUpdateEvent } from '../live/track-events.js';
+import { trackMessage } from '../live/track-message.js';
 
 /** Where a runtime's results go (the live hub and the history writer). */
 export interface RuntimeSink {
@@ -186,7 +187,7 @@ export class StreamRuntime {
     for (const o of outputs) {
       if (o.state === 'confirmed' || o.state === 'coasting') {
         this.published.add(o.trackId);
-        messages.push(toMessage(o));
+        messages.push(trackMessage(o));
       } else if (o.state === 'deleted' && this.published.delete(o.trackId)) {
         this.sink.lost(this.tenantId, { streamId: this.streamId, trackId: o.trackId, t });
       }
@@ -200,16 +201,4 @@ export class StreamRuntime {
     });
     return messages.length;
   }
-}
-
-function toMessage(o: TrackOutput): TrackMessage {
-  return {
-    trackId: o.trackId,
-    t: o.t,
-    position: [o.position[0], o.position[1], o.position[2]],
-    velocity: [o.velocity[0], o.velocity[1], o.velocity[2]],
-    covariance: [...o.covariance],
-    confidence: o.confidence,
-    state: o.state as TrackMessage['state'],
-  };
 }
