@@ -214,6 +214,51 @@ describe('gateway behaviour', () => {
         );
       });
     });
+
+    it('names the running jobs a realtime job would preempt', async () => {
+      const victimTenant = await seedTenant(gw.db, 'victim-co', 'pro');
+      const full = heartbeat('pre-node', { devices: 1 });
+      const device = full.devices[0];
+      if (device?.pool) {
+        device.pool.allocatedBytes = 70 * GiB;
+        device.memoryFreeBytes = 10 * GiB;
+      }
+      await gw.transport.publish('node.heartbeat', full);
+      const { rows } = await gw.db.query<{ id: string }>(
+        `INSERT INTO jobs (tenant_id, kernel, vram_bytes, gpus, priority, preemptible)
+         VALUES ($1, '{"name":"noop"}', $2, 1, 'background', true) RETURNING id`,
+        [victimTenant, 70 * GiB],
+      );
+      const victim = rows[0]?.id;
+      await gw.db.query(
+        `UPDATE jobs SET state = 'placed', node_id = 'pre-node', device_ids = '{0}', placed_at = now() - interval '1 hour'
+          WHERE id = $1`,
+        [victim],
+      );
+      await gw.db.query(
+        `UPDATE jobs SET state = 'running', started_at = now() - interval '1 hour' WHERE id = $1`,
+        [victim],
+      );
+      await eventually(async () => {
+        const answer = await as(memberA.key)
+          .post('/admin/gpu/simulate', {
+            vramBytesPerDevice: 20 * GiB,
+            gpus: 1,
+            priority: 'realtime',
+            affinity: { nodeId: 'pre-node' },
+          })
+          .expect(200);
+        expect(answer.body).toMatchObject({
+          outcome: 'would-preempt',
+          admitted: true,
+          placement: { nodeId: 'pre-node' },
+        });
+        expect(answer.body.preempted).toContainEqual(expect.objectContaining({ jobId: victim }));
+      });
+      // Nothing was preempted for real.
+      const { rows: after } = await gw.db.query(`SELECT state FROM jobs WHERE id = $1`, [victim]);
+      expect(after).toEqual([{ state: 'running' }]);
+    });
   });
 
   describe('audit chain', () => {
