@@ -258,7 +258,7 @@ describe('gpu-node on a machine without a GPU (CPU node)', () => {
       expect(ok.type).toBe('succeeded');
     });
 
-    it('never runs custom kernels on the CPU: kernel-rejected, with an audit line', async () => {
+    it('never runs custom kernels on the CPU: kernel-rejected, with an audit line and a node event', async () => {
       const { publicKey, privateKey } = generateKeyPairSync('ed25519');
       const limits = {
         maxGrid: [1024, 1, 1],
@@ -319,6 +319,20 @@ describe('gpu-node on a machine without a GPU (CPU node)', () => {
       const audit = node.app.logs().filter((l) => l.audit === true && l.event === 'kernel.rejected');
       expect(audit.length).toBeGreaterThanOrEqual(2);
       expect(audit[0]).toMatchObject({ tenantId: 'tenant-a', nodeId: node.nodeId });
+      // The same refusals reach the audit log's queue as node events.
+      const events = await node.waitFor(
+        () => {
+          const found = node.events.filter((e) => e.type === 'kernel.rejected');
+          return found.length >= 2 ? found : undefined;
+        },
+        10_000,
+        'two kernel.rejected node events',
+      );
+      expect(events[0]).toMatchObject({
+        nodeId: node.nodeId,
+        tenantId: 'tenant-a',
+        detail: { name: 'scale' },
+      });
     });
   });
 
@@ -340,6 +354,12 @@ describe('gpu-node on a machine without a GPU (CPU node)', () => {
         kernel: 'saxpy',
         deviceIndex: 0,
       });
+      const event = await node.waitFor(
+        () => node.events.find((e) => e.type === 'job.cpu-fallback' && e.jobId === id),
+        10_000,
+        'a job.cpu-fallback node event',
+      );
+      expect(event).toMatchObject({ tenantId: 'tenant-a', detail: { kernel: 'saxpy' } });
     });
 
     it('fails a fallback over its kernel budget with fallback-over-budget instead of hanging', async () => {

@@ -1,8 +1,10 @@
 import {
   JOB_REPORTS_QUEUE,
+  NODE_EVENTS_QUEUE,
   nodeQueue,
   type JobDispatch,
   type JobReport,
+  type NodeEvent,
   type NodeHeartbeat,
 } from '@voxelfleet/contracts';
 import { BullMqTransport, type Consumer } from '@voxelfleet/transport';
@@ -16,7 +18,10 @@ import { SpawnedApp } from '../support/spawned-app.js';
 export class NodeUnderTest {
   readonly reports: JobReport[] = [];
   readonly heartbeats: NodeHeartbeat[] = [];
+  /** Events the node sent for the audit log. */
+  readonly events: NodeEvent[] = [];
   private consumer?: Consumer;
+  private eventConsumer?: Consumer;
   private unsubscribe?: () => Promise<void>;
   private seq = 0;
 
@@ -51,6 +56,10 @@ export class NodeUnderTest {
       },
       { concurrency: 8 },
     );
+    node.eventConsumer = transport.consume<NodeEvent>(NODE_EVENTS_QUEUE, (job) => {
+      node.events.push(job.data);
+      return Promise.resolve();
+    });
     node.unsubscribe = await transport.subscribe('node.heartbeat', (hb) => {
       if (hb.nodeId === nodeId) node.heartbeats.push(hb);
     });
@@ -108,6 +117,7 @@ export class NodeUnderTest {
     await this.app.stop('SIGKILL');
     await this.unsubscribe?.();
     await this.consumer?.close();
+    await this.eventConsumer?.close();
     await this.transport.close();
   }
 }

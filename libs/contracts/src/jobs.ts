@@ -127,3 +127,23 @@ export type JobReport =
       fallbackReason?: string;
     })
   | (JobReportBase & { type: 'failed'; durationMs: number; error: JobError });
+
+/** Node events for the audit log, on a durable queue the scheduler appends to the log from. */
+export const NODE_EVENTS_QUEUE = 'node-events';
+
+export type NodeEventType =
+  'kernel.accepted' | 'kernel.rejected' | 'job.cpu-fallback' | 'job.out-of-memory' | 'device.out-of-service';
+
+export interface NodeEvent {
+  nodeId: string;
+  type: NodeEventType;
+  /** The tenant the event concerns; null for node-level events (platform audit chain). */
+  tenantId: string | null;
+  jobId?: string;
+  attempt?: number;
+  deviceIndex?: number;
+  /** Epoch ms on the node's clock. */
+  at: number;
+  /** What happened, for the audit entry (no secrets, no kernel source). */
+  detail: Record<string, string | number | boolean | null>;
+}

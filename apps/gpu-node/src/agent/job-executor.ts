@@ -381,6 +381,26 @@ export class JobExecutor {
       this.metrics.duration.observe({ where, kernel: safeKernelLabel(kernel) }, base.durationMs / 1000);
     if (!o.ok) this.logger.info({ jobId: job.jobId, attempt: job.attempt, error: o.error }, 'job failed');
     await this.reporter.send(report);
+    const about = {
+      nodeId: this.settings.nodeId,
+      tenantId: job.tenantId,
+      jobId: job.jobId,
+      attempt: job.attempt,
+      at: base.at,
+    };
+    if (o.ok && o.fallbackReason) {
+      await this.reporter.event({
+        ...about,
+        type: 'job.cpu-fallback',
+        detail: { kernel, reason: o.fallbackReason },
+      });
+    } else if (!o.ok && (o.error.code === 'quota-oom' || o.error.code === 'device-oom')) {
+      await this.reporter.event({
+        ...about,
+        type: 'job.out-of-memory',
+        detail: { kernel, code: o.error.code, message: o.error.message },
+      });
+    }
   }
 
   private customEvent(
@@ -388,7 +408,8 @@ export class JobExecutor {
     e: { type: string; name: string; keyId: string; [k: string]: unknown },
   ): void {
     this.metrics.customKernelEvents.inc({ type: e.type });
-    // `audit: true` lines are what the log shipper forwards to the audit log.
+    // A structured log line for operators, and a node event the scheduler appends to the
+    // tenant's audit chain.
     const line = {
       audit: true,
       event: e.type,
@@ -399,6 +420,20 @@ export class JobExecutor {
     };
     if (e.type === 'kernel.rejected') this.logger.warn(line, 'custom kernel rejected');
     else this.logger.info(line, 'custom kernel accepted');
+    void this.reporter.event({
+      nodeId: this.settings.nodeId,
+      type: e.type === 'kernel.rejected' ? 'kernel.rejected' : 'kernel.accepted',
+      tenantId: job.tenantId,
+      jobId: job.jobId,
+      attempt: job.attempt,
+      at: Date.now(),
+      detail: {
+        name: e.name,
+        keyId: e.keyId,
+        code: typeof e.code === 'string' ? e.code : null,
+        reason: typeof e.reason === 'string' ? e.reason : null,
+      },
+    });
   }
 }
 

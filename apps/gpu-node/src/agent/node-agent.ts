@@ -27,6 +27,8 @@ export class NodeAgent {
   readonly gate: SlotGate;
   readonly metrics: NodeMetrics;
   readonly executor: JobExecutor;
+  private readonly reporter: JobReporter;
+  private readonly reportedOut = new Set<number>();
   private lastCpu = process.cpuUsage();
   private lastAt = performance.now();
 
@@ -54,12 +56,13 @@ export class NodeAgent {
     this.gate = new SlotGate(Math.max(tuning.minConcurrentJobs, start));
     this.metrics = new NodeMetrics(registry, this.devices, this.hostPool);
     this.metrics.concurrencyLimit.set(this.gate.limit);
+    this.reporter = new JobReporter(transport, logger);
     this.executor = new JobExecutor(
       this.devices,
       this.cpu,
       this.hostPool,
       this.gate,
-      new JobReporter(transport, logger),
+      this.reporter,
       this.metrics,
       logger,
       {
@@ -112,12 +115,21 @@ export class NodeAgent {
     }
   }
 
+  /** Samples telemetry; a device found (or marked by a job) out of service is reported once. */
   sampleDevices(): void {
     for (const d of this.devices.devices) {
-      const wasHealthy = d.healthy;
       d.sample();
-      if (wasHealthy && !d.healthy)
-        this.logger.error({ device: d.index, reason: d.reason }, 'device taken out of service');
+      if (d.healthy || this.reportedOut.has(d.index)) continue;
+      this.reportedOut.add(d.index);
+      this.logger.error({ device: d.index, reason: d.reason }, 'device taken out of service');
+      void this.reporter.event({
+        nodeId: this.nodeId,
+        type: 'device.out-of-service',
+        tenantId: null,
+        deviceIndex: d.index,
+        at: Date.now(),
+        detail: { device: d.dev.info.name, uuid: d.dev.info.uuid, reason: d.reason ?? null },
+      });
     }
   }
 }
