@@ -80,7 +80,7 @@ export async function runPass(deps: PassRunnerDeps): Promise<PassOutcome> {
 
   const snapshot: FleetSnapshot = {
     nowMs,
-    tenants: await deps.tenants.snapshot(active, nowMs),
+    tenants: await deps.tenants.snapshot(active, nowMs, queue.length),
     nodes,
     running: active,
   };

@@ -51,7 +51,12 @@ export class TenantView {
     times.push(atMs);
   }
 
-  async snapshot(active: readonly RunningJob[], nowMs: number): Promise<TenantSnapshot[]> {
+  /** `passSize`: the most jobs the coming pass can place, which bounds how far usage can grow. */
+  async snapshot(
+    active: readonly RunningJob[],
+    nowMs: number,
+    passSize = Infinity,
+  ): Promise<TenantSnapshot[]> {
     if (nowMs - this.policiesAtMs >= POLICY_TTL_MS) {
       this.policies = await loadTenantPolicies(this.db.manager);
       this.policiesAtMs = nowMs;
@@ -94,7 +99,12 @@ export class TenantView {
           vramBytes: use?.vram ?? 0,
           gpus: use?.gpus ?? 0,
           runningJobs: use?.jobs ?? 0,
-          recentSubmissionsMs: this.window(policy.id, nowMs, effectiveLimit(tenant, 'jobsPerMinute').limit),
+          recentSubmissionsMs: this.window(
+            policy.id,
+            nowMs,
+            effectiveLimit(tenant, 'jobsPerMinute').limit,
+            passSize,
+          ),
           gpuSecondsToday: history?.gpuSecondsToday ?? 0,
           dayResetsAtMs: startOfUtcDay(nowMs) + 86_400_000,
           trackingStreams: 0,
@@ -106,14 +116,18 @@ export class TenantView {
 
   /**
    * Placements inside the rate window. Only the newest `limit` matter: admission needs the
-   * count (capped at the limit) and the time the oldest of those ages out.
+   * count (capped at the limit) and the time the oldest of those ages out. And when even a
+   * pass that placed all it considers could not reach the limit, no decision of the pass
+   * can depend on the window, so it is left empty: a busy tenant's minute of placements
+   * would otherwise be copied on every placement of the pass.
    */
-  private window(tenantId: string, nowMs: number, limit: number): number[] {
+  private window(tenantId: string, nowMs: number, limit: number, passSize: number): number[] {
     const times = this.placements.get(tenantId);
     if (!times) return [];
     let first = 0;
     while (first < times.length && (times[first] ?? 0) <= nowMs - RATE_WINDOW_MS) first += 1;
     if (first > 0) times.splice(0, first);
+    if (times.length + passSize < limit) return [];
     return times.length > limit ? times.slice(times.length - limit) : [...times];
   }
 }
