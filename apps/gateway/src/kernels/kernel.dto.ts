@@ -7,6 +7,7 @@ import {
   IsBase64,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -87,6 +88,7 @@ export class KernelManifestDto {
   params!: KernelParamDto[];
 
   @ApiProperty({ type: KernelLimitsDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => KernelLimitsDto)
   limits!: KernelLimitsDto;
@@ -109,6 +111,7 @@ export class RegisterKernelDto {
   ptx!: string;
 
   @ApiProperty({ type: KernelManifestDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => KernelManifestDto)
   manifest!: KernelManifestDto;

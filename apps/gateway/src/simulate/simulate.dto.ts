@@ -5,6 +5,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -96,12 +97,14 @@ export class SimulateDto {
 
   @ApiPropertyOptional({ type: SimulateKernelDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => SimulateKernelDto)
   kernel?: SimulateKernelDto;
 
   @ApiPropertyOptional({ type: SimulateAffinityDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => SimulateAffinityDto)
   affinity?: SimulateAffinityDto;

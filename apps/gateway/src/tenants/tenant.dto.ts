@@ -4,6 +4,7 @@ import {
   IsIn,
   IsInt,
   IsNumber,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -85,6 +86,7 @@ export class CreateTenantDto {
 
   @ApiPropertyOptional({ type: QuotaDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => QuotaDto)
   quota?: QuotaDto;
