@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
+import { SpawnedApp } from '../support/spawned-app.js';
 import { signedKernelBody } from './support/kernel-fixture.js';
 import {
   heartbeat,
@@ -680,6 +681,16 @@ describe('gateway behaviour', () => {
       const response = body === undefined ? await call : await call.send(body);
       expect(response.status).toBe(400);
       expect(JSON.stringify(response.body.message)).toMatch(message);
+    });
+
+    it('refuses to start with an unreadable audit signing key, naming it', async () => {
+      const app = SpawnedApp.start('dist/apps/gateway/src/main.js', {
+        DATABASE_URL: gw.databaseUrl,
+        AUDIT_SIGNING_KEY: 'not-a-key',
+        PORT: '4303',
+      });
+      expect(await app.exitCode()).toBe(78);
+      expect(app.output()).toContain('AUDIT_SIGNING_KEY: must be an Ed25519 private key');
     });
 
     it('answers 413 for a body over the limit and 400 for malformed JSON', async () => {

@@ -7,6 +7,7 @@ import {
   transportSchema,
 } from '@voxelfleet/config';
 import { DEFAULT_PORTS } from '@voxelfleet/contracts';
+import { loadEd25519PrivateKey } from '@voxelfleet/audit';
 import { z } from 'zod';
 import { DEFAULT_GATEWAY_SETTINGS, type GatewaySettings } from './gateway.settings.js';
 
@@ -22,7 +23,11 @@ export const gatewayConfigSchema = z.object({
   RATE_LIMIT_ENABLED: booleanFlag(true),
   AUTH_CACHE_TTL_MS: nonNegativeInt(DEFAULT_GATEWAY_SETTINGS.authCacheTtlMs),
   POLICY_CACHE_TTL_MS: nonNegativeInt(DEFAULT_GATEWAY_SETTINGS.policyCacheTtlMs),
-  AUDIT_SIGNING_KEY: z.string().min(1).optional(),
+  AUDIT_SIGNING_KEY: z
+    .string()
+    .min(1)
+    .refine(isEd25519PrivateKey, 'must be an Ed25519 private key, PEM or base64 PKCS#8')
+    .optional(),
   AUDIT_CHECKPOINT_INTERVAL_MS: positiveInt(DEFAULT_GATEWAY_SETTINGS.checkpointIntervalMs),
   NODE_LOST_AFTER_MS: positiveInt(DEFAULT_GATEWAY_SETTINGS.nodeLostAfterMs),
   CORS_ORIGINS: z.string().default(''),
@@ -45,4 +50,13 @@ export function gatewaySettingsFrom(config: GatewayConfig): GatewaySettings {
       .map((origin) => origin.trim())
       .filter((origin) => origin !== ''),
   };
+}
+
+function isEd25519PrivateKey(value: string): boolean {
+  try {
+    loadEd25519PrivateKey(value);
+    return true;
+  } catch {
+    return false;
+  }
 }
