@@ -1,7 +1,6 @@
 import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
-import { apiKeyPrefix } from '@voxelfleet/auth';
-import { DEFAULT_OPERATIONAL_PATHS } from '@voxelfleet/auth';
+import { DEFAULT_OPERATIONAL_PATHS, apiKeyPrefix } from '@voxelfleet/auth';
 
 /**
  * Per API key rate limiting (per source IP for calls without a well-formed key), before

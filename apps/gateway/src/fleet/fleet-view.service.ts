@@ -84,18 +84,13 @@ export class FleetViewService implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   /**
-   * Nodes from heartbeats alone, without reading the operators' states: enough for usage,
-   * which only needs to know which nodes are still alive.
+   * Nodes from heartbeats alone, without reading the operators' states: enough to count the
+   * VRAM tenants hold on devices, which only needs to know which nodes are still alive.
    */
   reportingNodes(nowMs = Date.now()): NodeView[] {
     return [...this.records.values()].map((record) =>
       nodeViewOf(record, undefined, nowMs, this.settings.nodeLostAfterMs),
     );
-  }
-
-  /** Whether a node has ever reported to this gateway (or been set by an operator). */
-  knows(nodeId: string): boolean {
-    return this.records.has(nodeId);
   }
 
   private async auditEvents(events: GpuEvent[]): Promise<void> {
