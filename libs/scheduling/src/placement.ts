@@ -34,11 +34,19 @@ export function placeJob(job: JobSpec, fleet: PlacementFleet, options: Placement
       ? undefined
       : fleet.streamNodes?.[job.affinity.sameNodeAsStream];
 
-  const tenantJobsByNode = new Map<string, number>();
-  for (const r of fleet.running) {
-    if (r.tenantId === job.tenantId)
-      tenantJobsByNode.set(r.nodeId, (tenantJobsByNode.get(r.nodeId) ?? 0) + 1);
-  }
+  // Counted once, and only when some node has devices to score: a pass over a CPU fleet (or
+  // a full one) would otherwise walk every running job for every queued one.
+  let tenantJobsByNode: Map<string, number> | undefined;
+  const tenantJobsOn = (nodeId: string): number => {
+    if (!tenantJobsByNode) {
+      tenantJobsByNode = new Map<string, number>();
+      for (const r of fleet.running) {
+        if (r.tenantId === job.tenantId)
+          tenantJobsByNode.set(r.nodeId, (tenantJobsByNode.get(r.nodeId) ?? 0) + 1);
+      }
+    }
+    return tenantJobsByNode.get(nodeId) ?? 0;
+  };
 
   for (const node of sortedById(fleet.nodes)) {
     const nodeReason = nodeExclusion(node, job, options);
@@ -51,7 +59,7 @@ export function placeJob(job: JobSpec, fleet: PlacementFleet, options: Placement
     exclusions.push(...eligible.exclusions);
     if (eligible.devices.length < job.gpus) continue;
     const context: NodeContext = {
-      tenantJobsOnNode: tenantJobsByNode.get(node.id) ?? 0,
+      tenantJobsOnNode: tenantJobsOn(node.id),
       holdsAffineStream: streamNode === node.id,
     };
     const scored = eligible.devices
