@@ -56,9 +56,12 @@ export class SimulateDto {
   @Max(2 ** 50)
   vramBytesPerDevice!: number;
 
-  @ApiProperty({ example: 1, description: 'GPUs (0: CPU only)' })
+  @ApiProperty({
+    example: 1,
+    description: 'GPUs (a job that may also run on the CPU sets cpuFallbackAllowed)',
+  })
   @IsInt()
-  @Min(0)
+  @Min(1)
   @Max(1024)
   gpus!: number;
 
