@@ -210,6 +210,12 @@ function roundScore(score: number): number {
   return Math.round(score * 1e9) / 1e9;
 }
 
-function sortedById(nodes: readonly NodeSnapshot[]): NodeSnapshot[] {
-  return [...nodes].sort((a, b) => compareStrings(a.id, b.id));
+/** Snapshots usually list nodes in id order already; then there is nothing to copy or sort. */
+function sortedById(nodes: readonly NodeSnapshot[]): readonly NodeSnapshot[] {
+  for (let i = 1; i < nodes.length; i += 1) {
+    if (compareStrings((nodes[i - 1] as NodeSnapshot).id, (nodes[i] as NodeSnapshot).id) > 0) {
+      return [...nodes].sort((a, b) => compareStrings(a.id, b.id));
+    }
+  }
+  return nodes;
 }
