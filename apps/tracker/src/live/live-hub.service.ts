@@ -63,6 +63,13 @@ export class LiveHub implements RuntimeSink {
     });
   }
 
+  /** Subscribers currently on the coalesced path, and the entries their outboxes hold. */
+  slowSubscribers(): { count: number; heldEntries: number } {
+    let heldEntries = 0;
+    for (const outbox of this.outboxes.values()) heldEntries += outbox.size;
+    return { count: this.outboxes.size, heldEntries };
+  }
+
   attach(nsp: TracksNamespace): void {
     this.nsp = nsp;
   }
