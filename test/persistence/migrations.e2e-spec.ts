@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { MIGRATIONS } from '@voxelfleet/migrations';
 import pg from 'pg';
 import { createTestDatabase } from '../support/database.js';
 import { SpawnedApp } from '../support/spawned-app.js';
@@ -35,8 +36,13 @@ describe('migrations (npm run migration:run / migration:revert)', () => {
     const again = await runCli(db.url, 'run');
     expect(again.output).toMatch(/schema is up to date/);
 
-    const revert = await runCli(db.url, 'revert');
-    expect(revert.code).toBe(0);
+    // Every migration reverts, newest first, one per call; then only the ledger is left.
+    for (let left = MIGRATIONS.length; left > 0; left--) {
+      const revert = await runCli(db.url, 'revert');
+      expect(revert.code).toBe(0);
+      const applied = await client.query('SELECT count(*)::int AS n FROM schema_migrations');
+      expect(applied.rows[0]).toEqual({ n: left - 1 });
+    }
     expect(await tables()).toEqual(['schema_migrations']);
 
     const none = await runCli(db.url, 'revert');
