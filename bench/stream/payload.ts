@@ -26,7 +26,8 @@ export function trackUpdate(frameSeq: number, tracks: number, fps: number): Trac
 }
 
 /** Messages between the bench and its client process. */
-export type ToClients = { kind: 'report' } | { kind: 'close' };
+/** report: the updates of frame-sets fromSeq..toSeq received so far (then forgets all). */
+export type ToClients = { kind: 'report'; fromSeq: number; toSeq: number } | { kind: 'close' };
 export type FromClients =
   { kind: 'ready'; connected: number } | { kind: 'report'; received: number; latencies: number[] };
 
