@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { NODE_EVENTS_QUEUE, type NodeEvent } from '@voxelfleet/contracts';
+import { BullMqTransport } from '@voxelfleet/transport';
 import request from 'supertest';
+import { testRedisUrl } from '../support/env.js';
 import type { SpawnedApp } from '../support/spawned-app.js';
 import {
   eventually,
@@ -271,6 +274,51 @@ describe('scheduler: jobs from submit to outcome (real Postgres, Redis, gateway,
       `SELECT count(*) AS n FROM scheduling_decisions WHERE kind = 'placement'`,
     );
     expect(Number(decisions[0]?.n)).toBeGreaterThanOrEqual(1);
+  });
+
+  it("appends the nodes' events to the tenant's audit chain", async () => {
+    const transport = new BullMqTransport({ url: testRedisUrl(), prefix: `vf-sched-jobs-${process.pid}` });
+    try {
+      await transport.enqueue(NODE_EVENTS_QUEUE, 'kernel.rejected', {
+        nodeId: 'cpu-0',
+        type: 'kernel.rejected',
+        tenantId: open.tenantId,
+        jobId: 'job-from-a-node',
+        attempt: 1,
+        at: Date.now(),
+        detail: { name: 'scale', code: 'KERNEL_TAMPERED', reason: 'PTX hash differs' },
+      } satisfies NodeEvent);
+    } finally {
+      await transport.close();
+    }
+    const row = await eventually(
+      async () => {
+        const rows: { actor_type: string; actor_id: string; outcome: string; resource_id: string }[] =
+          await database.db.query(
+            `SELECT actor_type, actor_id, outcome, resource_id FROM audit_log
+              WHERE tenant_id = $1 AND action = 'node.kernel.rejected'`,
+            [open.tenantId],
+          );
+        return rows[0];
+      },
+      10_000,
+      'the node event in the audit log',
+    );
+    expect(row).toEqual({
+      actor_type: 'node',
+      actor_id: 'cpu-0',
+      outcome: 'failed',
+      resource_id: 'job-from-a-node',
+    });
+    // Appended to the same chain as the scheduler's and the gateway's entries, link by link.
+    const chain: { chain_seq: string; prev_hash: string; hash: string }[] = await database.db.query(
+      `SELECT chain_seq, prev_hash, hash FROM audit_log WHERE tenant_id = $1 ORDER BY chain_seq`,
+      [open.tenantId],
+    );
+    chain.forEach((entry, i) => {
+      expect(Number(entry.chain_seq)).toBe(Number(chain[0]!.chain_seq) + i);
+      if (i > 0) expect(entry.prev_hash).toBe(chain[i - 1]!.hash);
+    });
   });
 
   it('replays a recorded pass to the same decisions', async () => {

@@ -3,6 +3,7 @@ import { CoreModule, DATA_SOURCE, METRICS_REGISTRY, TRANSPORT, type AppInfra } f
 import type { Transport } from '@voxelfleet/transport';
 import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
+import { NodeEventsConsumer } from './audit/node-events.consumer.js';
 import { DecisionLog } from './decisions/decision-log.js';
 import { DecisionsController } from './decisions/decisions.controller.js';
 import { Dispatcher } from './dispatch/dispatcher.js';
@@ -68,6 +69,7 @@ export class SchedulerModule {
         LeaderElectionService,
         SchedulingLoopService,
         JobReportsConsumer,
+        NodeEventsConsumer,
         FailoverService,
       ],
     };
