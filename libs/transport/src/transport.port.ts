@@ -20,6 +20,13 @@ export interface EnqueueOptions {
   jobId?: string;
 }
 
+/** One job of an `enqueueBulk` call. */
+export interface BulkEnqueueItem<T> {
+  name: string;
+  data: T;
+  options?: EnqueueOptions;
+}
+
 export interface DeliveredJob<T> {
   id: string;
   queue: string;
@@ -55,6 +62,12 @@ export type Unsubscribe = () => Promise<void>;
 export interface Transport {
   readonly kind: 'bullmq' | 'in-process';
   enqueue<T>(queue: string, name: string, data: T, options?: EnqueueOptions): Promise<string>;
+  /**
+   * Many jobs on one queue in one round trip, with `enqueue`'s semantics for each (a repeated
+   * jobId, in the batch or already queued, is the same job). All or nothing: invalid options
+   * reject the whole batch before any job is added. Ids come back in the items' order.
+   */
+  enqueueBulk<T>(queue: string, items: readonly BulkEnqueueItem<T>[]): Promise<string[]>;
   consume<T>(queue: string, handler: JobHandler<T>, options?: ConsumeOptions): Consumer;
   /** Completed jobs, and jobs that failed their last attempt. */
   onJobEvent(queue: string, listener: (event: JobEvent) => void): Promise<Unsubscribe>;

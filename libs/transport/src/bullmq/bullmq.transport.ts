@@ -6,6 +6,7 @@ import {
   DEFAULT_PRIORITY,
   TransportClosedError,
   validateEnqueueOptions,
+  type BulkEnqueueItem,
   type ConsumeOptions,
   type Consumer,
   type EnqueueOptions,
@@ -54,18 +55,28 @@ export class BullMqTransport implements Transport {
   async enqueue<T>(queue: string, name: string, data: T, options: EnqueueOptions = {}): Promise<string> {
     if (this.closed) throw new TransportClosedError();
     validateEnqueueOptions(options);
-    const envelope: Envelope = { d: data, h: injectTraceContext({}) };
-    const job = await this.queue(queue).add(name, envelope, {
-      priority: options.priority ?? DEFAULT_PRIORITY,
-      delay: options.delayMs,
-      attempts: options.attempts ?? 1,
-      backoff: options.backoff ? { type: options.backoff.type, delay: options.backoff.delayMs } : undefined,
-      jobId: options.jobId,
-      removeOnComplete: { count: 1_000 },
-      removeOnFail: { count: 10_000 },
-    });
+    const job = await this.queue(queue).add(name, this.envelope(data), jobOptions(options));
     if (!job.id) throw new Error(`BullMQ returned no id for a job on ${queue}`);
     return job.id;
+  }
+
+  async enqueueBulk<T>(queue: string, items: readonly BulkEnqueueItem<T>[]): Promise<string[]> {
+    if (this.closed) throw new TransportClosedError();
+    for (const item of items) validateEnqueueOptions(item.options ?? {});
+    if (items.length === 0) return [];
+    // One trace context for the batch: every job of it was produced by the same call.
+    const headers = injectTraceContext({});
+    const jobs = await this.queue(queue).addBulk(
+      items.map((item) => ({
+        name: item.name,
+        data: { d: item.data, h: headers } satisfies Envelope,
+        opts: jobOptions(item.options ?? {}),
+      })),
+    );
+    return jobs.map((job) => {
+      if (!job.id) throw new Error(`BullMQ returned no id for a job on ${queue}`);
+      return job.id;
+    });
   }
 
   consume<T>(queue: string, handler: JobHandler<T>, options: ConsumeOptions = {}): Consumer {
@@ -179,7 +190,23 @@ export class BullMqTransport implements Transport {
     return queue;
   }
 
+  private envelope<T>(data: T): Envelope {
+    return { d: data, h: injectTraceContext({}) };
+  }
+
   private channel(name: string): string {
     return `${this.options.prefix}:events:${name}`;
   }
+}
+
+function jobOptions(options: EnqueueOptions) {
+  return {
+    priority: options.priority ?? DEFAULT_PRIORITY,
+    delay: options.delayMs,
+    attempts: options.attempts ?? 1,
+    backoff: options.backoff ? { type: options.backoff.type, delay: options.backoff.delayMs } : undefined,
+    jobId: options.jobId,
+    removeOnComplete: { count: 1_000 },
+    removeOnFail: { count: 10_000 },
+  };
 }

@@ -7,6 +7,7 @@ import {
   DEFAULT_PRIORITY,
   TransportClosedError,
   validateEnqueueOptions,
+  type BulkEnqueueItem,
   type ConsumeOptions,
   type Consumer,
   type EnqueueOptions,
@@ -36,23 +37,18 @@ export class InProcessTransport implements Transport {
   async enqueue<T>(queue: string, name: string, data: T, options: EnqueueOptions = {}): Promise<string> {
     if (this.closed) throw new TransportClosedError();
     validateEnqueueOptions(options);
+    return this.add(this.queue(queue), name, data, options, injectTraceContext({}));
+  }
+
+  // eslint-disable-next-line @typescript-eslint/require-await
+  async enqueueBulk<T>(queue: string, items: readonly BulkEnqueueItem<T>[]): Promise<string[]> {
+    if (this.closed) throw new TransportClosedError();
+    // Every item is checked before any is added: the batch is all or nothing, as in BullMQ.
+    for (const item of items) validateEnqueueOptions(item.options ?? {});
+    if (items.length === 0) return [];
     const target = this.queue(queue);
-    const id = options.jobId ?? randomUUID();
-    if (options.jobId && target.has(id)) return id;
-    const job: QueuedJob = {
-      id,
-      name,
-      data: structuredClone(data),
-      headers: injectTraceContext({}),
-      priority: options.priority ?? DEFAULT_PRIORITY,
-      sequence: this.sequence++,
-      attemptsMade: 0,
-      attempts: options.attempts ?? 1,
-      backoff: options.backoff,
-    };
-    target.register(job);
-    this.later(options.delayMs ?? 0, () => target.push(job));
-    return id;
+    const headers = injectTraceContext({});
+    return items.map((item) => this.add(target, item.name, item.data, item.options ?? {}, headers));
   }
 
   consume<T>(queue: string, handler: JobHandler<T>, options: ConsumeOptions = {}): Consumer {
@@ -100,6 +96,31 @@ export class InProcessTransport implements Transport {
     this.timers.clear();
     await Promise.all([...this.queues.values()].map((queue) => queue.closeConsumers()));
     this.events.removeAllListeners();
+  }
+
+  private add<T>(
+    target: InProcessQueue,
+    name: string,
+    data: T,
+    options: EnqueueOptions,
+    headers: Record<string, string>,
+  ): string {
+    const id = options.jobId ?? randomUUID();
+    if (options.jobId && target.has(id)) return id;
+    const job: QueuedJob = {
+      id,
+      name,
+      data: structuredClone(data),
+      headers: { ...headers },
+      priority: options.priority ?? DEFAULT_PRIORITY,
+      sequence: this.sequence++,
+      attemptsMade: 0,
+      attempts: options.attempts ?? 1,
+      backoff: options.backoff,
+    };
+    target.register(job);
+    this.later(options.delayMs ?? 0, () => target.push(job));
+    return id;
   }
 
   private queue(name: string): InProcessQueue {

@@ -196,6 +196,9 @@ export function describeTransportContract(adapter: string, harness: ContractHarn
       await transport.close();
       expect(finished).toBe(true);
       await expect(transport.enqueue(queue, 'late', {})).rejects.toBeInstanceOf(TransportClosedError);
+      await expect(transport.enqueueBulk(queue, [{ name: 'late', data: {} }])).rejects.toBeInstanceOf(
+        TransportClosedError,
+      );
     });
 
     it('treats a repeated jobId as the same job', async () => {
@@ -211,6 +214,99 @@ export function describeTransportContract(adapter: string, harness: ContractHarn
       await waitFor(() => seen[0], 5_000, 'delivery');
       await sleep(200);
       expect(seen).toEqual(['job-1:1']);
+    });
+
+    it('adds a bulk of jobs in one call, each delivered as if enqueued alone', async () => {
+      const transport = await make();
+      const queue = freshQueue();
+      const ids = await transport.enqueueBulk<{ n: number }>(queue, [
+        { name: 'a', data: { n: 1 }, options: { priority: 10 } },
+        { name: 'b', data: { n: 2 }, options: { priority: 1, jobId: 'bulk-b' } },
+        { name: 'c', data: { n: 3 }, options: { priority: 10 } },
+      ]);
+      expect(ids).toHaveLength(3);
+      expect(ids[1]).toBe('bulk-b');
+      expect(new Set(ids).size).toBe(3);
+      const received: DeliveredJob<{ n: number }>[] = [];
+      transport.consume<{ n: number }>(queue, (job) => {
+        received.push(job);
+        return Promise.resolve();
+      });
+      await waitFor(() => (received.length === 3 ? true : undefined), 5_000, 'three jobs');
+      expect(received.map((job) => [job.id, job.name, job.data.n, job.attempt])).toEqual([
+        ['bulk-b', 'b', 2, 1],
+        [ids[0], 'a', 1, 1],
+        [ids[2], 'c', 3, 1],
+      ]);
+    });
+
+    it('treats a repeated jobId in a bulk, or one already queued, as the same job', async () => {
+      const transport = await make();
+      const queue = freshQueue();
+      await transport.enqueue(queue, 'once', { v: 0 }, { jobId: 'queued-1' });
+      const ids = await transport.enqueueBulk<{ v: number }>(queue, [
+        { name: 'once', data: { v: 1 }, options: { jobId: 'queued-1' } },
+        { name: 'once', data: { v: 2 }, options: { jobId: 'bulk-1' } },
+        { name: 'once', data: { v: 3 }, options: { jobId: 'bulk-1' } },
+      ]);
+      expect(ids).toEqual(['queued-1', 'bulk-1', 'bulk-1']);
+      const seen: string[] = [];
+      transport.consume<{ v: number }>(queue, (job) => {
+        seen.push(`${job.id}:${job.data.v}`);
+        return Promise.resolve();
+      });
+      await waitFor(() => (seen.length === 2 ? true : undefined), 5_000, 'two deliveries');
+      await sleep(200);
+      expect(seen.sort()).toEqual(['bulk-1:2', 'queued-1:0']);
+    });
+
+    it('retries a bulk job with its own options and reports each outcome', async () => {
+      const transport = await make();
+      const queue = freshQueue();
+      const events: JobEvent[] = [];
+      await transport.onJobEvent(queue, (event) => events.push(event));
+      transport.consume<string>(queue, (job) =>
+        job.data === 'flaky' && job.attempt < 2
+          ? Promise.reject(new Error('flaky'))
+          : Promise.resolve(job.data),
+      );
+      const [flaky, steady] = await transport.enqueueBulk<string>(queue, [
+        { name: 'j', data: 'flaky', options: { attempts: 2, backoff: { type: 'fixed', delayMs: 50 } } },
+        { name: 'j', data: 'steady', options: { delayMs: 100 } },
+      ]);
+      await waitFor(
+        () => (events.filter((e) => e.type === 'completed').length === 2 ? true : undefined),
+        10_000,
+        'both completions',
+      );
+      expect(events.filter((e) => e.type === 'failed')).toEqual([]);
+      expect(events.map((e) => (e.type === 'completed' ? [e.jobId, e.result] : [])).sort()).toEqual(
+        [
+          [flaky, 'flaky'],
+          [steady, 'steady'],
+        ].sort(),
+      );
+    });
+
+    it('rejects a bulk with an invalid item and adds none of it', async () => {
+      const transport = await make();
+      const queue = freshQueue();
+      await expect(
+        transport.enqueueBulk(queue, [
+          { name: 'ok', data: 1, options: { jobId: 'bulk-ok' } },
+          { name: 'bad', data: 2, options: { attempts: 0 } },
+        ]),
+      ).rejects.toThrow(/attempts/);
+      await transport.enqueue(queue, 'marker', 3);
+      const seen: string[] = [];
+      transport.consume(queue, (job) => {
+        seen.push(job.name);
+        return Promise.resolve();
+      });
+      await waitFor(() => seen[0], 5_000, 'the marker');
+      await sleep(200);
+      expect(seen).toEqual(['marker']);
+      await expect(transport.enqueueBulk(queue, [])).resolves.toEqual([]);
     });
 
     it('publishes events to every subscriber until they unsubscribe', async () => {
