@@ -85,6 +85,9 @@ process.on('message', (message: ToClients) => {
   }
 });
 
+// The bench went away (killed, crashed): do not linger.
+process.on('disconnect', () => process.exit(0));
+
 main().catch((error: unknown) => {
   process.stderr.write(`clients failed: ${String(error)}\n`);
   process.exit(1);

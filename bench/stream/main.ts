@@ -78,11 +78,12 @@ async function main(): Promise<void> {
   const sioRun = await phase(sio, { mode: 'socket.io', url: sio.url, count: SUBSCRIBERS, stalled: 0 }, () => {
     rssStart = rssMb();
   });
-  const stalledRun = await phase(sio, {
-    mode: 'socket.io',
-    url: sio.url,
-    count: SUBSCRIBERS,
-    stalled: STALLED,
+  // RSS halfway through the stalled run and at its end: bounded means the second does not
+  // grow with the time the stalled subscribers have been stalled.
+  let rssMid = 0;
+  const stalledPlan: ClientPlan = { mode: 'socket.io', url: sio.url, count: SUBSCRIBERS, stalled: STALLED };
+  const stalledRun = await phase(sio, stalledPlan, () => {
+    setTimeout(() => (rssMid = rssMb()), WARMUP_MS + (SECONDS * 1000) / 2).unref();
   });
   const rssEnd = rssMb();
   await sio.close();
@@ -101,6 +102,7 @@ async function main(): Promise<void> {
     delivered_msgs_per_s_with_stalled: stalledRun.deliveredPerS,
     p99_latency_ms_with_stalled: percentile(stalledRun.latencies, 99),
     rss_mb_start: rssStart,
+    rss_mb_mid_with_stalled: rssMid,
     rss_mb_end_with_stalled: rssEnd,
   });
   process.exit(0);
