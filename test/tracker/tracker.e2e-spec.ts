@@ -382,6 +382,34 @@ describe('tracker', () => {
       .post(`/v1/streams/${streamId}/start`)
       .set('authorization', `Bearer ${keyA}`)
       .expect(409);
+
+    // A replay at real speed keeps the recording's pace: 6 frames at 10 fps take 0.5 s or more.
+    const FRAMES = 6;
+    const metadata = sceneMetadata(scene, 'png').filter((e) => e.frame_index < FRAMES);
+    let upload = request(harness.url)
+      .post(`/v1/streams/${secondId}/replay`)
+      .set('authorization', `Bearer ${keyA}`)
+      .field('speed', 'real')
+      .field('fps', '10')
+      .attach('metadata', Buffer.from(JSON.stringify(metadata)), 'metadata.json');
+    for (const e of metadata) {
+      upload = upload.attach(e.image_file, Buffer.from(pngs[e.frame_index]![e.camera_index]!), 'f.png');
+    }
+    const started = Date.now();
+    await upload.expect(202);
+    type Progress = { state: string; framesDone: number; etaSeconds: number | null } | null;
+    let replay: Progress = null;
+    while (Date.now() - started < 10_000) {
+      const res = await request(harness.url)
+        .get(`/v1/streams/${secondId}`)
+        .set('authorization', `Bearer ${keyA}`);
+      replay = (res.body as { replay: Progress }).replay;
+      if (replay?.state === 'done') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(replay).toMatchObject({ state: 'done', framesDone: FRAMES });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+
     // A rig in use cannot be deleted.
     await request(harness.url).delete(`/v1/rigs/${rigId}`).set('authorization', `Bearer ${keyA}`).expect(409);
     const audit = await harness.db.query<{ action: string }>(
