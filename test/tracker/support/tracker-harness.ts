@@ -8,6 +8,8 @@ export interface TrackerHarness {
   url: string;
   process: SpawnedApp;
   db: pg.Client;
+  /** Another tracker instance on the same database and Redis prefix; returns its URL. */
+  startSibling(port: number): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -18,24 +20,35 @@ export interface TrackerHarness {
 export async function startTracker(label: string, port: number): Promise<TrackerHarness> {
   const database = await createTestDatabase(label);
   const prefix = `vf-e2e-${label.replace(/_/g, '-')}-${process.pid}`;
-  const child = SpawnedApp.start('dist/apps/tracker/src/main.js', {
+  const env = {
     HOST: '127.0.0.1',
-    PORT: String(port),
     DATABASE_URL: database.url,
     REDIS_URL: testRedisUrl(),
     QUEUE_PREFIX: prefix,
     LOG_LEVEL: 'warn',
-  });
+  };
+  const child = SpawnedApp.start('dist/apps/tracker/src/main.js', { ...env, PORT: String(port) });
   const url = `http://127.0.0.1:${port}`;
   await waitForReady(child, url);
   const db = new pg.Client({ connectionString: database.url });
   await db.connect();
+  const siblings: SpawnedApp[] = [];
   return {
     url,
     process: child,
     db,
+    async startSibling(siblingPort) {
+      const sibling = SpawnedApp.start('dist/apps/tracker/src/main.js', {
+        ...env,
+        PORT: String(siblingPort),
+      });
+      siblings.push(sibling);
+      const siblingUrl = `http://127.0.0.1:${siblingPort}`;
+      await waitForReady(sibling, siblingUrl);
+      return siblingUrl;
+    },
     async stop() {
-      await child.stop('SIGTERM');
+      await Promise.all([child, ...siblings].map((app) => app.stop('SIGTERM')));
       await db.end();
       await database.drop();
     },
