@@ -40,13 +40,18 @@ export function buildOrderingContext(
 
   const weights = new Map(tenants.map((t) => [t.id, t.weight !== undefined && t.weight > 0 ? t.weight : 1]));
   const byTenant = new Map<string, QueuedForOrdering[]>();
-  for (const job of queue) byTenant.set(job.tenantId, [...(byTenant.get(job.tenantId) ?? []), job]);
+  for (const job of queue) {
+    const jobs = byTenant.get(job.tenantId);
+    if (jobs) jobs.push(job);
+    else byTenant.set(job.tenantId, [job]);
+  }
   const withoutShare: OrderingContext = { seed, fairShare: new Map() };
+  const draw = drawsFor(seed);
   const jobFairShare = new Map<string, number>();
   for (const [tenantId, jobs] of byTenant) {
     let key = fairShare.get(tenantId) ?? 0;
     const weight = weights.get(tenantId) ?? 1;
-    for (const job of [...jobs].sort((a, b) => compareJobs(a, b, withoutShare))) {
+    for (const job of jobs.sort((a, b) => compareJobsBy(a, b, withoutShare, draw))) {
       jobFairShare.set(job.id, key);
       const seconds =
         job.estimatedDurationMs === undefined
@@ -69,19 +74,45 @@ export type OrderingJob = Pick<
  * is unique, so no two distinct jobs ever compare equal.
  */
 export function compareJobs(a: OrderingJob, b: OrderingJob, context: OrderingContext): number {
+  return compareJobsBy(a, b, context, (id) => seededUnit(context.seed, 'order', id));
+}
+
+/** A new, sorted array; the input is left as it was. */
+export function orderQueue<T extends OrderingJob>(jobs: readonly T[], context: OrderingContext): T[] {
+  const draw = drawsFor(context.seed);
+  return [...jobs].sort((a, b) => compareJobsBy(a, b, context, draw));
+}
+
+function compareJobsBy(
+  a: OrderingJob,
+  b: OrderingJob,
+  context: OrderingContext,
+  draw: (jobId: string) => number,
+): number {
   return (
     effectivePriorityRank(a.priority, a.boost) - effectivePriorityRank(b.priority, b.boost) ||
     compareDeadlines(a.deadlineMs, b.deadlineMs) ||
     compareNumbers(fairShareOf(a, context), fairShareOf(b, context)) ||
     compareNumbers(a.submittedAtMs, b.submittedAtMs) ||
-    compareNumbers(seededUnit(context.seed, 'order', a.id), seededUnit(context.seed, 'order', b.id)) ||
+    compareNumbers(draw(a.id), draw(b.id)) ||
     compareStrings(a.id, b.id)
   );
 }
 
-/** A new, sorted array; the input is left as it was. */
-export function orderQueue<T extends OrderingJob>(jobs: readonly T[], context: OrderingContext): T[] {
-  return [...jobs].sort((a, b) => compareJobs(a, b, context));
+/**
+ * The seeded draw of each job, computed once per sort: a batch submitted in one statement
+ * shares its submission time, so nearly every comparison of a sort would otherwise hash.
+ */
+function drawsFor(seed: number | string): (jobId: string) => number {
+  const draws = new Map<string, number>();
+  return (jobId) => {
+    let value = draws.get(jobId);
+    if (value === undefined) {
+      value = seededUnit(seed, 'order', jobId);
+      draws.set(jobId, value);
+    }
+    return value;
+  };
 }
 
 function fairShareOf(job: OrderingJob, context: OrderingContext): number {

@@ -9,7 +9,7 @@ import type {
   PlacementOptions,
   PlacementResult,
 } from './placement.types.js';
-import { seededUnit } from './seeded-random.js';
+import { seededUnitsAfter } from './seeded-random.js';
 import type { DeviceSnapshot, JobSpec, NodeSnapshot } from './snapshot.types.js';
 import { formatBytes } from './units.js';
 
@@ -91,8 +91,8 @@ function pickBest(
     else if (candidate.score === leader.score) top.push(candidate);
   }
   if (top.length <= 1) return top[0];
-  const draw = (c: Candidate): number =>
-    seededUnit(options.seed, 'place', job.id, c.node.id, ...c.devices.map((d) => d.id));
+  const drawFor = seededUnitsAfter(options.seed, 'place', job.id);
+  const draw = (c: Candidate): number => drawFor(c.node.id, ...c.devices.map((d) => d.id));
   return top
     .map((candidate) => ({ candidate, tie: draw(candidate) }))
     .sort(
@@ -118,26 +118,40 @@ function placeOnCpu(
   streamNode: string | undefined,
   options: PlacementOptions,
 ): Placement | null {
-  const scored = readyNodes
-    .filter((node) => (node.cpuSlots?.free ?? 0) > 0)
-    .map((node) => {
-      const slots = node.cpuSlots ?? { total: 1, free: 0 };
-      const score = roundScore(slots.free / Math.max(1, slots.total) + (node.id === streamNode ? 3 : 0));
-      return { node, score, tieBreak: seededUnit(options.seed, 'cpu', job.id, node.id) };
-    })
-    .sort(
-      (a, b) =>
-        compareNumbers(b.score, a.score) ||
-        compareNumbers(a.tieBreak, b.tieBreak) ||
-        compareStrings(a.node.id, b.node.id),
-    );
-  const best = scored[0];
+  // Highest score, then the lowest seeded draw, then the id. The draw is only computed for
+  // nodes tied at the top score: a fleet of many equal nodes would otherwise hash every one
+  // of them for every queued job.
+  let withRoom = 0;
+  let bestScore = -Infinity;
+  let tied: NodeSnapshot[] = [];
+  for (const node of readyNodes) {
+    const slots = node.cpuSlots;
+    if (!slots || slots.free <= 0) continue;
+    withRoom += 1;
+    const score = roundScore(slots.free / Math.max(1, slots.total) + (node.id === streamNode ? 3 : 0));
+    if (score > bestScore) {
+      bestScore = score;
+      tied = [node];
+    } else if (score === bestScore) {
+      tied.push(node);
+    }
+  }
+  let best: NodeSnapshot | undefined;
+  let bestDraw = Infinity;
+  const drawFor = tied.length > 1 ? seededUnitsAfter(options.seed, 'cpu', job.id) : () => 0;
+  for (const node of tied) {
+    const draw = drawFor(node.id);
+    if (!best || draw < bestDraw || (draw === bestDraw && compareStrings(node.id, best.id) < 0)) {
+      best = node;
+      bestDraw = draw;
+    }
+  }
   if (!best) return null;
   return {
     target: 'cpu',
-    nodeId: best.node.id,
-    score: best.score,
-    reason: `no GPU fits; CPU fallback on the node with the most free CPU slots of ${scored.length}`,
+    nodeId: best.id,
+    score: bestScore,
+    reason: `no GPU fits; CPU fallback on the node with the most free CPU slots of ${withRoom}`,
   };
 }
 

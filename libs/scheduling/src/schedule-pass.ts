@@ -5,7 +5,7 @@ import { DEFAULT_FAIR_SHARE_HALF_LIFE_MS } from './fair-share.js';
 import { buildOrderingContext, compareStrings, orderQueue } from './ordering.js';
 import type { Victim } from './preemption.js';
 import type { FleetSnapshot, JobSpec } from './snapshot.types.js';
-import { applyPlacement, applyPreemption } from './snapshot-updates.js';
+import { applyPreemption, ownedBy, placeInPass } from './snapshot-updates.js';
 import { canonicalJson } from './canonical-json.js';
 
 export interface PassOptions extends Omit<SchedulingOptions, 'snapshotDigest'> {
@@ -53,7 +53,9 @@ export function schedulePass(
   );
   const decisions: PassDecision[] = [];
   const requeue: Victim[] = [];
-  let working = snapshot;
+  // The pass works on its own copy of the lists, updated in place: copying them for each
+  // placement made a pass quadratic in the fleet's running jobs.
+  let working = ownedBy(snapshot);
   orderQueue(queue, context).forEach((job, position) => {
     const { decision, record } = decideJob(job, working, {
       ...options,
@@ -61,10 +63,10 @@ export function schedulePass(
     });
     decisions.push({ jobId: job.id, decision, record });
     if (decision.kind === 'place') {
-      working = applyPlacement(working, job, decision.placement, options.breaker);
+      placeInPass(working, job, decision.placement, options.breaker);
     } else if (decision.kind === 'preempt') {
       requeue.push(...decision.plan.victims);
-      working = applyPreemption(working, decision.plan.victims);
+      working = ownedBy(applyPreemption(working, decision.plan.victims));
       const placement = {
         target: 'gpu' as const,
         nodeId: decision.plan.nodeId,
@@ -72,7 +74,7 @@ export function schedulePass(
         score: 0,
         reason: decision.plan.reason,
       };
-      working = applyPlacement(working, job, placement, options.breaker);
+      placeInPass(working, job, placement, options.breaker);
     }
   });
   return { passDigest, decisions, requeue, snapshot: working };

@@ -20,6 +20,22 @@ export function seededUnit(seed: number | string, ...keys: readonly (string | nu
   return mulberry32(state)();
 }
 
+/**
+ * `seededUnit(seed, ...prefix, ...rest)` for many `rest`s that share a prefix (one job against
+ * every node): FNV-1a folds text left to right, so the prefix is hashed once. The draws are
+ * exactly `seededUnit`'s.
+ */
+export function seededUnitsAfter(
+  seed: number | string,
+  ...prefix: readonly (string | number)[]
+): (...rest: readonly (string | number)[]) => number {
+  const basis = hashString(
+    prefix.length === 0 ? '' : `${prefix.join('\u0000')}\u0000`,
+    hashString(String(seed)),
+  );
+  return (...rest) => mulberry32(hashString(rest.join('\u0000'), basis))();
+}
+
 /** A stateful generator for code that needs several draws from one seed (tests, simulations). */
 export function createRandom(seed: number | string): () => number {
   return mulberry32(hashString(String(seed)));

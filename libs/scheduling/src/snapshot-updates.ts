@@ -16,39 +16,105 @@ export function applyPlacement(
   placement: Placement,
   breaker: BreakerConfig = DEFAULT_BREAKER_CONFIG,
 ): FleetSnapshot {
+  const nodes = snapshot.nodes.map((node) =>
+    node.id === placement.nodeId ? placedNode(node, job, placement, snapshot.nowMs, breaker) : node,
+  );
+  const tenants = snapshot.tenants.map((t) =>
+    t.id === job.tenantId ? chargedTenant(t, job, snapshot.nowMs) : t,
+  );
+  return {
+    ...snapshot,
+    nodes,
+    tenants,
+    running: [...snapshot.running, runningJobOf(job, placement, snapshot.nowMs)],
+  };
+}
+
+/** A snapshot whose lists belong to one pass alone, so its placements can update them in place. */
+export interface PassSnapshot extends FleetSnapshot {
+  readonly nodes: NodeSnapshot[];
+  readonly tenants: TenantSnapshot[];
+  readonly running: RunningJob[];
+}
+
+/** Copies the lists (not the nodes, tenants or jobs in them) for `placeInPass`. */
+export function ownedBy(snapshot: FleetSnapshot): PassSnapshot {
+  return {
+    ...snapshot,
+    nodes: [...snapshot.nodes],
+    tenants: [...snapshot.tenants],
+    running: [...snapshot.running],
+  };
+}
+
+/**
+ * `applyPlacement` for a pass: the same result, written into the pass's own lists instead of
+ * copying every list (the running jobs grow with the fleet) for each placement. Node and
+ * tenant entries are replaced, never changed, so whoever holds the original snapshot, or an
+ * earlier entry, sees it as it was.
+ */
+export function placeInPass(
+  working: PassSnapshot,
+  job: JobSpec,
+  placement: Placement,
+  breaker: BreakerConfig = DEFAULT_BREAKER_CONFIG,
+): void {
+  const { nodes, tenants, nowMs } = working;
+  for (let i = 0; i < nodes.length; i += 1) {
+    const node = nodes[i] as NodeSnapshot;
+    if (node.id === placement.nodeId) nodes[i] = placedNode(node, job, placement, nowMs, breaker);
+  }
+  for (let i = 0; i < tenants.length; i += 1) {
+    const tenant = tenants[i] as TenantSnapshot;
+    if (tenant.id === job.tenantId) tenants[i] = chargedTenant(tenant, job, nowMs);
+  }
+  working.running.push(runningJobOf(job, placement, nowMs));
+}
+
+function placedNode(
+  node: NodeSnapshot,
+  job: JobSpec,
+  placement: Placement,
+  nowMs: number,
+  breaker: BreakerConfig,
+): NodeSnapshot {
   const deviceIds = placement.target === 'gpu' ? placement.deviceIds : [];
-  const nodes = snapshot.nodes.map((node) => {
-    if (node.id !== placement.nodeId) return node;
-    const updated: NodeSnapshot = {
-      ...node,
-      devices: node.devices.map((d) =>
-        deviceIds.includes(d.id) ? { ...d, freeVramBytes: d.freeVramBytes - job.vramBytesPerDevice } : d,
-      ),
-      ...(node.breaker ? { breaker: breakerOnPlacement(node.breaker, snapshot.nowMs, breaker) } : {}),
-    };
-    if (placement.target === 'cpu' && node.cpuSlots) {
-      return { ...updated, cpuSlots: { ...node.cpuSlots, free: node.cpuSlots.free - 1 } };
-    }
-    return updated;
-  });
-  const running: RunningJob = {
+  const updated: NodeSnapshot = {
+    ...node,
+    devices:
+      deviceIds.length === 0
+        ? node.devices
+        : node.devices.map((d) =>
+            deviceIds.includes(d.id) ? { ...d, freeVramBytes: d.freeVramBytes - job.vramBytesPerDevice } : d,
+          ),
+    ...(node.breaker ? { breaker: breakerOnPlacement(node.breaker, nowMs, breaker) } : {}),
+  };
+  if (placement.target === 'cpu' && node.cpuSlots) {
+    return { ...updated, cpuSlots: { ...node.cpuSlots, free: node.cpuSlots.free - 1 } };
+  }
+  return updated;
+}
+
+function runningJobOf(job: JobSpec, placement: Placement, nowMs: number): RunningJob {
+  return {
     jobId: job.id,
     tenantId: job.tenantId,
     nodeId: placement.nodeId,
-    deviceIds,
+    deviceIds: placement.target === 'gpu' ? placement.deviceIds : [],
     vramBytesPerDevice: placement.target === 'gpu' ? job.vramBytesPerDevice : 0,
     priority: job.priority,
     preemptible: job.preemptible,
-    startedAtMs: snapshot.nowMs,
+    startedAtMs: nowMs,
     ...(job.estimatedDurationMs === undefined ? {} : { estimatedDurationMs: job.estimatedDurationMs }),
   };
-  // A CPU-fallback job is still charged as submitted: quotas bound what a tenant asks for,
-  // and the job may move back to a GPU on retry.
-  const tenants = mapTenant(snapshot.tenants, job.tenantId, (t) => ({
-    ...t,
-    usage: chargeAdmission(t.usage, job, snapshot.nowMs),
-  }));
-  return { ...snapshot, nodes, tenants, running: [...snapshot.running, running] };
+}
+
+/**
+ * A CPU-fallback job is still charged as submitted: quotas bound what a tenant asks for, and
+ * the job may move back to a GPU on retry.
+ */
+function chargedTenant(tenant: TenantSnapshot, job: JobSpec, nowMs: number): TenantSnapshot {
+  return { ...tenant, usage: chargeAdmission(tenant.usage, job, nowMs) };
 }
 
 /**

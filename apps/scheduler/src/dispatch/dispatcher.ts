@@ -1,7 +1,7 @@
 import { nodeQueue, type CustomKernelRef, type JobDispatch } from '@voxelfleet/contracts';
 import { findKernel } from '@voxelfleet/persistence';
 import { priorityRank, type Placement } from '@voxelfleet/scheduling';
-import type { Transport } from '@voxelfleet/transport';
+import type { BulkEnqueueItem, Transport } from '@voxelfleet/transport';
 import type { DataSource } from 'typeorm';
 import type { QueuedJobRow } from '../jobs/job-row.js';
 
@@ -12,8 +12,10 @@ export interface DispatchOrder {
 }
 
 /**
- * Puts placed jobs on their nodes' queues. The BullMQ job id is `${jobId}.${attempt}`, so
- * dispatching the same attempt twice (a retry after a lost reply) runs it once.
+ * Puts placed jobs on their nodes' queues: one bulk add per node queue and pass, so a pass
+ * of many placements costs a round trip per node, not per job. The BullMQ job id is
+ * `${jobId}.${attempt}`, so dispatching the same attempt twice (a retry after a lost reply)
+ * runs it once.
  */
 export class Dispatcher {
   constructor(
@@ -23,14 +25,28 @@ export class Dispatcher {
 
   async dispatch(orders: readonly DispatchOrder[]): Promise<void> {
     const now = Date.now();
+    const byQueue = new Map<string, BulkEnqueueItem<JobDispatch>[]>();
+    // Orders keep the pass's order within each node queue (priority ties run in that order).
+    const items = await Promise.all(
+      orders.map(async (order) => ({
+        queue: nodeQueue(order.placement.nodeId),
+        item: {
+          name: order.row.kernel.name,
+          data: await this.message(order, now),
+          options: {
+            jobId: `${order.row.id}.${order.attempt}`,
+            priority: priorityRank(order.row.priority) + 1,
+          },
+        },
+      })),
+    );
+    for (const { queue, item } of items) {
+      const batch = byQueue.get(queue);
+      if (batch) batch.push(item);
+      else byQueue.set(queue, [item]);
+    }
     await Promise.all(
-      orders.map(async (order) => {
-        const message = await this.message(order, now);
-        await this.transport.enqueue(nodeQueue(order.placement.nodeId), order.row.kernel.name, message, {
-          jobId: `${order.row.id}.${order.attempt}`,
-          priority: priorityRank(order.row.priority) + 1,
-        });
-      }),
+      [...byQueue].map(([queue, batch]) => this.transport.enqueueBulk(queue, batch)),
     );
   }
 

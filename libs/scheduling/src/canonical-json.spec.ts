@@ -1,0 +1,60 @@
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { canonicalJson } from './canonical-json.js';
+
+/** The definition canonicalJson must match: a key-sorted copy without undefined members. */
+function sortedCopy(value: unknown): unknown {
+  if (value === null || typeof value !== 'object')
+    return typeof value === 'bigint' ? value.toString() : value;
+  if (Array.isArray(value))
+    return value.map((item: unknown) => (item === undefined ? null : sortedCopy(item)));
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) {
+    const member = (value as Record<string, unknown>)[key];
+    if (member !== undefined) out[key] = sortedCopy(member);
+  }
+  return out;
+}
+
+const finite = fc.double({ noNaN: true, noDefaultInfinity: true });
+const leaf = fc.oneof(
+  fc.constant(null),
+  fc.constant(undefined),
+  fc.boolean(),
+  fc.string({ unit: 'binary' }),
+  finite,
+  fc.integer(),
+  fc.bigInt(),
+  fc.constant(-0),
+);
+const tree = fc.letrec((tie) => ({
+  node: fc.oneof({ depthSize: 'small' }, leaf, tie('array'), tie('object')),
+  array: fc.array(tie('node'), { maxLength: 5 }),
+  object: fc.dictionary(fc.string({ unit: 'binary', maxLength: 6 }), tie('node'), { maxKeys: 5 }),
+}));
+
+describe('canonicalJson', () => {
+  it('writes the same bytes as JSON.stringify of a key-sorted copy', () => {
+    fc.assert(
+      fc.property(tree.node, (value) => {
+        if (value === undefined) return;
+        expect(canonicalJson(value)).toBe(JSON.stringify(sortedCopy(value)));
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('is independent of the order keys were added in', () => {
+    expect(canonicalJson({ b: [1, { z: 1, a: 2 }], a: 'x' })).toBe(
+      canonicalJson({ a: 'x', b: [1, { a: 2, z: 1 }] }),
+    );
+  });
+
+  it('refuses what JSON cannot carry faithfully', () => {
+    expect(() => canonicalJson({ n: Number.POSITIVE_INFINITY })).toThrow('Infinity');
+    expect(() => canonicalJson({ f: () => 1 })).toThrow('function');
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(() => canonicalJson(cyclic)).toThrow('cycle');
+  });
+});
