@@ -9,10 +9,15 @@ export interface TrackerSettings {
   maxImageBytes: number;
   /** Most files in one replay upload. */
   maxReplayFiles: number;
+  /** Largest request bodies, bytes: a frame-set, and a replay upload (held in memory). */
+  maxFrameSetBytes: number;
+  maxReplayBytes: number;
 }
 
 export const DEFAULT_TRACKER_SETTINGS: TrackerSettings = {
   socketKeyPrefix: 'voxelfleet',
   maxImageBytes: 16 * 2 ** 20,
   maxReplayFiles: 20_000,
+  maxFrameSetBytes: 64 * 2 ** 20,
+  maxReplayBytes: 512 * 2 ** 20,
 };

@@ -22,6 +22,7 @@ import { TracksQueryDto } from '../history/tracks-query.dto.js';
 import { ReplayService, type ReplayStarted } from '../replay/replay.service.js';
 import type { FrameSetOutcome } from '../runtime/stream-runtime.js';
 import { DEFAULT_TRACKER_SETTINGS as LIMITS } from '../tracker.settings.js';
+import { MaxBodyBytes } from './body-size.interceptor.js';
 import { IngestService } from './ingest.service.js';
 import type { UploadedImage } from './uploaded-file.js';
 
@@ -46,6 +47,7 @@ export class IngestController {
       'or JSON { t, cameras: [{ indices, weights? } | null] } of motion pixels',
   })
   @UseInterceptors(
+    MaxBodyBytes(LIMITS.maxFrameSetBytes),
     AnyFilesInterceptor({
       limits: { fileSize: LIMITS.maxImageBytes, files: 32, fields: 4, fieldSize: 1024, parts: 40 },
     }),
@@ -71,6 +73,7 @@ export class IngestController {
       'fields speed=real|max, fps. Progress in GET /v1/streams/:id and as stream.progress',
   })
   @UseInterceptors(
+    MaxBodyBytes(LIMITS.maxReplayBytes),
     AnyFilesInterceptor({
       limits: {
         fileSize: LIMITS.maxImageBytes,
