@@ -9,3 +9,4 @@ export * from './tenancy/index.js';
 export * from './entities/rig.entity.js';
 export * from './entities/tracking-stream.entity.js';
 export * from './entities/track-point.entity.js';
+export * from './pg-errors.js';

@@ -1,5 +1,5 @@
 import { trace } from '@opentelemetry/api';
-import type { AuditActor } from '@voxelfleet/audit';
+import type { AuditActor, AuditRecord } from '@voxelfleet/audit';
 import type { Request } from 'express';
 import type { AuthenticatedPrincipal, RequestActor } from './authenticated-principal.js';
 
@@ -30,4 +30,16 @@ export function requestActorOf(request: AuthenticatedRequest): RequestActor | nu
 export function auditActorOf(principal: AuthenticatedPrincipal | null): AuditActor {
   if (principal === null) return { id: null, type: 'anonymous', roles: [] };
   return { id: principal.id, type: principal.kind, roles: [...principal.roles] };
+}
+
+/** The parts of an audit entry that come from the request: who, from where, which request. */
+export function auditOriginOf(
+  actor: RequestActor,
+): Pick<AuditRecord, 'actor' | 'sourceIp' | 'requestId' | 'traceId'> {
+  return {
+    actor: auditActorOf(actor.principal),
+    sourceIp: actor.sourceIp,
+    requestId: actor.requestId,
+    traceId: actor.traceId,
+  };
 }
