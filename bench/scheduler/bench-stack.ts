@@ -7,7 +7,8 @@ import type { DataSource } from 'typeorm';
 import { insertJobs, type NewJobRow } from '../../apps/gateway/src/jobs/job-rows.js';
 import { SchedulerModule } from '../../apps/scheduler/src/scheduler.module.js';
 import type { SchedulerSettings } from '../../apps/scheduler/src/scheduler.config.js';
-import { SimulatedNode, type NodeObservations } from './simulated-node.js';
+import { NodeFleet, type FleetNode } from './node-fleet.js';
+import type { NodeObservations } from './simulated-node.js';
 
 const BIG = 1e15;
 
@@ -18,16 +19,16 @@ export interface BenchEnv {
 
 /**
  * One measured setup: a database of its own, the scheduler app (the real module, in this
- * process, over BullMQ on the real Redis), simulated nodes, and tenants on an edition whose
+ * process, over BullMQ on the real Redis), simulated nodes (on a thread of their own), and tenants on an edition whose
  * limits are out of the way, so the pipeline and not a quota is what is measured.
  */
 export class BenchStack {
   readonly observations: NodeObservations = { receivedAt: new Map() };
-  readonly nodes: SimulatedNode[] = [];
+  nodes: readonly FleetNode[] = [];
   tenantIds: string[] = [];
   private scheduler?: RunningApp;
   private schedulerTransport?: BullMqTransport;
-  private nodeTransport?: BullMqTransport;
+  private fleet?: NodeFleet;
   private submitTransport?: BullMqTransport;
   private schedulerDb?: DataSource;
 
@@ -78,7 +79,6 @@ export class BenchStack {
     const prefix = `vf-bench-${process.pid}-${this.name}`;
     const transport = (): BullMqTransport => new BullMqTransport({ url: this.env.redisUrl, prefix });
     this.schedulerTransport = transport();
-    this.nodeTransport = transport();
     this.submitTransport = transport();
     const dataSource = createDataSource({ url: this.url, poolSize: 8, applicationName: 'bench-scheduler' });
     await dataSource.initialize();
@@ -101,11 +101,15 @@ export class BenchStack {
         ...settings,
       }),
     });
-    for (let i = 0; i < nodeCount; i += 1) {
-      const node = new SimulatedNode(`sim-${i}`, this.nodeTransport, this.observations);
-      await node.start();
-      this.nodes.push(node);
-    }
+    this.fleet = await NodeFleet.start(
+      {
+        redisUrl: this.env.redisUrl,
+        prefix,
+        nodeIds: Array.from({ length: nodeCount }, (_, i) => `sim-${i}`),
+      },
+      this.observations,
+    );
+    this.nodes = this.fleet.nodes;
     // Every node registered with the scheduler (it persists them each second).
     for (;;) {
       const rows: { n: string }[] = await this.db.query(`SELECT count(*) AS n FROM nodes`);
@@ -165,12 +169,16 @@ export class BenchStack {
       .join(', ');
   }
 
+  /** Every dispatch the nodes have received so far is in `observations` once this resolves. */
+  async flushObservations(): Promise<void> {
+    await this.fleet?.flush();
+  }
+
   async stop(): Promise<void> {
-    for (const node of this.nodes) await node.stop();
+    await this.fleet?.stop();
     await this.scheduler?.close();
     await this.schedulerDb?.destroy();
     await this.schedulerTransport?.close();
-    await this.nodeTransport?.close();
     await this.submitTransport?.close();
     await this.db.destroy();
     const admin = new pg.Client({ connectionString: this.env.postgresAdminUrl });

@@ -51,6 +51,7 @@ async function latencyAt1000(): Promise<{
       await new Promise((r) => setTimeout(r, Math.max(0, next - Date.now())));
     }
     await stack.waitFor(['succeeded'], batches * 50, 120_000);
+    await stack.flushObservations();
     const rows: { id: string; submitted: number; done: number }[] = await stack.db.query(
       `SELECT id, extract(epoch FROM submitted_at) * 1000 AS submitted, extract(epoch FROM updated_at) * 1000 AS done
          FROM jobs`,
