@@ -45,9 +45,7 @@ export class Dispatcher {
       if (batch) batch.push(item);
       else byQueue.set(queue, [item]);
     }
-    await Promise.all(
-      [...byQueue].map(([queue, batch]) => this.transport.enqueueBulk(queue, batch)),
-    );
+    await Promise.all([...byQueue].map(([queue, batch]) => this.transport.enqueueBulk(queue, batch)));
   }
 
   private async message({ row, attempt, placement }: DispatchOrder, now: number): Promise<JobDispatch> {
