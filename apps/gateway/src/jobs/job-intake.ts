@@ -1,8 +1,8 @@
 import { kernelMatches, type AuthenticatedPrincipal } from '@voxelfleet/auth';
 import { BUILTIN_KERNELS, type NodeHeartbeat } from '@voxelfleet/contracts';
-import { findKernel, loadTenantPolicies, type TenantPolicy } from '@voxelfleet/persistence';
+import { findKernel, loadTenantPolicies, tenantSnapshotOf, type TenantPolicy } from '@voxelfleet/persistence';
 import { DomainError } from '@voxelfleet/platform';
-import { admitJob, type JobSpec, type NodeSnapshot, type TenantSnapshot } from '@voxelfleet/scheduling';
+import { admitJob, type JobSpec, type NodeSnapshot } from '@voxelfleet/scheduling';
 import type { EntityManager } from 'typeorm';
 import { nodeSnapshotOf } from '../fleet/fleet-snapshot.js';
 import { nodeViewOf } from '../fleet/node-view.js';
@@ -163,24 +163,5 @@ export async function intakeJob(
     affinity: affinity && Object.keys(affinity).length > 0 ? affinity : null,
     cpuFallbackAllowed,
     maxAttempts: dto.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-  };
-}
-
-/** Usage does not matter for the refusals made at submit: they compare the job with limits. */
-function tenantSnapshotOf(policy: TenantPolicy): TenantSnapshot {
-  return {
-    id: policy.id,
-    suspended: policy.suspended,
-    edition: policy.edition,
-    quota: policy.quota,
-    usage: {
-      vramBytes: 0,
-      gpus: 0,
-      runningJobs: 0,
-      recentSubmissionsMs: [],
-      gpuSecondsToday: 0,
-      trackingStreams: 0,
-    },
-    weight: policy.weight,
   };
 }

@@ -1,15 +1,9 @@
-import type { PriorityClass, RunningJob, TenantUsage } from '@voxelfleet/scheduling';
+import { EMPTY_USAGE } from '@voxelfleet/persistence';
+import type { TenantUsage } from '@voxelfleet/scheduling';
 import type { EntityManager } from 'typeorm';
 import type { NodeView } from '../fleet/node-view.js';
 
-export const EMPTY_USAGE: TenantUsage = {
-  vramBytes: 0,
-  gpus: 0,
-  runningJobs: 0,
-  recentSubmissionsMs: [],
-  gpuSecondsToday: 0,
-  trackingStreams: 0,
-};
+export { EMPTY_USAGE, loadActiveJobs as loadRunningJobs } from '@voxelfleet/persistence';
 
 const DAY_MS = 86_400_000;
 const RATE_WINDOW_MS = 60_000;
@@ -108,37 +102,3 @@ export function heldOnDevices(
 /** Where usage came from, said in every answer that shows it. */
 export const USAGE_SOURCE =
   'jobs placed or running, placements in the last minute and GPU-seconds since 00:00 UTC (as admission counts them); tracking streams running or paused';
-
-interface ActiveRow {
-  id: string;
-  tenant_id: string;
-  node_id: string;
-  device_ids: string[];
-  vram_bytes: string;
-  priority: PriorityClass;
-  preemptible: boolean;
-  started_at: Date;
-  estimated_duration_ms: number | null;
-  checkpoint_at: Date | null;
-}
-
-/** Placed and running jobs, as simulate() needs them to find room or preemption victims. */
-export async function loadRunningJobs(manager: EntityManager): Promise<RunningJob[]> {
-  const rows: ActiveRow[] = await manager.query(
-    `SELECT id, tenant_id, node_id, device_ids, vram_bytes, priority, preemptible,
-            coalesce(started_at, placed_at) AS started_at, estimated_duration_ms, checkpoint_at
-       FROM jobs WHERE state IN ('placed', 'running') AND node_id IS NOT NULL`,
-  );
-  return rows.map((row) => ({
-    jobId: row.id,
-    tenantId: row.tenant_id,
-    nodeId: row.node_id,
-    deviceIds: row.device_ids,
-    vramBytesPerDevice: row.device_ids.length > 0 ? Number(row.vram_bytes) : 0,
-    priority: row.priority,
-    preemptible: row.preemptible,
-    startedAtMs: row.started_at.getTime(),
-    ...(row.estimated_duration_ms === null ? {} : { estimatedDurationMs: row.estimated_duration_ms }),
-    ...(row.checkpoint_at ? { lastCheckpointAtMs: row.checkpoint_at.getTime() } : {}),
-  }));
-}

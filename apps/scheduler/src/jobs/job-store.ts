@@ -1,5 +1,6 @@
 import type { JobError, KernelInputs } from '@voxelfleet/contracts';
-import type { Placement, PriorityClass, RunningJob } from '@voxelfleet/scheduling';
+import type { Placement, RunningJob } from '@voxelfleet/scheduling';
+import { loadActiveJobs } from '@voxelfleet/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 import { QUEUED_JOB_COLUMNS, type QueuedJobRow } from './job-row.js';
 
@@ -33,20 +34,6 @@ export interface FinishedJob {
   workflow_id: string | null;
   node_id: string | null;
   state: string;
-}
-
-interface ActiveRow {
-  id: string;
-  tenant_id: string;
-  node_id: string;
-  device_ids: string[];
-  vram_bytes: string;
-  gpus: number;
-  priority: PriorityClass;
-  preemptible: boolean;
-  started_at: Date;
-  estimated_duration_ms: number | null;
-  checkpoint_at: Date | null;
 }
 
 export interface TenantHistory {
@@ -84,24 +71,8 @@ export class JobStore {
     );
   }
 
-  async loadActive(): Promise<RunningJob[]> {
-    const rows: ActiveRow[] = await this.db.query(
-      `SELECT id, tenant_id, node_id, device_ids, vram_bytes, gpus, priority, preemptible,
-              coalesce(started_at, placed_at) AS started_at, estimated_duration_ms, checkpoint_at
-         FROM jobs WHERE state IN ${ACTIVE} AND node_id IS NOT NULL`,
-    );
-    return rows.map((row) => ({
-      jobId: row.id,
-      tenantId: row.tenant_id,
-      nodeId: row.node_id,
-      deviceIds: row.device_ids,
-      vramBytesPerDevice: row.device_ids.length > 0 ? Number(row.vram_bytes) : 0,
-      priority: row.priority,
-      preemptible: row.preemptible,
-      startedAtMs: row.started_at.getTime(),
-      ...(row.estimated_duration_ms === null ? {} : { estimatedDurationMs: row.estimated_duration_ms }),
-      ...(row.checkpoint_at ? { lastCheckpointAtMs: row.checkpoint_at.getTime() } : {}),
-    }));
+  loadActive(): Promise<RunningJob[]> {
+    return loadActiveJobs(this.db);
   }
 
   /** Placements per tenant inside the last minute (the rate quota), newest `cap` kept each. */

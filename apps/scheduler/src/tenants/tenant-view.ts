@@ -1,4 +1,4 @@
-import { loadTenantPolicies, type TenantPolicy } from '@voxelfleet/persistence';
+import { loadTenantPolicies, tenantSnapshotOf, type TenantPolicy } from '@voxelfleet/persistence';
 import {
   DEFAULT_FAIR_SHARE_HALF_LIFE_MS,
   effectiveLimit,
@@ -75,22 +75,7 @@ export class TenantView {
       running.set(job.tenantId, entry);
     }
     return this.policies.map((policy) => {
-      const tenant: TenantSnapshot = {
-        id: policy.id,
-        suspended: policy.suspended,
-        edition: policy.edition,
-        quota: policy.quota,
-        usage: {
-          vramBytes: 0,
-          gpus: 0,
-          runningJobs: 0,
-          recentSubmissionsMs: [],
-          gpuSecondsToday: 0,
-          trackingStreams: 0,
-        },
-        weight: policy.weight,
-        ...(policy.placementPolicy ? { placementPolicy: policy.placementPolicy } : {}),
-      };
+      const tenant: TenantSnapshot = tenantSnapshotOf(policy);
       const use = running.get(policy.id);
       const history = this.history.get(policy.id);
       return {

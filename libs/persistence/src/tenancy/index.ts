@@ -2,3 +2,4 @@ export * from './tenant-policies.js';
 export * from './gpu-grants.js';
 export * from './node-controls.js';
 export * from './kernel-registry.js';
+export * from './active-jobs.js';

@@ -1,0 +1,64 @@
+import type { PriorityClass, RunningJob, TenantSnapshot, TenantUsage } from '@voxelfleet/scheduling';
+import type { TenantPolicy } from './tenant-policies.js';
+
+/** Usage of a tenant with nothing running, submitted or streaming. */
+export const EMPTY_USAGE: TenantUsage = {
+  vramBytes: 0,
+  gpus: 0,
+  runningJobs: 0,
+  recentSubmissionsMs: [],
+  gpuSecondsToday: 0,
+  trackingStreams: 0,
+};
+
+/** A stored policy as the scheduling functions see a tenant, with the usage given (none by default). */
+export function tenantSnapshotOf(policy: TenantPolicy, usage: TenantUsage = EMPTY_USAGE): TenantSnapshot {
+  return {
+    id: policy.id,
+    suspended: policy.suspended,
+    edition: policy.edition,
+    quota: policy.quota,
+    usage,
+    weight: policy.weight,
+    ...(policy.placementPolicy ? { placementPolicy: policy.placementPolicy } : {}),
+  };
+}
+
+interface ActiveRow {
+  id: string;
+  tenant_id: string;
+  node_id: string;
+  device_ids: string[];
+  vram_bytes: string;
+  priority: PriorityClass;
+  preemptible: boolean;
+  started_at: Date;
+  estimated_duration_ms: number | null;
+  checkpoint_at: Date | null;
+}
+
+/**
+ * Placed and running jobs (the scheduler's `jobs` table) as the scheduling functions see
+ * them: what holds room on nodes, and what could be preempted. A job on the CPU holds no VRAM.
+ */
+export async function loadActiveJobs(db: {
+  query(sql: string, parameters?: unknown[]): Promise<unknown>;
+}): Promise<RunningJob[]> {
+  const rows = (await db.query(
+    `SELECT id, tenant_id, node_id, device_ids, vram_bytes, priority, preemptible,
+            coalesce(started_at, placed_at) AS started_at, estimated_duration_ms, checkpoint_at
+       FROM jobs WHERE state IN ('placed', 'running') AND node_id IS NOT NULL`,
+  )) as ActiveRow[];
+  return rows.map((row) => ({
+    jobId: row.id,
+    tenantId: row.tenant_id,
+    nodeId: row.node_id,
+    deviceIds: row.device_ids,
+    vramBytesPerDevice: row.device_ids.length > 0 ? Number(row.vram_bytes) : 0,
+    priority: row.priority,
+    preemptible: row.preemptible,
+    startedAtMs: row.started_at.getTime(),
+    ...(row.estimated_duration_ms === null ? {} : { estimatedDurationMs: row.estimated_duration_ms }),
+    ...(row.checkpoint_at ? { lastCheckpointAtMs: row.checkpoint_at.getTime() } : {}),
+  }));
+}
