@@ -32,6 +32,8 @@ export async function kernelSuite(dev: CudaDevice, log: HarnessLog): Promise<voi
     for (const o of await c.run(runner, 20260417, { large: true }))
       log.check(`gpu ${o.name}`, o.ok, o.detail);
   }
+  const keeping = new CudaKernelRunner(dev, 'suite');
+  keeping.reuseEvidenceScratch = true;
   for (let s = 0; s < 4; s++) {
     const { req } = randomScene(rng(900 + s), {
       dims: [97 + s, 61, 45],
@@ -64,7 +66,34 @@ export async function kernelSuite(dev: CudaDevice, log: HarnessLog): Promise<voi
       sameEvidence(fromPixels, cpu),
       `${fromPixels.indices.length} voxels`,
     );
+    // A runner that keeps its scratch between calls (grids of different sizes in turn).
+    const kept = await keeping.voxelEvidence(withPixels);
+    log.check(`voxel.evidence with a kept scratch == CPU scene ${s}`, sameEvidence(kept, cpu));
   }
+  keeping.dispose();
+  const { req: small } = randomScene(rng(950), {
+    dims: [20, 20, 20],
+    cameras: 2,
+    targets: 1,
+    width: 64,
+    height: 48,
+    noise: 0,
+    minCameras: 1,
+    maxVoxels: 1e6,
+  });
+  const outside = {
+    ...small,
+    cameras: small.cameras.map((c) => ({ ...c, pixels: Uint32Array.of(c.width * c.height) })),
+  };
+  const refusal = await runner.voxelEvidence(outside).then(
+    () => 'accepted',
+    (e: unknown) => (e instanceof CudaError ? e.code : String(e)),
+  );
+  log.check(
+    'voxel.evidence refuses a pixel index outside the frame',
+    refusal === 'INVALID_ARGUMENT',
+    refusal,
+  );
   const leaks = dev.pool.stats();
   log.check('runner left no live allocations', leaks.liveAllocations === 0 && leaks.usedBytes === 0);
 }

@@ -108,6 +108,8 @@ async function main(): Promise<void> {
 
   const motionMatches = await checkGpuMotion(dev, rendered, scene.options.leadInFrames + 3);
   const runner = new CudaKernelRunner(dev, 'bench');
+  // One stream's runner: keep the evidence scratch between frame-sets, as a tracker would.
+  runner.reuseEvidenceScratch = true;
   const evidenceMatches = await checkGpuEvidence(runner, scene, rendered);
 
   // Pass 1 at full speed gives the capacity (frame-sets/s); pass 2 feeds frame-sets at the

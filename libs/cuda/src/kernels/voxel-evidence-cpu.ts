@@ -6,7 +6,8 @@ import type { EvidenceRequest, EvidenceResult } from '@voxelfleet/contracts';
 
 import { InvalidArgumentError } from '../errors.js';
 
-export function validateEvidence(req: EvidenceRequest): number {
+/** Checks a request; `checkPixels: false` leaves the pixel lists to a caller that checks them as it reads them. */
+export function validateEvidence(req: EvidenceRequest, { checkPixels = true } = {}): number {
   const [nx, ny, nz] = req.grid.dims;
   const voxels = nx * ny * nz;
   if (![nx, ny, nz].every((d) => Number.isInteger(d) && d > 0))
@@ -21,7 +22,7 @@ export function validateEvidence(req: EvidenceRequest): number {
   for (const c of req.cameras) {
     if (c.projection.length !== 12) throw new InvalidArgumentError('voxel.evidence: projection is 3x4');
     if (c.mask.length !== c.width * c.height) throw new InvalidArgumentError('voxel.evidence: mask size');
-    if (c.pixels) {
+    if (c.pixels && checkPixels) {
       const pixels = c.pixels;
       for (let i = 0; i < pixels.length; i++) {
         if (pixels[i]! >= c.mask.length)

@@ -47,7 +47,13 @@ function packPixelLists(
   cameras.forEach((c, i) => {
     if (!c.pixels) return;
     const base = offsets[i]!;
-    for (let j = 0; j < c.pixels.length; j++) pixels[at++] = base + c.pixels[j]!;
+    const list = c.pixels;
+    const size = c.mask.length;
+    for (let j = 0; j < list.length; j++) {
+      const p = list[j]!;
+      if (p >= size) throw new InvalidArgumentError('voxel.evidence: pixel index outside the frame');
+      pixels[at++] = base + p;
+    }
   });
   return { pixels, offsets, blockBytes };
 }
@@ -79,6 +85,15 @@ export class CudaKernelRunner implements KernelRunner {
    * voxel. Both return the same result bit for bit; 'dense' stays for comparison.
    */
   evidenceMethod: 'coarse' | 'dense' = 'coarse';
+  /**
+   * Keep voxel.evidence's scratch (a dense volume of 4 B per voxel plus compaction space,
+   * 1.2 GB at 512³) between calls instead of taking it from the pool and zeroing it on every
+   * call. Only for a runner that serves one tenant's stream: the scratch is overwritten
+   * before it is read on every call, and it is charged to the runner's tenant until
+   * dispose(). Off by default.
+   */
+  reuseEvidenceScratch = false;
+  private kept?: { job: string; allocation: Allocation };
   private stream: number;
   private seq = 0;
 
@@ -187,7 +202,8 @@ export class CudaKernelRunner implements KernelRunner {
   }
 
   async voxelEvidence(req: EvidenceRequest): Promise<EvidenceResult> {
-    const voxels = validateEvidence(req);
+    // packPixelLists checks each pixel as it copies it.
+    const voxels = validateEvidence(req, { checkPixels: false });
     const cap = Math.min(req.maxVoxels, voxels);
     const coarse = this.evidenceMethod === 'coarse';
     return this.scoped(async (s, st) => {
@@ -230,7 +246,10 @@ export class CudaKernelRunner implements KernelRunner {
       const idx = s.alloc(cap * 4, 'indices');
       const masks = s.alloc(cap * 4, 'masks');
       const count = s.alloc(4, 'count');
-      const scratch = s.alloc(this.dev.scratchBytes('voxel.evidence', voxels), 'scratch');
+      const scratchBytes = this.dev.scratchBytes('voxel.evidence', voxels);
+      const scratch = this.reuseEvidenceScratch
+        ? this.keptScratch(scratchBytes)
+        : s.alloc(scratchBytes, 'scratch');
       await Promise.all(uploads);
       const [nx, ny, nz] = req.grid.dims;
       const [ox, oy, oz] = req.grid.origin;
@@ -262,6 +281,27 @@ export class CudaKernelRunner implements KernelRunner {
       ]);
       return { indices: new Uint32Array(ib), masks: new Uint32Array(mb), truncated: total > req.maxVoxels };
     });
+  }
+
+  /** Returns the kept evidence scratch to the pool. */
+  dispose(): void {
+    if (!this.kept) return;
+    this.dev.pool.closeJob(this.kept.job);
+    this.kept = undefined;
+  }
+
+  private keptScratch(bytes: number): Allocation {
+    if (this.kept && this.kept.allocation.bytes >= bytes) return this.kept.allocation;
+    this.dispose();
+    const job = `${this.tenant}:evidence-scratch:${++this.seq}`;
+    this.dev.pool.openJob(job, this.tenant);
+    try {
+      this.kept = { job, allocation: this.dev.pool.alloc(job, bytes, 'evidence-scratch') };
+    } catch (e) {
+      this.dev.pool.closeJob(job);
+      throw e;
+    }
+    return this.kept.allocation;
   }
 
   /** Runs `fn` inside a pool job; releases its buffers unless the stream timed out. */
