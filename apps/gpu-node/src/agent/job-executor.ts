@@ -19,6 +19,7 @@ import { BadInputError } from './inline-buffer.js';
 import type { JobReporter } from './job-reporter.js';
 import { encodeResult, runKernel, type KernelCall } from './kernel-call.js';
 import { countAllocFailure, fail, type Outcome } from './job-outcome.js';
+import { customKernelEvent, outcomeEvent } from './node-events.js';
 import type { NodeMetrics } from './node-metrics.js';
 import { planAfterDeviceFailure, planRun } from './run-plan.js';
 import type { SlotGate } from './slot-gate.js';
@@ -381,26 +382,8 @@ export class JobExecutor {
       this.metrics.duration.observe({ where, kernel: safeKernelLabel(kernel) }, base.durationMs / 1000);
     if (!o.ok) this.logger.info({ jobId: job.jobId, attempt: job.attempt, error: o.error }, 'job failed');
     await this.reporter.send(report);
-    const about = {
-      nodeId: this.settings.nodeId,
-      tenantId: job.tenantId,
-      jobId: job.jobId,
-      attempt: job.attempt,
-      at: base.at,
-    };
-    if (o.ok && o.fallbackReason) {
-      await this.reporter.event({
-        ...about,
-        type: 'job.cpu-fallback',
-        detail: { kernel, reason: o.fallbackReason },
-      });
-    } else if (!o.ok && (o.error.code === 'quota-oom' || o.error.code === 'device-oom')) {
-      await this.reporter.event({
-        ...about,
-        type: 'job.out-of-memory',
-        detail: { kernel, code: o.error.code, message: o.error.message },
-      });
-    }
+    const event = outcomeEvent(this.settings.nodeId, job, kernel, o, base.at);
+    if (event) await this.reporter.event(event);
   }
 
   private customEvent(
@@ -420,20 +403,7 @@ export class JobExecutor {
     };
     if (e.type === 'kernel.rejected') this.logger.warn(line, 'custom kernel rejected');
     else this.logger.info(line, 'custom kernel accepted');
-    void this.reporter.event({
-      nodeId: this.settings.nodeId,
-      type: e.type === 'kernel.rejected' ? 'kernel.rejected' : 'kernel.accepted',
-      tenantId: job.tenantId,
-      jobId: job.jobId,
-      attempt: job.attempt,
-      at: Date.now(),
-      detail: {
-        name: e.name,
-        keyId: e.keyId,
-        code: typeof e.code === 'string' ? e.code : null,
-        reason: typeof e.reason === 'string' ? e.reason : null,
-      },
-    });
+    void this.reporter.event(customKernelEvent(this.settings.nodeId, job, e, Date.now()));
   }
 }
 
