@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { DCGM_HELP, dcgmSamples, type DcgmField, type DeviceMetricsInput } from './dcgm-metrics.js';
 import type { DeviceSet } from './gpu-devices.js';
-import type { VramPool } from '@voxelfleet/cuda';
+import type { TenantStats, VramPool } from '@voxelfleet/cuda';
 
 /** The node's metrics, on the app's registry: DCGM-named device gauges plus pool and job series. */
 export class NodeMetrics {
@@ -46,34 +46,32 @@ export class NodeMetrics {
       ),
     );
 
-    new Gauge({
-      name: 'voxelfleet_vram_allocated_bytes',
-      help: 'VRAM allocated from the node pool, by tenant and device',
-      labelNames: ['tenant', 'gpu'],
-      registers: [registry],
-      collect() {
-        this.reset();
-        for (const d of devices.devices) {
-          for (const [tenant, t] of Object.entries(d.dev.pool.stats().tenants)) {
-            this.set({ tenant, gpu: String(d.index) }, t.usedBytes);
+    // Gauges by tenant and device, read from each device's pool at scrape time.
+    const perTenantDevice = (name: string, help: string, pick: (t: TenantStats) => number) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['tenant', 'gpu'],
+        registers: [registry],
+        collect() {
+          this.reset();
+          for (const d of devices.devices) {
+            for (const [tenant, t] of Object.entries(d.dev.pool.stats().tenants)) {
+              this.set({ tenant, gpu: String(d.index) }, pick(t));
+            }
           }
-        }
-      },
-    });
-    new Gauge({
-      name: 'voxelfleet_vram_reserved_bytes',
-      help: 'VRAM held for declared job peaks and not yet allocated, by tenant and device',
-      labelNames: ['tenant', 'gpu'],
-      registers: [registry],
-      collect() {
-        this.reset();
-        for (const d of devices.devices) {
-          for (const [tenant, t] of Object.entries(d.dev.pool.stats().tenants)) {
-            this.set({ tenant, gpu: String(d.index) }, t.reservedBytes);
-          }
-        }
-      },
-    });
+        },
+      });
+    perTenantDevice(
+      'voxelfleet_vram_allocated_bytes',
+      'VRAM allocated from the node pool, by tenant and device',
+      (t) => t.usedBytes,
+    );
+    perTenantDevice(
+      'voxelfleet_vram_reserved_bytes',
+      'VRAM held for declared job peaks and not yet allocated, by tenant and device',
+      (t) => t.reservedBytes,
+    );
     new Gauge({
       name: 'voxelfleet_host_pool_allocated_bytes',
       help: 'Host memory charged to CPU-path jobs (working sets and reservations), by tenant',
