@@ -1,37 +1,22 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { buildSync } from 'esbuild';
+import { bundleWorkerForTest } from '../testing/bundle-worker.js';
 import { computeEvidenceWithOccupancy } from '../evidence/compute-evidence.js';
 import { TrackingPipeline } from '../pipeline/tracking-pipeline.js';
 import { createSyntheticScene } from '../scene/synthetic-scene.js';
 import { DetectionWorkerPool } from './detection-worker-pool.js';
 
 describe('detection worker pool', () => {
-  let dir: string;
+  let worker: ReturnType<typeof bundleWorkerForTest>;
   let pool: DetectionWorkerPool;
 
   beforeAll(() => {
-    // The pool runs compiled JavaScript in its workers; bundle the worker module for the test.
-    dir = mkdtempSync(join(tmpdir(), 'detection-worker-'));
-    const outfile = join(dir, 'detection-worker.mjs');
-    buildSync({
-      entryPoints: ['libs/voxel/src/detect/detection-worker.ts'],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      outfile,
-      alias: { '@voxelfleet/contracts': './libs/contracts/src/index.ts' },
-      logLevel: 'silent',
-    });
-    pool = new DetectionWorkerPool(2, pathToFileURL(outfile));
+    worker = bundleWorkerForTest('libs/voxel/src/detect/detection-worker.ts');
+    pool = new DetectionWorkerPool(2, worker.url);
   });
 
   afterAll(async () => {
     await pool.close();
-    rmSync(dir, { recursive: true, force: true });
+    worker.remove();
   });
 
   it('detects exactly what the pipeline detects, and tracking from them matches processMotion', async () => {

@@ -1,36 +1,21 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { buildSync } from 'esbuild';
+import { bundleWorkerForTest } from '../testing/bundle-worker.js';
 import { computeEvidence } from './compute-evidence.js';
 import { randomEvidenceRequest } from './evidence-fixtures.js';
 import { EvidenceWorkerPool, mergeSlabs } from './evidence-worker-pool.js';
 
 describe('evidence worker pool', () => {
-  let dir: string;
+  let worker: ReturnType<typeof bundleWorkerForTest>;
   let pool: EvidenceWorkerPool;
 
   beforeAll(() => {
-    // The pool runs compiled JavaScript in its workers; bundle the worker module for the test.
-    dir = mkdtempSync(join(tmpdir(), 'evidence-worker-'));
-    const outfile = join(dir, 'evidence-worker.mjs');
-    buildSync({
-      entryPoints: ['libs/voxel/src/evidence/evidence-worker.ts'],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      outfile,
-      alias: { '@voxelfleet/contracts': './libs/contracts/src/index.ts' },
-      logLevel: 'silent',
-    });
-    pool = new EvidenceWorkerPool(2, pathToFileURL(outfile));
+    worker = bundleWorkerForTest('libs/voxel/src/evidence/evidence-worker.ts');
+    pool = new EvidenceWorkerPool(2, worker.url);
   });
 
   afterAll(async () => {
     await pool.close();
-    rmSync(dir, { recursive: true, force: true });
+    worker.remove();
   });
 
   it('returns exactly what computeEvidence returns, truncation included', async () => {

@@ -1,32 +1,19 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { buildSync } from 'esbuild';
+import { bundleWorkerForTest } from '../testing/bundle-worker.js';
 import { createSyntheticScene } from '../scene/synthetic-scene.js';
 import { BackgroundModel } from './background-model.js';
 import { MotionWorkerPool } from './motion-worker-pool.js';
 
 describe('motion worker pool', () => {
-  let dir: string;
+  let worker: ReturnType<typeof bundleWorkerForTest>;
   let url: URL;
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'motion-worker-'));
-    const outfile = join(dir, 'motion-worker.mjs');
-    buildSync({
-      entryPoints: ['libs/voxel/src/motion/motion-worker.ts'],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      outfile,
-      logLevel: 'silent',
-    });
-    url = pathToFileURL(outfile);
+    worker = bundleWorkerForTest('libs/voxel/src/motion/motion-worker.ts');
+    url = worker.url;
   });
 
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => worker.remove());
 
   it('gives the same motion as the background model on one thread', async () => {
     const scene = createSyntheticScene({
