@@ -30,3 +30,4 @@ export * from './evidence/mask-occupancy.js';
 export * from './scene/scene-export.js';
 export * from './motion/motion-worker-pool.js';
 export * from './detect/detection-worker-pool.js';
+export * from './fleet/evidence-job.js';

@@ -135,6 +135,47 @@ describe('decodeInputs', () => {
     expect(call.req.cameras[1]!.projection[0]).toBe(2);
   });
 
+  it('rebuilds voxel-evidence masks from per-camera pixel lists, as the tracker sends them', () => {
+    const P = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1];
+    const base = {
+      origin: [0, 0, 0],
+      dims: [2, 2, 2],
+      voxelSize: 0.5,
+      widths: [2, 3],
+      heights: [1, 2],
+      projections: [...P, ...P],
+      minCameras: 2,
+      maxVoxels: 8,
+    };
+    const call = decodeInputs('voxel.evidence', { ...base, pixels: [0, 2, 5], pixelCounts: [1, 2] }, LIMITS);
+    if (call.kernel !== 'voxel.evidence') throw new Error('wrong kernel');
+    expect(call.req.cameras.map((c) => [[...c.mask], [...(c.pixels ?? [])]])).toEqual([
+      [[1, 0], [0]],
+      [
+        [0, 0, 1, 0, 0, 1],
+        [2, 5],
+      ],
+    ]);
+    // The same motion as dense masks decodes to the same masks.
+    const dense = decodeInputs('voxel.evidence', { ...base, masks: [1, 0, 0, 0, 1, 0, 0, 1] }, LIMITS);
+    if (dense.kernel !== 'voxel.evidence') throw new Error('wrong kernel');
+    expect(dense.req.cameras.map((c) => [...c.mask])).toEqual(call.req.cameras.map((c) => [...c.mask]));
+
+    const refusals: Array<[Record<string, unknown>, string]> = [
+      [{ pixels: [0], pixelCounts: [1, 0], masks: [1, 0, 0, 0, 0, 0, 0, 0] }, 'masks'],
+      [{ pixels: [0] }, 'pixelCounts'],
+      [{ pixels: [0, 1], pixelCounts: [1, 0] }, 'pixelCounts'],
+      [{ pixels: [0], pixelCounts: [1] }, 'pixelCounts'],
+      [{ pixels: [2], pixelCounts: [1, 0] }, 'pixels[0]'],
+      [{ pixels: [0, 6], pixelCounts: [1, 1] }, 'pixels[1]'],
+    ];
+    for (const [motion, field] of refusals) {
+      expect(badInput(() => decodeInputs('voxel.evidence', { ...base, ...motion }, LIMITS)).field).toBe(
+        field,
+      );
+    }
+  });
+
   it('names the field and the reason for every refusal', () => {
     const cases: Array<[string, unknown, string | RegExp]> = [
       ['fft', {}, 'kernel.name'],

@@ -96,7 +96,10 @@ export function callBuffers(call: KernelCall): ArrayBuffer[] {
       if (typeof call.req.sigma !== 'number') views.push(call.req.sigma);
       break;
     case 'voxel.evidence':
-      for (const c of call.req.cameras) views.push(c.projection, c.mask);
+      for (const c of call.req.cameras) {
+        views.push(c.projection, c.mask);
+        if (c.pixels) views.push(c.pixels);
+      }
       break;
     case 'noop':
       break;
