@@ -1,0 +1,2 @@
+export * from './runbook-parser.js';
+export * from './runbook.types.js';
