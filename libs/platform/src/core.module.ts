@@ -4,6 +4,7 @@ import type { Transport } from '@voxelfleet/transport';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
+import { registerDependencyGauge } from './dependency-metrics.js';
 import { HealthController } from './health.controller.js';
 import { MetricsController } from './metrics.controller.js';
 import { ShutdownState } from './shutdown-state.js';
@@ -43,6 +44,8 @@ export class CoreModule {
       { name: 'transport', check: () => transport.ping() },
       ...(infra.extraReadiness ?? []),
     ];
+    if (!infra.registry.getSingleMetric('voxelfleet_dependency_up'))
+      registerDependencyGauge(infra.registry, readiness);
     const providers: Provider[] = [
       { provide: APP_NAME, useValue: infra.name },
       { provide: APP_LOGGER, useValue: infra.logger },
