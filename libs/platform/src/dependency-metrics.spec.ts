@@ -18,9 +18,9 @@ describe('voxelfleet_dependency_up', () => {
       ],
       20,
     );
-    const scrape = async () => {
+    const scrape = async (): Promise<Record<string, number>> => {
       const metric = await registry.getSingleMetric('voxelfleet_dependency_up')!.get();
-      return Object.fromEntries(metric.values.map((v) => [v.labels.dependency, v.value]));
+      return Object.fromEntries(metric.values.map((v) => [String(v.labels.dependency), v.value]));
     };
     expect(await scrape()).toEqual({ database: 1, transport: 1, device: 0 });
     databaseUp = false;
