@@ -16,6 +16,10 @@ import { trackMessage } from '../live/track-message.js';
 export interface RuntimeSink {
   tracks(tenantId: string, event: TrackUpdateEvent): void;
   lost(tenantId: string, event: TrackLostEvent): void;
+  /** A frame-set's tracks are out: ms since it was accepted, its wait behind others included. */
+  frameSetDone?(latencyMs: number): void;
+  /** A frame-set was refused at the edge (bad or late input). */
+  frameSetRejected?(): void;
 }
 
 export type FrameSetInput =
@@ -106,7 +110,8 @@ export class StreamRuntime {
   submit(input: FrameSetInput): Promise<FrameSetOutcome> {
     this.validate(input);
     this.lastAcceptedT = input.t;
-    const run = this.chain.then(() => this.process(input));
+    const acceptedAt = this.clock();
+    const run = this.chain.then(() => this.process(input, acceptedAt));
     this.chain = run.catch(() => undefined);
     return run;
   }
@@ -114,6 +119,7 @@ export class StreamRuntime {
   /** Counts a frame-set refused at the edge (bad input), for the live state. */
   noteRejected(): void {
     this.stats.rejected++;
+    this.sink.frameSetRejected?.();
   }
 
   /** Resolves once every queued frame-set is processed. */
@@ -159,7 +165,7 @@ export class StreamRuntime {
     });
   }
 
-  private process(input: FrameSetInput): FrameSetOutcome {
+  private process(input: FrameSetInput, acceptedAt: number): FrameSetOutcome {
     const started = this.clock();
     const result: FrameSetResult =
       input.kind === 'frames'
@@ -178,6 +184,7 @@ export class StreamRuntime {
     this.stats.lastAt = done;
     const tracks = this.publish(frameSeq, input.t, result.tracks, done);
     this.stats.tracks = tracks;
+    this.sink.frameSetDone?.(done - acceptedAt);
     return { frameSeq, t: input.t, tracks, detections: result.detections.length, latencyMs: latency };
   }
 

@@ -1,11 +1,13 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { DATA_SOURCE, DomainError } from '@voxelfleet/platform';
+import { DATA_SOURCE, DomainError, METRICS_REGISTRY } from '@voxelfleet/platform';
+import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { LiveHub } from '../live/live-hub.service.js';
 import { cameraFromStored } from '../rigs/rig-cameras.js';
 import { rigsRepository } from '../rigs/rigs.repository.js';
 import type { StreamRecord } from '../streams/streams.repository.js';
-import { StreamRuntime } from './stream-runtime.js';
+import { StreamRuntime, type RuntimeSink } from './stream-runtime.js';
+import { TrackerMetrics } from './tracker-metrics.js';
 
 /**
  * The streams this process is tracking. A runtime is built when a stream starts (or on the
@@ -17,10 +19,21 @@ export class StreamRuntimes implements OnModuleDestroy {
   private readonly runtimes = new Map<string, StreamRuntime>();
   private readonly building = new Map<string, Promise<StreamRuntime>>();
 
+  private readonly sink: RuntimeSink;
+
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
-    @Inject(LiveHub) private readonly hub: LiveHub,
-  ) {}
+    @Inject(LiveHub) hub: LiveHub,
+    @Inject(METRICS_REGISTRY) registry: Registry,
+  ) {
+    const metrics = new TrackerMetrics(registry, () => this.runtimes.values());
+    this.sink = {
+      tracks: (tenantId, event) => hub.tracks(tenantId, event),
+      lost: (tenantId, event) => hub.lost(tenantId, event),
+      frameSetDone: (latencyMs) => metrics.frameSetDone(latencyMs),
+      frameSetRejected: () => metrics.rejected.inc(),
+    };
+  }
 
   get(streamId: string): StreamRuntime | undefined {
     return this.runtimes.get(streamId);
@@ -59,7 +72,7 @@ export class StreamRuntimes implements OnModuleDestroy {
       rig.cameras.map(cameraFromStored),
       stream.grid,
       stream.parameters,
-      this.hub,
+      this.sink,
     );
     this.runtimes.set(stream.id, runtime);
     return runtime;
