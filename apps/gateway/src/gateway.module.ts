@@ -32,6 +32,7 @@ import { PrincipalsService } from './principals/principals.service.js';
 import { SimulateController } from './simulate/simulate.controller.js';
 import { TenantsController } from './tenants/tenants.controller.js';
 import { TenantsService } from './tenants/tenants.service.js';
+import { TenantQuotaMetrics } from './usage/tenant-quota.metrics.js';
 import { TenantSnapshotsService } from './usage/tenant-snapshots.service.js';
 
 /** The public REST edge: identity, RBAC, tenants, quotas, audit and the /admin/gpu API. */
@@ -80,6 +81,7 @@ export class GatewayModule implements NestModule {
         NodesService,
         KernelsService,
         TenantSnapshotsService,
+        TenantQuotaMetrics,
       ],
       exports: [FleetViewService, TenantSnapshotsService, GATEWAY_SETTINGS],
     };
