@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import type { TenantSnapshot } from '@voxelfleet/scheduling';
+import { pino } from 'pino';
 import { Registry } from 'prom-client';
+import type { DataSource } from 'typeorm';
 import { TenantQuotaMetrics } from './tenant-quota.metrics.js';
 import type { TenantSnapshotsService } from './tenant-snapshots.service.js';
 
@@ -33,6 +35,9 @@ const snapshot = (runningJobs: number): TenantSnapshot => ({
   },
 });
 
+const silent = pino({ level: 'silent' });
+const noBlockedJobs = { manager: { query: () => Promise.resolve([]) } } as unknown as DataSource;
+
 async function series(registry: Registry, name: string): Promise<Record<string, number>> {
   const metric = await registry.getSingleMetric(name)!.get();
   return Object.fromEntries(
@@ -47,7 +52,7 @@ describe('TenantQuotaMetrics', () => {
       tenants: () => Promise.resolve([{ policy: { id: 't1' }, snapshot: snapshot(running) }]),
     } as unknown as TenantSnapshotsService;
     const registry = new Registry();
-    new TenantQuotaMetrics(snapshots, registry);
+    new TenantQuotaMetrics(snapshots, registry, noBlockedJobs, silent);
 
     const used = await series(registry, 'voxelfleet_tenant_quota_used');
     expect(used).toMatchObject({ 't1/vramBytesTotal': 12, 't1/gpus': 1, 't1/concurrentJobs': 1 });
@@ -67,9 +72,24 @@ describe('TenantQuotaMetrics', () => {
       tenants: () => Promise.reject(new Error('connection refused')),
     } as unknown as TenantSnapshotsService;
     const registry = new Registry();
-    new TenantQuotaMetrics(snapshots, registry);
+    new TenantQuotaMetrics(snapshots, registry, noBlockedJobs, silent);
     const text = await registry.metrics();
     expect(text).toContain('# TYPE voxelfleet_tenant_quota_used gauge');
     expect(text).not.toContain('voxelfleet_tenant_quota_used{');
+  });
+
+  it('exports the queued jobs waiting on each quota as the database counts them', async () => {
+    const snapshots = { tenants: () => Promise.resolve([]) } as unknown as TenantSnapshotsService;
+    const dataSource = {
+      manager: {
+        query: (sql: string) =>
+          Promise.resolve(
+            sql.includes("b->>'kind' = 'quota'") ? [{ tenant: 't1', quota: 'gpus', jobs: 3 }] : [],
+          ),
+      },
+    } as unknown as DataSource;
+    const registry = new Registry();
+    new TenantQuotaMetrics(snapshots, registry, dataSource, silent);
+    expect(await series(registry, 'voxelfleet_tenant_quota_blocked_jobs')).toEqual({ 't1/gpus': 3 });
   });
 });
