@@ -26,6 +26,9 @@ export const stackConfigSchema = z.object({
     .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes or underscores')
     .default('local-node'),
   HEARTBEAT_INTERVAL_MS: positiveInt(1_000),
+  /** Frame-set evidence on the fleet (this process's gpu-node) by default, or `local`. */
+  TRACKER_EVIDENCE: z.enum(['fleet', 'local']).default('fleet'),
+  TRACKER_EVIDENCE_BUDGET_MS: positiveInt(3_000),
   NODE_LOST_AFTER_MS: positiveInt(5_000),
   BOOTSTRAP_ADMIN_KEY: z
     .string()

@@ -73,7 +73,10 @@ export async function startStack(
       infra: tracker,
       host: config.HOST,
       port: config.TRACKER_PORT,
-      module: TrackerModule.forRoot(tracker),
+      module: TrackerModule.forRoot(tracker, {
+        evidence: config.TRACKER_EVIDENCE,
+        evidenceBudgetMs: config.TRACKER_EVIDENCE_BUDGET_MS,
+      }),
     }),
     await startApp({
       infra: gateway,

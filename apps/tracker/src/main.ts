@@ -12,5 +12,10 @@ await runStandalone({
   tracing,
   usesDatabase: true,
   module: (infra) =>
-    TrackerModule.forRoot(infra, { redisUrl: config.REDIS_URL, socketKeyPrefix: config.QUEUE_PREFIX }),
+    TrackerModule.forRoot(infra, {
+      redisUrl: config.REDIS_URL,
+      socketKeyPrefix: config.QUEUE_PREFIX,
+      evidence: config.TRACKER_EVIDENCE,
+      evidenceBudgetMs: config.TRACKER_EVIDENCE_BUDGET_MS,
+    }),
 });

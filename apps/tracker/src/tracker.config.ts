@@ -1,4 +1,4 @@
-import { commonSchema, databaseSchema, port, transportSchema } from '@voxelfleet/config';
+import { commonSchema, databaseSchema, port, positiveInt, transportSchema } from '@voxelfleet/config';
 import { DEFAULT_PORTS } from '@voxelfleet/contracts';
 import { z } from 'zod';
 
@@ -7,5 +7,9 @@ export const trackerConfigSchema = z.object({
   ...commonSchema,
   ...databaseSchema,
   ...transportSchema,
+  /** `fleet`: frame-set evidence as voxel.evidence jobs on the gpu-nodes; `local`: on this CPU. */
+  TRACKER_EVIDENCE: z.enum(['fleet', 'local']).default('local'),
+  /** A frame-set's evidence not back within this budget is reported as a gap. */
+  TRACKER_EVIDENCE_BUDGET_MS: positiveInt(3_000),
 });
 export type TrackerConfig = z.infer<typeof trackerConfigSchema>;

@@ -12,6 +12,15 @@ export interface TrackerSettings {
   /** Largest request bodies, bytes: a frame-set, and a replay upload (held in memory). */
   maxFrameSetBytes: number;
   maxReplayBytes: number;
+  /**
+   * Where frame-set evidence is computed: `fleet` submits each as a voxel.evidence job (the
+   * scheduler places it on a gpu-node), `local` computes it on this process's CPU.
+   */
+  evidence: 'fleet' | 'local';
+  /** A frame-set's evidence not back within this budget is a gap in the stream. */
+  evidenceBudgetMs: number;
+  /** How often outstanding evidence jobs are looked up. */
+  evidencePollMs: number;
 }
 
 export const DEFAULT_TRACKER_SETTINGS: TrackerSettings = {
@@ -20,4 +29,7 @@ export const DEFAULT_TRACKER_SETTINGS: TrackerSettings = {
   maxReplayFiles: 20_000,
   maxFrameSetBytes: 64 * 2 ** 20,
   maxReplayBytes: 512 * 2 ** 20,
+  evidence: 'local',
+  evidenceBudgetMs: 3_000,
+  evidencePollMs: 5,
 };

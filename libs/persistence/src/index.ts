@@ -10,3 +10,4 @@ export * from './entities/rig.entity.js';
 export * from './entities/tracking-stream.entity.js';
 export * from './entities/track-point.entity.js';
 export * from './pg-errors.js';
+export * from './jobs/job-rows.js';

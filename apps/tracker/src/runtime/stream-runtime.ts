@@ -1,16 +1,26 @@
-import { hostname } from 'node:os';
+import type { StoredStreamParameters } from '@voxelfleet/persistence';
 import {
   TrackingPipeline,
   type CameraModel,
-  type FrameSetResult,
   type GreyFrame,
   type MotionPixels,
+  type PreparedFrameSet,
   type TrackOutput,
   type VoxelGridDescriptor,
 } from '@voxelfleet/voxel';
-import type { StoredStreamParameters } from '@voxelfleet/persistence';
-import type { TrackLostEvent, TrackMessage, TrackUpdateEvent } from '../live/track-events.js';
+import type {
+  StreamStatusEvent,
+  TrackLostEvent,
+  TrackMessage,
+  TrackUpdateEvent,
+} from '../live/track-events.js';
 import { trackMessage } from '../live/track-message.js';
+import {
+  EvidenceLostError,
+  InProcessEvidence,
+  type EvidenceBackend,
+  type EvidenceOutcome,
+} from './evidence-backend.js';
 
 /** Where a runtime's results go (the live hub and the history writer). */
 export interface RuntimeSink {
@@ -20,6 +30,8 @@ export interface RuntimeSink {
   frameSetDone?(latencyMs: number): void;
   /** A frame-set was refused at the edge (bad or late input). */
   frameSetRejected?(): void;
+  /** A gap: a frame-set whose evidence never came back. */
+  status?(event: StreamStatusEvent): void;
 }
 
 export type FrameSetInput =
@@ -31,7 +43,10 @@ export interface FrameSetOutcome {
   t: number;
   tracks: number;
   detections: number;
+  /** Accepted to tracks published, ms (the fleet round trip included when evidence runs there). */
   latencyMs: number;
+  /** Set when the frame-set's evidence was lost (its node died, the budget ran out): a gap. */
+  gap?: string;
 }
 
 export interface RuntimeStats {
@@ -45,19 +60,29 @@ export interface RuntimeStats {
   tracks: number;
   framesProcessed: number;
   framesRejected: number;
+  /** Frame-sets accepted whose evidence never came back (gaps). */
+  framesLost: number;
+  /** The latest gap's reason and time, null when there has been none. */
+  lastGap: { reason: string; at: string } | null;
+  /** Frame-sets accepted and not yet published. */
+  inFlight: number;
   lastT: number | null;
   lastFrameAt: string | null;
-  /** Where the work runs: this tracker process, evidence on its CPU. */
-  node: string;
-  evidence: 'in-process-cpu';
+  /** The node that computed the latest frame-set's evidence (a fleet node id, or this process). */
+  node: string | null;
+  /** Where evidence runs: on the fleet as voxel.evidence jobs, or on this process's CPU. */
+  evidence: EvidenceBackend['kind'];
 }
 
 const FPS_WINDOW_MS = 5_000;
+/** Frame-sets whose evidence may be outstanding at once before `room()` makes feeders wait. */
+const DEFAULT_MAX_IN_FLIGHT = 8;
 
 /**
  * One stream's tracking state in this process: the pipeline (background models, tracker),
- * frame-sets processed one at a time in arrival order, live statistics. Pure of Nest and I/O:
- * results leave through the sink.
+ * frame-sets prepared in arrival order, their evidence computed by a backend (this process,
+ * or the fleet with several frame-sets in flight), then detected and tracked strictly in
+ * order; live statistics. Pure of Nest: results leave through the sink.
  */
 export class StreamRuntime {
   private readonly pipeline: TrackingPipeline;
@@ -75,9 +100,14 @@ export class StreamRuntime {
     tracks: 0,
     processed: 0,
     rejected: 0,
+    lost: 0,
+    lastGap: null as { reason: string; at: string } | null,
     lastT: null as number | null,
     lastAt: 0,
+    node: null as string | null,
   };
+  private inFlight = 0;
+  private roomWaiters: (() => void)[] = [];
 
   constructor(
     readonly streamId: string,
@@ -87,6 +117,8 @@ export class StreamRuntime {
     parameters: StoredStreamParameters,
     private readonly sink: RuntimeSink,
     private readonly clock: () => number = Date.now,
+    private readonly evidence: EvidenceBackend = new InProcessEvidence(),
+    private readonly maxInFlight = DEFAULT_MAX_IN_FLIGHT,
   ) {
     this.pipeline = new TrackingPipeline({
       cameras,
@@ -104,16 +136,32 @@ export class StreamRuntime {
   }
 
   /**
-   * Queues a frame-set behind the ones already accepted and resolves with its outcome. Input
-   * is validated before it is queued (RangeError): a refused frame-set changes nothing.
+   * Prepares a frame-set (motion, window masks) at once, starts its evidence, and resolves once
+   * it is tracked and published, after every frame-set accepted before it. Input is validated
+   * before anything changes (RangeError): a refused frame-set leaves the stream as it was.
    */
   submit(input: FrameSetInput): Promise<FrameSetOutcome> {
     this.validate(input);
-    this.lastAcceptedT = input.t;
     const acceptedAt = this.clock();
-    const run = this.chain.then(() => this.process(input, acceptedAt));
+    const prepared = this.prepare(input);
+    this.lastAcceptedT = input.t;
+    const items = input.kind === 'frames' ? input.frames : input.motions;
+    items.forEach((item, k) => item && this.seen.add(k));
+    const evidence = this.evidence.start({ tenantId: this.tenantId, streamId: this.streamId }, prepared);
+    // Settled in order by finish(); this only keeps an early rejection from going unhandled.
+    evidence.catch(() => undefined);
+    this.inFlight++;
+    const run = this.chain
+      .then(() => this.finish(input.t, prepared, evidence, acceptedAt))
+      .finally(() => this.leave());
     this.chain = run.catch(() => undefined);
     return run;
+  }
+
+  /** Resolves when fewer than maxInFlight frame-sets are outstanding: feeders wait on it. */
+  room(): Promise<void> {
+    if (this.inFlight < this.maxInFlight) return Promise.resolve();
+    return new Promise((resolve) => this.roomWaiters.push(resolve));
   }
 
   /** Counts a frame-set refused at the edge (bad input), for the live state. */
@@ -138,10 +186,13 @@ export class StreamRuntime {
       tracks: this.stats.tracks,
       framesProcessed: this.stats.processed,
       framesRejected: this.stats.rejected,
+      framesLost: this.stats.lost,
+      lastGap: this.stats.lastGap,
+      inFlight: this.inFlight,
       lastT: this.stats.lastT,
       lastFrameAt: this.stats.lastAt === 0 ? null : new Date(this.stats.lastAt).toISOString(),
-      node: `${hostname()}:${process.pid}`,
-      evidence: 'in-process-cpu',
+      node: this.stats.node,
+      evidence: this.evidence.kind,
     };
   }
 
@@ -165,27 +216,68 @@ export class StreamRuntime {
     });
   }
 
-  private process(input: FrameSetInput, acceptedAt: number): FrameSetOutcome {
-    const started = this.clock();
-    const result: FrameSetResult =
-      input.kind === 'frames'
-        ? this.pipeline.processFrames(input.t, input.frames)
-        : this.pipeline.processMotion(input.t, input.motions);
+  private prepare(input: FrameSetInput): PreparedFrameSet {
+    const motions =
+      input.kind === 'motion'
+        ? input.motions
+        : input.frames.map((frame, k) => (frame ? this.pipeline.extractMotion(k, frame) : null));
+    return this.pipeline.prepareMotion(motions);
+  }
+
+  private async finish(
+    t: number,
+    prepared: PreparedFrameSet,
+    evidence: Promise<EvidenceOutcome>,
+    acceptedAt: number,
+  ): Promise<FrameSetOutcome> {
+    let outcome: EvidenceOutcome;
+    try {
+      outcome = await evidence;
+    } catch (error) {
+      if (error instanceof EvidenceLostError) return this.gap(t, error.message, acceptedAt);
+      throw error;
+    }
+    const detections = this.pipeline.detect(prepared, outcome.result);
+    const result = this.pipeline.track(t, prepared, outcome.result, detections);
     const frameSeq = ++this.frameSeq;
-    const items = input.kind === 'frames' ? input.frames : input.motions;
-    items.forEach((item, k) => item && this.seen.add(k));
     const done = this.clock();
     this.arrivals.push(done);
     if (this.arrivals.length > 1000) this.arrivals.shift();
-    const latency = done - started;
+    const latency = done - acceptedAt;
     this.stats.latencyMs = this.stats.processed === 0 ? latency : 0.8 * this.stats.latencyMs + 0.2 * latency;
     this.stats.processed++;
-    this.stats.lastT = input.t;
+    this.stats.lastT = t;
     this.stats.lastAt = done;
-    const tracks = this.publish(frameSeq, input.t, result.tracks, done);
+    this.stats.node = outcome.node;
+    const tracks = this.publish(frameSeq, t, result.tracks, done);
     this.stats.tracks = tracks;
-    this.sink.frameSetDone?.(done - acceptedAt);
-    return { frameSeq, t: input.t, tracks, detections: result.detections.length, latencyMs: latency };
+    this.sink.frameSetDone?.(latency);
+    return { frameSeq, t, tracks, detections: result.detections.length, latencyMs: latency };
+  }
+
+  /**
+   * A frame-set without evidence: the tracker is not fed (its tracks coast through the next
+   * frame-set), subscribers hear of the gap, the live state counts it.
+   */
+  private gap(t: number, reason: string, acceptedAt: number): FrameSetOutcome {
+    const now = this.clock();
+    const at = new Date(now).toISOString();
+    this.stats.lost++;
+    this.stats.lastGap = { reason, at };
+    this.sink.status?.({ streamId: this.streamId, state: 'running', gap: { frames: 1, reason }, at });
+    return {
+      frameSeq: this.frameSeq,
+      t,
+      tracks: this.stats.tracks,
+      detections: 0,
+      latencyMs: now - acceptedAt,
+      gap: reason,
+    };
+  }
+
+  private leave(): void {
+    this.inFlight--;
+    while (this.inFlight < this.maxInFlight && this.roomWaiters.length > 0) this.roomWaiters.shift()!();
   }
 
   /** Confirmed and coasting tracks go out; a published track that is deleted is reported lost. */

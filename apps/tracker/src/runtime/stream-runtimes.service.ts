@@ -1,18 +1,23 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { DATA_SOURCE, DomainError, METRICS_REGISTRY } from '@voxelfleet/platform';
+import { APP_LOGGER, DATA_SOURCE, DomainError, METRICS_REGISTRY, TRANSPORT } from '@voxelfleet/platform';
+import type { Transport } from '@voxelfleet/transport';
+import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { LiveHub } from '../live/live-hub.service.js';
 import { cameraFromStored } from '../rigs/rig-cameras.js';
 import { rigsRepository } from '../rigs/rigs.repository.js';
 import type { StreamRecord } from '../streams/streams.repository.js';
+import { TRACKER_SETTINGS, type TrackerSettings } from '../tracker.settings.js';
+import { InProcessEvidence, type EvidenceBackend } from './evidence-backend.js';
+import { FleetEvidence } from './fleet-evidence.js';
 import { StreamRuntime, type RuntimeSink } from './stream-runtime.js';
 import { TrackerMetrics } from './tracker-metrics.js';
 
 /**
  * The streams this process is tracking. A runtime is built when a stream starts (or on the
  * first frame-set after a restart) and dropped when it stops; its pipeline state (background
- * models, tracks) lives only here.
+ * models, tracks) lives only here. Evidence runs on the fleet or in this process, as configured.
  */
 @Injectable()
 export class StreamRuntimes implements OnModuleDestroy {
@@ -20,18 +25,30 @@ export class StreamRuntimes implements OnModuleDestroy {
   private readonly building = new Map<string, Promise<StreamRuntime>>();
 
   private readonly sink: RuntimeSink;
+  private readonly evidence: EvidenceBackend;
 
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(LiveHub) hub: LiveHub,
     @Inject(METRICS_REGISTRY) registry: Registry,
+    @Inject(TRANSPORT) transport: Transport,
+    @Inject(APP_LOGGER) logger: Logger,
+    @Inject(TRACKER_SETTINGS) settings: TrackerSettings,
   ) {
+    this.evidence =
+      settings.evidence === 'fleet'
+        ? new FleetEvidence(dataSource, transport, logger, {
+            budgetMs: settings.evidenceBudgetMs,
+            pollMs: settings.evidencePollMs,
+          })
+        : new InProcessEvidence();
     const metrics = new TrackerMetrics(registry, () => this.runtimes.values());
     this.sink = {
       tracks: (tenantId, event) => hub.tracks(tenantId, event),
       lost: (tenantId, event) => hub.lost(tenantId, event),
       frameSetDone: (latencyMs) => metrics.frameSetDone(latencyMs),
       frameSetRejected: () => metrics.rejected.inc(),
+      status: (event) => hub.status(event),
     };
   }
 
@@ -61,6 +78,7 @@ export class StreamRuntimes implements OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     await Promise.all([...this.runtimes.values()].map((r) => r.idle()));
+    if (this.evidence instanceof FleetEvidence) this.evidence.close();
   }
 
   private async build(stream: StreamRecord): Promise<StreamRuntime> {
@@ -73,6 +91,8 @@ export class StreamRuntimes implements OnModuleDestroy {
       stream.grid,
       stream.parameters,
       this.sink,
+      Date.now,
+      this.evidence,
     );
     this.runtimes.set(stream.id, runtime);
     return runtime;

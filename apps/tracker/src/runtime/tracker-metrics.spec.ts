@@ -58,9 +58,9 @@ describe('TrackerMetrics', () => {
     expect(await value(registry, 'tracker_frame_sets_processed_total')).toBe(scene.totalFrames);
     expect(await value(registry, 'tracker_frame_sets_rejected_total')).toBe(1);
     expect(await value(registry, 'tracker_frame_set_latency_seconds', '_count')).toBe(scene.totalFrames);
-    // Three clock reads per frame-set (accepted, started, done), 10 ms apart: 20 ms each.
+    // Two clock reads per frame-set (accepted, tracks out), 10 ms apart: 10 ms each.
     expect(await value(registry, 'tracker_frame_set_latency_seconds', '_sum')).toBeCloseTo(
-      0.02 * scene.totalFrames,
+      0.01 * scene.totalFrames,
     );
     expect(await value(registry, 'tracker_active_streams')).toBe(1);
     expect(await value(registry, 'tracker_active_tracks')).toBe(runtime.snapshot().tracks);
