@@ -17,6 +17,7 @@ import { AuditService } from './audit/audit.service.js';
 import { corsMiddleware } from './common/cors.middleware.js';
 import { IdempotencyInterceptor } from './common/idempotency.interceptor.js';
 import { RateLimitGuard } from './common/rate-limit.guard.js';
+import { ConsoleModule } from './console/console.module.js';
 import { FleetViewService } from './fleet/fleet-view.service.js';
 import { GpuAdminController } from './fleet/gpu-admin.controller.js';
 import { NodesService } from './fleet/nodes.service.js';
@@ -57,6 +58,7 @@ export class GatewayModule implements NestModule {
           ],
         }),
         JobsApiModule,
+        ConsoleModule.forRoot(),
       ],
       controllers: [
         TenantsController,

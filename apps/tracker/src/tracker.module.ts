@@ -1,7 +1,14 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import {
+  Module,
+  RequestMethod,
+  type DynamicModule,
+  type MiddlewareConsumer,
+  type NestModule,
+} from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AuthGuard, AuthModule } from '@voxelfleet/auth';
 import { CoreModule, type AppInfra } from '@voxelfleet/platform';
+import { consoleCors } from './common/console-cors.middleware.js';
 import { TrackHistoryService } from './history/track-history.service.js';
 import { TrackHistoryWriter } from './history/track-history.writer.js';
 import { IngestController } from './ingest/ingest.controller.js';
@@ -18,7 +25,7 @@ import { DEFAULT_TRACKER_SETTINGS, TRACKER_SETTINGS, type TrackerSettings } from
 
 /** Camera rigs, streams, ingest and the live track stream. */
 @Module({})
-export class TrackerModule {
+export class TrackerModule implements NestModule {
   static forRoot(infra: AppInfra, settings: Partial<TrackerSettings> = {}): DynamicModule {
     return {
       module: TrackerModule,
@@ -38,5 +45,10 @@ export class TrackerModule {
         TracksGateway,
       ],
     };
+  }
+
+  /** The web console (served by the gateway, same host) reads streams, rigs and history. */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(consoleCors()).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   }
 }

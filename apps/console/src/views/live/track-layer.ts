@@ -1,0 +1,230 @@
+import {
+  CanvasTexture,
+  Color,
+  DynamicDrawUsage,
+  Float32BufferAttribute,
+  Group,
+  InstancedMesh,
+  LineBasicMaterial,
+  LineSegments,
+  Matrix4,
+  MeshBasicMaterial,
+  SphereGeometry,
+  Sprite,
+  SpriteMaterial,
+  BufferGeometry,
+  Vector3,
+} from 'three';
+import { TrailRing } from '../../core/trail-ring.js';
+import type { TrackFrame, TrackSample } from '../../core/track-frame.js';
+
+/** Most tracks drawn at once; buffers are sized for this up front. */
+export const MAX_TRACKS = 512;
+/** Points kept per trail (two seconds at 30 updates/s). */
+export const TRAIL_POINTS = 60;
+
+interface TrackVisual {
+  trackId: number;
+  ring: TrailRing;
+  color: Color;
+  label: Sprite;
+  /** Generation of the last frame that showed this track; older ones are released. */
+  seen: number;
+}
+
+/**
+ * Tracks as one InstancedMesh of spheres, one LineSegments of trails (a preallocated
+ * buffer rewritten per animation frame from per-track ring buffers) and one id label per
+ * track. Nothing here allocates per update except a label for a track id never seen before.
+ * `points.userData.trackIds[i]` names the track drawn by instance i: tests and tools read
+ * the scene graph, not the incoming messages.
+ */
+export class TrackLayer {
+  readonly group = new Group();
+  readonly points: InstancedMesh;
+  readonly trails: LineSegments;
+  readonly trackIds = new Int32Array(MAX_TRACKS);
+  private readonly trailPositions: Float32Array;
+  private readonly trailColors: Float32Array;
+  private readonly visuals = new Map<number, TrackVisual>();
+  private readonly pool: TrackVisual[] = [];
+  private readonly samples: (TrackSample | undefined)[] = new Array<TrackSample | undefined>(MAX_TRACKS);
+  private readonly matrix = new Matrix4();
+  private generation = 0;
+
+  constructor(private readonly radius: number) {
+    this.points = new InstancedMesh(
+      new SphereGeometry(1, 12, 8),
+      new MeshBasicMaterial({ color: 0xffffff }),
+      MAX_TRACKS,
+    );
+    this.points.instanceMatrix.setUsage(DynamicDrawUsage);
+    this.points.setColorAt(0, new Color(0xffffff));
+    this.points.count = 0;
+    // Instances move every frame; culling by a stale bounding sphere would hide them.
+    this.points.frustumCulled = false;
+    this.points.userData['trackIds'] = this.trackIds;
+    this.points.name = 'tracks';
+
+    const segmentsMax = MAX_TRACKS * (TRAIL_POINTS - 1);
+    this.trailPositions = new Float32Array(segmentsMax * 6);
+    this.trailColors = new Float32Array(segmentsMax * 6);
+    const geometry = new BufferGeometry();
+    geometry.setAttribute(
+      'position',
+      new Float32BufferAttribute(this.trailPositions, 3).setUsage(DynamicDrawUsage),
+    );
+    geometry.setAttribute(
+      'color',
+      new Float32BufferAttribute(this.trailColors, 3).setUsage(DynamicDrawUsage),
+    );
+    geometry.setDrawRange(0, 0);
+    this.trails = new LineSegments(
+      geometry,
+      new LineBasicMaterial({ vertexColors: true, transparent: true, opacity: 0.8 }),
+    );
+    this.trails.frustumCulled = false;
+    this.trails.name = 'trails';
+    this.group.add(this.points, this.trails);
+  }
+
+  /** Adds one frame's positions to the trails (call for every frame, in time order). */
+  pushTrail(frame: TrackFrame): void {
+    for (const track of frame.tracks) {
+      const visual = this.acquire(track.trackId);
+      visual.ring.push(track.position[0], track.position[1], track.position[2]);
+    }
+  }
+
+  /** Forgets every trail (before replaying frames from another point in time). */
+  resetTrails(): void {
+    for (const visual of this.visuals.values()) visual.ring.clear();
+  }
+
+  /** Draws `frame`: a sphere and label per track, the trails; tracks not in it are released. */
+  show(frame: TrackFrame | undefined): void {
+    const generation = ++this.generation;
+    const tracks = frame?.tracks ?? [];
+    const count = Math.min(tracks.length, MAX_TRACKS);
+    for (let i = 0; i < count; i++) {
+      const track = tracks[i]!;
+      const visual = this.acquire(track.trackId);
+      visual.seen = generation;
+      const [x, y, z] = track.position;
+      this.matrix.makeScale(this.radius, this.radius, this.radius).setPosition(x, y, z);
+      this.points.setMatrixAt(i, this.matrix);
+      this.points.setColorAt(i, visual.color);
+      this.trackIds[i] = track.trackId;
+      this.samples[i] = track;
+      visual.label.position.set(x, y, z + this.radius * 2.5);
+    }
+    this.samples.fill(undefined, count);
+    this.points.count = count;
+    this.points.instanceMatrix.needsUpdate = true;
+    if (this.points.instanceColor) this.points.instanceColor.needsUpdate = true;
+    for (const visual of this.visuals.values()) {
+      if (visual.seen !== generation) this.release(visual);
+    }
+    this.writeTrails();
+  }
+
+  /** The sample drawn by instance `index` (what a hover shows). */
+  sampleAt(index: number): TrackSample | undefined {
+    return index < this.points.count ? this.samples[index] : undefined;
+  }
+
+  /** Where a track is drawn now, read from its instance matrix. */
+  positionOf(trackId: number, out: Vector3): Vector3 | null {
+    for (let i = 0; i < this.points.count; i++) {
+      if (this.trackIds[i] === trackId) {
+        this.points.getMatrixAt(i, this.matrix);
+        return out.setFromMatrixPosition(this.matrix);
+      }
+    }
+    return null;
+  }
+
+  /** Track ids drawn now, in instance order. */
+  shownIds(): number[] {
+    return Array.from(this.trackIds.subarray(0, this.points.count));
+  }
+
+  dispose(): void {
+    this.points.geometry.dispose();
+    (this.points.material as MeshBasicMaterial).dispose();
+    this.trails.geometry.dispose();
+    (this.trails.material as LineBasicMaterial).dispose();
+    for (const visual of [...this.visuals.values(), ...this.pool]) {
+      visual.label.material.map?.dispose();
+      visual.label.material.dispose();
+    }
+  }
+
+  private writeTrails(): void {
+    let segments = 0;
+    for (const visual of this.visuals.values()) {
+      const written = visual.ring.writeSegments(this.trailPositions, segments * 6);
+      const { r, g, b } = visual.color;
+      for (let v = segments * 2; v < (segments + written) * 2; v++) {
+        this.trailColors[v * 3] = r;
+        this.trailColors[v * 3 + 1] = g;
+        this.trailColors[v * 3 + 2] = b;
+      }
+      segments += written;
+    }
+    const geometry = this.trails.geometry;
+    geometry.setDrawRange(0, segments * 2);
+    geometry.getAttribute('position').needsUpdate = true;
+    geometry.getAttribute('color').needsUpdate = true;
+  }
+
+  private acquire(trackId: number): TrackVisual {
+    const existing = this.visuals.get(trackId);
+    if (existing) return existing;
+    const visual = this.pool.pop() ?? this.createVisual();
+    visual.trackId = trackId;
+    visual.ring.clear();
+    visual.seen = this.generation;
+    visual.color.setHSL((trackId * 0.618034) % 1, 0.75, 0.55);
+    drawLabel(visual.label, `#${trackId}`);
+    visual.label.userData['trackId'] = trackId;
+    visual.label.visible = true;
+    this.visuals.set(trackId, visual);
+    return visual;
+  }
+
+  private release(visual: TrackVisual): void {
+    this.visuals.delete(visual.trackId);
+    visual.label.visible = false;
+    this.pool.push(visual);
+  }
+
+  private createVisual(): TrackVisual {
+    const canvas = document.createElement('canvas');
+    canvas.width = 128;
+    canvas.height = 48;
+    const label = new Sprite(
+      new SpriteMaterial({ map: new CanvasTexture(canvas), depthTest: false, sizeAttenuation: false }),
+    );
+    label.scale.set(0.08, 0.03, 1);
+    label.name = 'track-label';
+    this.group.add(label);
+    return { trackId: -1, ring: new TrailRing(TRAIL_POINTS), color: new Color(), label, seen: 0 };
+  }
+}
+
+function drawLabel(label: Sprite, text: string): void {
+  const texture = label.material.map as CanvasTexture<HTMLCanvasElement>;
+  const canvas = texture.image;
+  const context = canvas.getContext('2d');
+  if (!context) return;
+  context.clearRect(0, 0, canvas.width, canvas.height);
+  context.fillStyle = 'rgba(15, 20, 30, 0.75)';
+  context.fillRect(0, 0, canvas.width, canvas.height);
+  context.fillStyle = '#f5f7fa';
+  context.font = 'bold 30px system-ui, sans-serif';
+  context.textAlign = 'center';
+  context.textBaseline = 'middle';
+  context.fillText(text, canvas.width / 2, canvas.height / 2);
+  texture.needsUpdate = true;
+}
