@@ -24,7 +24,11 @@ const framesAt = (f: number) => scene.cameras.map((_, k) => scene.renderFrame(f,
 async function value(registry: Registry, name: string, suffix = ''): Promise<number> {
   const metric = await registry.getSingleMetric(name)!.get();
   return metric.values
-    .filter((v) => (v as { metricName?: string }).metricName === undefined || v.metricName === name + suffix)
+    .filter((v) => {
+      // Histogram values carry the sample name (_bucket, _sum, _count); gauges and counters do not.
+      const sample = (v as { metricName?: string }).metricName;
+      return sample === undefined || sample === name + suffix;
+    })
     .reduce((sum, v) => sum + v.value, 0);
 }
 
