@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
@@ -170,5 +170,35 @@ describe('Grafana dashboards', () => {
     const file = join(work, 'dashboard-queries.yml');
     writeFileSync(file, stringify({ groups: [{ name: 'dashboard-queries', rules }] }));
     expect(promtool('check', 'rules', file)).toMatch(new RegExp(`SUCCESS: ${rules.length} rules found`));
+  });
+});
+
+describe('runbook log lines', () => {
+  /** Every TypeScript source of one app, and of the shared libs it logs through. */
+  function sources(app: string): string {
+    const dirs = [resolve(ROOT, 'apps', app, 'src'), resolve(ROOT, 'libs')];
+    return dirs
+      .flatMap((dir) =>
+        readdirSync(dir, { recursive: true, encoding: 'utf8' })
+          .filter((file) => file.endsWith('.ts') && !file.endsWith('.spec.ts'))
+          .map((file) => readFileSync(resolve(dir, file), 'utf8')),
+      )
+      .join('\n');
+  }
+
+  it('are messages the named service really logs', () => {
+    const cache = new Map<string, string>();
+    const problems = runbooks().flatMap((runbook) =>
+      runbook.logs.flatMap((log) => {
+        if (log.msg === undefined || log.service === undefined)
+          return [`${runbook.id} line ${log.line}: write it as "msg":"..." (service)`];
+        if (!cache.has(log.service)) cache.set(log.service, sources(log.service));
+        const literal = [`'${log.msg}'`, `"${log.msg}"`, `\`${log.msg}\``];
+        return literal.some((l) => cache.get(log.service)!.includes(l))
+          ? []
+          : [`${runbook.id}: ${log.service} never logs "${log.msg}"`];
+      }),
+    );
+    expect(problems).toEqual([]);
   });
 });
