@@ -23,8 +23,8 @@ export const fleetView: View = {
       const [stats, usage, recent, ...queued] = await Promise.allSettled([
         gateway.get<FleetStats>('/admin/gpu/stats'),
         gateway.get<TenantUsage>('/admin/gpu/tenants'),
-        gateway.get<Job[]>('/v1/jobs', { limit: LIST_LIMIT }),
-        ...QUEUED.map((state) => gateway.get<Job[]>('/v1/jobs', { state, limit: LIST_LIMIT })),
+        gateway.get<{ jobs: Job[] }>('/v1/jobs', { limit: LIST_LIMIT }),
+        ...QUEUED.map((state) => gateway.get<{ jobs: Job[] }>('/v1/jobs', { state, limit: LIST_LIMIT })),
       ]);
       updated.textContent = `updated ${new Date().toLocaleTimeString()}, every ${REFRESH_MS / 1000} s`;
       mount(
@@ -37,8 +37,8 @@ export const fleetView: View = {
         jobs,
         recent.status === 'fulfilled'
           ? jobsPanel(
-              recent.value,
-              queued.map((result) => (result.status === 'fulfilled' ? result.value.length : null)),
+              recent.value.jobs,
+              queued.map((result) => (result.status === 'fulfilled' ? result.value.jobs.length : null)),
             )
           : errorPanel(recent.reason, 'the job list'),
       );

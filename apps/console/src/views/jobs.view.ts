@@ -35,7 +35,10 @@ export const jobsView: View = {
     mount(outlet, h('h1', {}, 'Jobs'), h('label', { class: 'filters' }, 'State ', filter), list);
     const load = async () => {
       try {
-        const jobs = await gateway.get<Job[]>('/v1/jobs', { state: filter.value || undefined, limit: 100 });
+        const { jobs } = await gateway.get<{ jobs: Job[] }>('/v1/jobs', {
+          state: filter.value || undefined,
+          limit: 100,
+        });
         mount(list, jobsTable(jobs));
       } catch (error) {
         mount(list, errorPanel(error, 'the job list'));

@@ -55,6 +55,7 @@ export class LiveScene {
   onPaint: () => void = () => {};
 
   private appliedT: number | null = null;
+  private dirty = true;
   private raf = 0;
   private lastPaint = 0;
   private pointer: Vector2 | null = null;
@@ -65,7 +66,7 @@ export class LiveScene {
 
   constructor(container: HTMLElement, grid: StageGrid, cameras: readonly RigCamera[]) {
     this.stage = new Stage(container, grid, cameras);
-    this.layer = new TrackLayer(Math.max(grid.voxelSize * 1.5, this.stage.size * 0.006));
+    this.layer = new TrackLayer(Math.max(grid.voxelSize * 2.5, this.stage.size * 0.006));
     this.stage.scene.add(this.layer.group);
     const canvas = this.stage.renderer.domElement;
     canvas.addEventListener('pointermove', (event) => {
@@ -84,7 +85,15 @@ export class LiveScene {
       const hit = this.pick();
       this.follow(hit?.sample.trackId ?? null);
     });
+    // Render on demand: a still scene costs no GPU (or, in software GL, CPU) time.
+    this.stage.controls.addEventListener('change', () => this.invalidate());
+    this.stage.onResize = () => this.invalidate();
     this.raf = requestAnimationFrame((now) => this.frame(now));
+  }
+
+  /** Asks for a repaint at the next animation frame. */
+  invalidate(): void {
+    this.dirty = true;
   }
 
   /** A frame-set arrived (live or from history): stored now, drawn at the next paint. */
@@ -113,6 +122,7 @@ export class LiveScene {
 
   follow(trackId: number | null): void {
     this.followed = trackId;
+    this.dirty = true;
   }
 
   snapshot(): SceneSnapshot {
@@ -151,15 +161,20 @@ export class LiveScene {
     this.lastPaint = now;
     this.timeline = advance(this.timeline, dt);
     const target = this.timeline.mode === 'live' ? (this.store.last?.t ?? null) : this.timeline.cursor;
-    if (target !== null && target !== this.appliedT) this.drawUpTo(target);
+    if (target !== null && target !== this.appliedT) {
+      this.drawUpTo(target);
+      this.dirty = true;
+    }
     this.followTrack();
     if (this.pointerMoved) {
       this.pointerMoved = false;
       this.onHover(this.pick());
     }
-    this.stage.controls.update();
-    this.stage.render();
-    this.framesRendered += 1;
+    if (this.dirty) {
+      this.dirty = false;
+      this.stage.render();
+      this.framesRendered += 1;
+    }
     this.onPaint();
   }
 
@@ -183,8 +198,11 @@ export class LiveScene {
     if (!position) return;
     // Keep the viewing offset; move camera and target together toward the track.
     const delta = position.sub(this.stage.controls.target).multiplyScalar(0.2);
+    if (delta.lengthSq() < 1e-10) return;
     this.stage.controls.target.add(delta);
     this.stage.camera.position.add(delta);
+    this.stage.controls.update();
+    this.dirty = true;
   }
 
   private pick(): HoverInfo | null {

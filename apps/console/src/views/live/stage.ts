@@ -33,6 +33,8 @@ export class Stage {
   readonly controls: OrbitControls;
   readonly centre: Vector3;
   readonly size: number;
+  /** Called after the canvas changed size (the scene needs a repaint). */
+  onResize: () => void = () => {};
   private readonly resizeObserver: ResizeObserver;
 
   constructor(
@@ -83,6 +85,7 @@ export class Stage {
     this.renderer.setSize(width, height);
     this.camera.aspect = width / height;
     this.camera.updateProjectionMatrix();
+    this.onResize();
   }
 
   dispose(): void {
