@@ -12,7 +12,7 @@ import { TRACKER_SETTINGS, type TrackerSettings } from '../tracker.settings.js';
 import { InProcessEvidence, type EvidenceBackend } from './evidence-backend.js';
 import { FleetEvidence } from './fleet-evidence.js';
 import { StreamRuntime, type RuntimeSink } from './stream-runtime.js';
-import { TrackerMetrics } from './tracker-metrics.js';
+import { meteredSink, TrackerMetrics } from './tracker-metrics.js';
 
 /**
  * The streams this process is tracking. A runtime is built when a stream starts (or on the
@@ -43,13 +43,7 @@ export class StreamRuntimes implements OnModuleDestroy {
           })
         : new InProcessEvidence();
     const metrics = new TrackerMetrics(registry, () => this.runtimes.values());
-    this.sink = {
-      tracks: (tenantId, event) => hub.tracks(tenantId, event),
-      lost: (tenantId, event) => hub.lost(tenantId, event),
-      frameSetDone: (latencyMs) => metrics.frameSetDone(latencyMs),
-      frameSetRejected: () => metrics.rejected.inc(),
-      status: (event) => hub.status(event),
-    };
+    this.sink = meteredSink(hub, metrics);
   }
 
   get(streamId: string): StreamRuntime | undefined {

@@ -1,8 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { createSyntheticScene } from '@voxelfleet/voxel';
 import { Registry } from 'prom-client';
+import type { StreamStatusEvent } from '../live/track-events.js';
+import { EvidenceLostError, type EvidenceBackend } from './evidence-backend.js';
 import { StreamRuntime } from './stream-runtime.js';
-import { TrackerMetrics } from './tracker-metrics.js';
+import { meteredSink, TrackerMetrics, type RuntimeOutlet } from './tracker-metrics.js';
 
 const scene = createSyntheticScene({
   seed: 3,
@@ -20,6 +22,12 @@ const scene = createSyntheticScene({
 });
 
 const framesAt = (f: number) => scene.cameras.map((_, k) => scene.renderFrame(f, k));
+
+const outlet = (statuses: StreamStatusEvent[] = []): RuntimeOutlet => ({
+  tracks: () => undefined,
+  lost: () => undefined,
+  status: (event) => statuses.push(event),
+});
 
 async function value(registry: Registry, name: string, suffix = ''): Promise<number> {
   const metric = await registry.getSingleMetric(name)!.get();
@@ -45,12 +53,7 @@ describe('TrackerMetrics', () => {
       scene.cameras,
       scene.grid,
       { motionThreshold: 4, windowFrames: 1, minCameras: 3, confirmHits: 2, confirmWindow: 3, fps: 20 },
-      {
-        tracks: () => undefined,
-        lost: () => undefined,
-        frameSetDone: (ms) => metrics.frameSetDone(ms),
-        frameSetRejected: () => metrics.rejected.inc(),
-      },
+      meteredSink(outlet(), metrics),
       () => (now += 10),
     );
     runtimes.push(runtime);
@@ -69,5 +72,29 @@ describe('TrackerMetrics', () => {
     expect(await value(registry, 'tracker_active_streams')).toBe(1);
     expect(await value(registry, 'tracker_active_tracks')).toBe(runtime.snapshot().tracks);
     expect(runtime.snapshot().tracks).toBeGreaterThan(0);
+  });
+
+  it('counts frame-sets whose evidence never came back, and still tells subscribers of the gap', async () => {
+    const registry = new Registry();
+    const metrics = new TrackerMetrics(registry, () => []);
+    const statuses: StreamStatusEvent[] = [];
+    const lostEvidence: EvidenceBackend = {
+      kind: 'fleet',
+      start: () => Promise.reject(new EvidenceLostError('node lost')),
+    };
+    const runtime = new StreamRuntime(
+      'stream-2',
+      'tenant-1',
+      scene.cameras,
+      scene.grid,
+      { motionThreshold: 4, windowFrames: 1, minCameras: 3, confirmHits: 2, confirmWindow: 3, fps: 20 },
+      meteredSink(outlet(statuses), metrics),
+      Date.now,
+      lostEvidence,
+    );
+    for (let f = 0; f < 3; f++)
+      await runtime.submit({ kind: 'frames', t: scene.timeOf(f), frames: framesAt(f) });
+    expect(await value(registry, 'tracker_frame_sets_lost_total')).toBe(3);
+    expect(statuses.filter((s) => s.gap !== undefined)).toHaveLength(3);
   });
 });

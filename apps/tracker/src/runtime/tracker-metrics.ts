@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { StreamRuntime } from './stream-runtime.js';
+import type { StreamStatusEvent, TrackLostEvent, TrackUpdateEvent } from '../live/track-events.js';
+import type { RuntimeSink, StreamRuntime } from './stream-runtime.js';
 
 /**
  * The tracking pipeline's series: frame-sets processed and refused, latency from a frame-set
@@ -9,6 +10,7 @@ import type { StreamRuntime } from './stream-runtime.js';
 export class TrackerMetrics {
   readonly processed: Counter;
   readonly rejected: Counter;
+  readonly lost: Counter;
   readonly latency: Histogram;
 
   constructor(registry: Registry, runtimes: () => Iterable<StreamRuntime>) {
@@ -21,6 +23,11 @@ export class TrackerMetrics {
     this.rejected = new Counter({
       name: 'tracker_frame_sets_rejected_total',
       help: 'Frame-sets refused before the pipeline: bad images, wrong cameras, out-of-order times',
+      registers,
+    });
+    this.lost = new Counter({
+      name: 'tracker_frame_sets_lost_total',
+      help: 'Frame-sets accepted whose evidence never came back (its node died, its budget ran out): gaps in the stream',
       registers,
     });
     this.latency = new Histogram({
@@ -55,4 +62,25 @@ export class TrackerMetrics {
     this.processed.inc();
     this.latency.observe(latencyMs / 1000);
   }
+}
+
+/** Where a runtime's results go once counted: the live hub (which also records history). */
+export interface RuntimeOutlet {
+  tracks(tenantId: string, event: TrackUpdateEvent): void;
+  lost(tenantId: string, event: TrackLostEvent): void;
+  status(event: StreamStatusEvent): void;
+}
+
+/** A runtime's sink that counts frame-sets, their latency and gaps on the way to the outlet. */
+export function meteredSink(outlet: RuntimeOutlet, metrics: TrackerMetrics): RuntimeSink {
+  return {
+    tracks: (tenantId, event) => outlet.tracks(tenantId, event),
+    lost: (tenantId, event) => outlet.lost(tenantId, event),
+    frameSetDone: (latencyMs) => metrics.frameSetDone(latencyMs),
+    frameSetRejected: () => metrics.rejected.inc(),
+    status: (event) => {
+      if (event.gap) metrics.lost.inc(event.gap.frames);
+      outlet.status(event);
+    },
+  };
 }
