@@ -190,13 +190,13 @@ describe('runbook log lines', () => {
     const cache = new Map<string, string>();
     const problems = runbooks().flatMap((runbook) =>
       runbook.logs.flatMap((log) => {
-        if (log.msg === undefined || log.service === undefined)
+        const { msg, service } = log;
+        if (msg === undefined || service === undefined)
           return [`${runbook.id} line ${log.line}: write it as "msg":"..." (service)`];
-        if (!cache.has(log.service)) cache.set(log.service, sources(log.service));
-        const literal = [`'${log.msg}'`, `"${log.msg}"`, `\`${log.msg}\``];
-        return literal.some((l) => cache.get(log.service)!.includes(l))
-          ? []
-          : [`${runbook.id}: ${log.service} never logs "${log.msg}"`];
+        const code = cache.get(service) ?? sources(service);
+        cache.set(service, code);
+        const literal = [`'${msg}'`, `"${msg}"`, `\`${msg}\``];
+        return literal.some((l) => code.includes(l)) ? [] : [`${runbook.id}: ${service} never logs "${msg}"`];
       }),
     );
     expect(problems).toEqual([]);
