@@ -419,4 +419,20 @@ describe('tracker', () => {
       expect.arrayContaining(['rig.import', 'stream.create', 'stream.start', 'stream.pause', 'stream.stop']),
     );
   });
+
+  it('describes its REST API in an OpenAPI document', async () => {
+    const doc = await request(harness.url).get('/docs-json').expect(200);
+    const paths = Object.keys((doc.body as { paths: Record<string, unknown> }).paths);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/v1/rigs',
+        '/v1/rigs/import',
+        '/v1/streams',
+        '/v1/streams/{id}',
+        '/v1/streams/{id}/frames',
+        '/v1/streams/{id}/replay',
+        '/v1/streams/{id}/tracks',
+      ]),
+    );
+  });
 });

@@ -12,6 +12,7 @@ import { GatewayModule } from '../../gateway/src/gateway.module.js';
 import { setupOpenApi } from '../../gateway/src/openapi.js';
 import { GpuNodeModule } from '../../gpu-node/src/gpu-node.module.js';
 import { SchedulerModule } from '../../scheduler/src/scheduler.module.js';
+import { setupTrackerOpenApi } from '../../tracker/src/openapi.js';
 import { TrackerModule } from '../../tracker/src/tracker.module.js';
 import { ensureBootstrapAdmin } from './bootstrap-admin.js';
 import type { StackConfig } from './stack.config.js';
@@ -77,6 +78,7 @@ export async function startStack(
         evidence: config.TRACKER_EVIDENCE,
         evidenceBudgetMs: config.TRACKER_EVIDENCE_BUDGET_MS,
       }),
+      configure: setupTrackerOpenApi,
     }),
     await startApp({
       infra: gateway,
@@ -93,7 +95,7 @@ export async function startStack(
       (app) =>
         `  ${app.name.padEnd(10)} ${app.url}  (health: ${app.url}/health/ready, metrics: ${app.url}/metrics)`,
     ),
-    `  OpenAPI    ${apps[3]?.url ?? ''}/docs`,
+    `  OpenAPI    ${apps[3]?.url ?? ''}/docs (gateway), ${apps[2]?.url ?? ''}/docs (tracker)`,
     `  database   ${embedded ? `embedded PGlite in ${pgliteDir}` : 'DATABASE_URL'}; transport ${transport.kind}`,
   ];
   if (bootstrap.created && bootstrap.generated) {

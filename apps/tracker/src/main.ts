@@ -6,6 +6,7 @@ const config = loadConfigOrExit(trackerConfigSchema);
 const tracing = await startTracing('tracker', config.OTEL_EXPORTER_OTLP_ENDPOINT);
 const { runStandalone } = await import('@voxelfleet/platform');
 const { TrackerModule } = await import('./tracker.module.js');
+const { setupTrackerOpenApi } = await import('./openapi.js');
 await runStandalone({
   name: 'tracker',
   config,
@@ -18,4 +19,5 @@ await runStandalone({
       evidence: config.TRACKER_EVIDENCE,
       evidenceBudgetMs: config.TRACKER_EVIDENCE_BUDGET_MS,
     }),
+  configure: setupTrackerOpenApi,
 });
