@@ -73,6 +73,16 @@ export class NodeMetrics {
       (t) => t.reservedBytes,
     );
     new Gauge({
+      name: 'voxelfleet_vram_pool_capacity_bytes',
+      help: "Most VRAM a device's pool may hold (the node's VRAM limit on that device), by device",
+      labelNames: ['gpu'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const d of devices.devices) this.set({ gpu: String(d.index) }, d.dev.pool.stats().capacityBytes);
+      },
+    });
+    new Gauge({
       name: 'voxelfleet_host_pool_allocated_bytes',
       help: 'Host memory charged to CPU-path jobs (working sets and reservations), by tenant',
       labelNames: ['tenant'],
