@@ -1,5 +1,10 @@
-import { JOB_REPORTS_QUEUE, nodeQueue, type JobDispatch, type JobReport } from '@voxelfleet/contracts';
+import { nodeQueue, type JobDispatch, type JobReport } from '@voxelfleet/contracts';
+import { createLogger } from '@voxelfleet/observability';
 import type { Consumer, Transport } from '@voxelfleet/transport';
+import { JobReporter } from '../../apps/gpu-node/src/agent/job-reporter.js';
+
+/** As the gpu-node does: reports produced within this window travel as one message. */
+const REPORT_COALESCE_MS = 2;
 
 export interface NodeObservations {
   /** Job id → epoch ms the node received its dispatch. */
@@ -9,19 +14,25 @@ export interface NodeObservations {
 /**
  * A gpu-node stand-in: heartbeats with CPU slots, consumes its queue, runs nothing (the no-op
  * kernel) and reports success, or holds a job for `inputs.holdMs` after reporting it started.
- * It speaks the same contracts as apps/gpu-node, through the same transport.
+ * It speaks the same contracts as apps/gpu-node, through the same transport, and sends its
+ * reports with the gpu-node's own reporter.
  */
 export class SimulatedNode {
   private consumer?: Consumer;
   private timer?: NodeJS.Timeout;
   private readonly holds = new Set<NodeJS.Timeout>();
+  private readonly reporter: JobReporter;
 
   constructor(
     readonly nodeId: string,
     private readonly transport: Transport,
     private readonly observations: NodeObservations,
     private readonly slots = 256,
-  ) {}
+  ) {
+    this.reporter = new JobReporter(transport, createLogger('gpu-node', 'silent'), {
+      coalesceMs: REPORT_COALESCE_MS,
+    });
+  }
 
   async start(): Promise<void> {
     await this.beat();
@@ -76,10 +87,8 @@ export class SimulatedNode {
     });
   }
 
-  private async report(report: JobReport): Promise<void> {
-    await this.transport.enqueue(JOB_REPORTS_QUEUE, report.type, report, {
-      jobId: `${report.jobId}.${report.attempt}.${report.type}`,
-    });
+  private report(report: JobReport): Promise<void> {
+    return this.reporter.send(report);
   }
 
   private async beat(): Promise<void> {

@@ -128,6 +128,19 @@ export type JobReport =
     })
   | (JobReportBase & { type: 'failed'; durationMs: number; error: JobError });
 
+/**
+ * Reports a node produced within a few milliseconds of each other, as one message on
+ * JOB_REPORTS_QUEUE (named JOB_REPORT_BATCH): one durable message instead of one per report.
+ * A consumer accepts both this and a single JobReport, so nodes of either kind can share a
+ * fleet. A batch is applied as a whole; its reports are guarded by state and attempt like
+ * single ones, so a batch delivered twice changes nothing the second time.
+ */
+export interface JobReportBatch {
+  reports: JobReport[];
+}
+
+export const JOB_REPORT_BATCH = 'batch';
+
 /** Node events for the audit log, on a durable queue the scheduler appends to the log from. */
 export const NODE_EVENTS_QUEUE = 'node-events';
 
