@@ -11,6 +11,7 @@ import { FailoverService } from './fleet/failover.service.js';
 import { FleetController } from './fleet/fleet.controller.js';
 import { FleetRegistryService } from './fleet/fleet-registry.service.js';
 import { NodeHistory } from './fleet/node-history.js';
+import { ActiveJobs } from './jobs/active-jobs.js';
 import { JobStore } from './jobs/job-store.js';
 import { LeaderElectionService } from './leader/leader-election.service.js';
 import { SchedulingLoopService } from './loop/scheduling-loop.service.js';
@@ -19,6 +20,7 @@ import { JobReportsConsumer } from './reports/job-reports.consumer.js';
 import type { SchedulerSettings } from './scheduler.config.js';
 import { TenantView } from './tenants/tenant-view.js';
 import {
+  ACTIVE_JOBS,
   DECISION_LOG,
   DISPATCHER,
   JOB_STORE,
@@ -43,6 +45,11 @@ export class SchedulerModule {
       providers: [
         { provide: SCHEDULER_SETTINGS, useValue: settings },
         { provide: JOB_STORE, useFactory: (db: DataSource) => new JobStore(db), inject: [DATA_SOURCE] },
+        {
+          provide: ACTIVE_JOBS,
+          useFactory: (store: JobStore) => new ActiveJobs(() => store.loadActive()),
+          inject: [JOB_STORE],
+        },
         {
           provide: TENANT_VIEW,
           useFactory: (db: DataSource, store: JobStore) => new TenantView(db, store),

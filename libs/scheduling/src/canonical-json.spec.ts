@@ -58,3 +58,34 @@ describe('canonicalJson', () => {
     expect(() => canonicalJson(cyclic)).toThrow('cycle');
   });
 });
+
+describe('canonicalJson of frozen values', () => {
+  it('writes a deeply frozen value the same as its unfrozen twin, every time', () => {
+    fc.assert(
+      fc.property(tree.node, (value) => {
+        if (value === undefined) return;
+        const frozen = deepFreeze(structuredClone(value));
+        expect(canonicalJson(frozen)).toBe(canonicalJson(value));
+        expect(canonicalJson({ wrapped: [frozen, 1] })).toBe(canonicalJson({ wrapped: [value, 1] }));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('sees a change inside a frozen object that holds an unfrozen one', () => {
+    const inner = { n: 1 };
+    const outer = Object.freeze({ inner });
+    expect(canonicalJson(outer)).toBe('{"inner":{"n":1}}');
+    inner.n = 2;
+    expect(canonicalJson(outer)).toBe('{"inner":{"n":2}}');
+    expect(canonicalJson({ again: outer })).toBe('{"again":{"inner":{"n":2}}}');
+  });
+});
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const member of Object.values(value)) deepFreeze(member);
+    Object.freeze(value);
+  }
+  return value;
+}

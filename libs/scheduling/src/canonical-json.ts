@@ -8,8 +8,18 @@ import { createHash } from 'node:crypto';
  * `JSON.stringify(sortedCopy)` (see canonical-json.spec.ts).
  */
 export function canonicalJson(value: unknown): string {
+  sawUnfrozen = false;
   return write(value, new Set());
 }
+
+/**
+ * Canonical text of frozen objects whose every nested object is frozen too: such a value can
+ * never change, so it is written once. A scheduler pass digests the whole fleet, thousands of
+ * running jobs included, and most of them are the same (frozen) entries pass after pass.
+ */
+const frozenText = new WeakMap<object, string>();
+/** Whether an object of the subtree being written is not frozen (so the subtree may change). */
+let sawUnfrozen = false;
 
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
@@ -37,8 +47,15 @@ function write(value: unknown, seen: Set<object>): string {
     default:
       throw new TypeError(`canonical JSON cannot hold a ${typeof value}`);
   }
+  const frozen = Object.isFrozen(value);
+  if (frozen) {
+    const known = frozenText.get(value);
+    if (known !== undefined) return known;
+  }
   if (seen.has(value)) throw new TypeError('canonical JSON cannot hold a cycle');
   seen.add(value);
+  const outer = sawUnfrozen;
+  sawUnfrozen = !frozen;
   let out: string;
   if (Array.isArray(value)) {
     out = '[';
@@ -61,5 +78,7 @@ function write(value: unknown, seen: Set<object>): string {
     out += '}';
   }
   seen.delete(value);
+  if (!sawUnfrozen) frozenText.set(value, out);
+  sawUnfrozen ||= outer;
   return out;
 }

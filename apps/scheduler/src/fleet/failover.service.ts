@@ -6,12 +6,13 @@ import {
 } from '@nestjs/common';
 import { APP_LOGGER } from '@voxelfleet/platform';
 import type { Logger } from 'pino';
+import type { ActiveJobs } from '../jobs/active-jobs.js';
 import type { JobStore } from '../jobs/job-store.js';
 import { LeaderElectionService } from '../leader/leader-election.service.js';
 import { SchedulingLoopService } from '../loop/scheduling-loop.service.js';
 import type { SchedulerMetrics } from '../metrics/scheduler-metrics.js';
 import type { SchedulerSettings } from '../scheduler.config.js';
-import { JOB_STORE, SCHEDULER_METRICS, SCHEDULER_SETTINGS } from '../tokens.js';
+import { ACTIVE_JOBS, JOB_STORE, SCHEDULER_METRICS, SCHEDULER_SETTINGS } from '../tokens.js';
 import { FleetRegistryService } from './fleet-registry.service.js';
 
 const PERSIST_EVERY_MS = 1_000;
@@ -36,6 +37,7 @@ export class FailoverService implements OnApplicationBootstrap, BeforeApplicatio
   constructor(
     @Inject(SCHEDULER_SETTINGS) private readonly settings: SchedulerSettings,
     @Inject(JOB_STORE) private readonly store: JobStore,
+    @Inject(ACTIVE_JOBS) private readonly active: ActiveJobs,
     @Inject(SCHEDULER_METRICS) private readonly metrics: SchedulerMetrics,
     @Inject(APP_LOGGER) private readonly logger: Logger,
     @Inject(FleetRegistryService) private readonly fleet: FleetRegistryService,
@@ -70,6 +72,7 @@ export class FailoverService implements OnApplicationBootstrap, BeforeApplicatio
       this.sweepAll = false;
       if (sweep.length > 0) {
         const requeued = await this.store.requeueFromNodes(sweep, 'node lost');
+        this.active.release(requeued.map((job) => job.id));
         if (requeued.length > 0) {
           this.metrics.requeuedByFailover.inc(requeued.length);
           this.logger.warn({ nodes: sweep, jobs: requeued.length }, 'requeued the jobs of lost nodes');
@@ -121,6 +124,7 @@ export class FailoverService implements OnApplicationBootstrap, BeforeApplicatio
         })),
       ),
     );
+    this.active.release(requeued);
     if (requeued.length > 0) this.loop.wake();
   }
 }

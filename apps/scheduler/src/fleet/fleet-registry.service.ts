@@ -143,9 +143,16 @@ export class FleetRegistryService implements OnApplicationBootstrap, OnModuleDes
   }
 
   snapshotNodes(active: readonly RunningJob[], nowMs: number): NodeSnapshot[] {
+    // Grouped once: filtering the whole active list for each node made this nodes × jobs.
+    const byNode = new Map<string, RunningJob[]>();
+    for (const job of active) {
+      const jobs = byNode.get(job.nodeId);
+      if (jobs) jobs.push(job);
+      else byNode.set(job.nodeId, [job]);
+    }
     return [...this.nodes.values()]
       .sort((a, b) => (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0))
-      .map((record) => toNodeSnapshot(record, this.stateOf(record, nowMs), active));
+      .map((record) => toNodeSnapshot(record, this.stateOf(record, nowMs), byNode.get(record.nodeId) ?? []));
   }
 
   /** The job ids a node says it runs, for reconciling placements that never started. */

@@ -14,6 +14,7 @@ export interface PlacementWrite {
 export interface PlacedJob {
   id: string;
   attempt: number;
+  placed_at: Date;
 }
 
 export interface StateWrite {
@@ -59,16 +60,26 @@ export class JobStore {
     return this.db.transaction(work);
   }
 
-  /** The most urgent queued jobs first, so a batch limit never hides a realtime job. */
-  async loadQueue(limit: number, now: Date): Promise<QueuedJobRow[]> {
-    return this.db.query(
+  /**
+   * The most urgent queued jobs first, so a batch limit never hides a realtime job. `except`:
+   * jobs a pass still committing has placed or ended, which the table shows as queued until
+   * then. They are read and dropped here: a `NOT IN` of a whole batch made the query compare
+   * every queued row with every id.
+   */
+  async loadQueue(
+    limit: number,
+    now: Date,
+    except: ReadonlySet<string> = new Set(),
+  ): Promise<QueuedJobRow[]> {
+    const rows: QueuedJobRow[] = await this.db.query(
       `SELECT ${QUEUED_JOB_COLUMNS} FROM jobs
         WHERE state IN ${QUEUED} AND (not_before IS NULL OR not_before <= $2)
         ORDER BY array_position(ARRAY['realtime','high','normal','low','background'], priority),
                  deadline_at NULLS LAST, submitted_at
         LIMIT $1`,
-      [limit, now],
+      [limit + except.size, now],
     );
+    return except.size === 0 ? rows : rows.filter((row) => !except.has(row.id)).slice(0, limit);
   }
 
   loadActive(): Promise<RunningJob[]> {
@@ -115,7 +126,7 @@ export class JobStore {
          FROM (SELECT unnest($1::uuid[]) AS id, unnest($2::text[]) AS node_id, unnest($3::text[]) AS devices,
                       unnest($4::jsonb[]) AS placement, unnest($5::text[]) AS reason) AS w
         WHERE j.id = w.id AND j.state IN ${QUEUED}
-        RETURNING j.id, j.attempt`,
+        RETURNING j.id, j.attempt, j.placed_at`,
       [
         writes.map((w) => w.jobId),
         writes.map((w) => w.placement.nodeId),
@@ -218,17 +229,19 @@ export class JobStore {
     return rows[0];
   }
 
+  /** The current attempts that moved to running (their ids). */
   async markRunning(
     manager: EntityManager,
     reports: readonly { jobId: string; attempt: number; at: number; where: string }[],
-  ): Promise<void> {
-    if (reports.length === 0) return;
-    await manager.query(
+  ): Promise<string[]> {
+    if (reports.length === 0) return [];
+    const rows: [{ id: string }[], number] = await manager.query(
       `UPDATE jobs j SET state = 'running', started_at = to_timestamp(r.at / 1000.0),
               state_reason = 'started on ' || r.location
          FROM (SELECT unnest($1::uuid[]) AS id, unnest($2::int[]) AS attempt, unnest($3::float8[]) AS at,
                       unnest($4::text[]) AS location) AS r
-        WHERE j.id = r.id AND j.attempt = r.attempt AND j.state = 'placed'`,
+        WHERE j.id = r.id AND j.attempt = r.attempt AND j.state = 'placed'
+        RETURNING j.id`,
       [
         reports.map((r) => r.jobId),
         reports.map((r) => r.attempt),
@@ -236,6 +249,7 @@ export class JobStore {
         reports.map((r) => r.where),
       ],
     );
+    return rows[0].map((r) => r.id);
   }
 
   /** Completions of the current attempt only; a late report of an older attempt matches nothing. */

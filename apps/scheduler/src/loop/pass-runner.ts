@@ -1,25 +1,26 @@
 import {
-  canonicalJson,
   checkDeadlines,
   schedulePass,
   type FleetSnapshot,
   type NodeSnapshot,
   type PassOptions,
-  type Placement,
 } from '@voxelfleet/scheduling';
 import type { Logger } from 'pino';
-import { appendDecisionAudit, type DecisionAuditRecord } from '../audit/decision-audit.js';
-import type { DecisionLog, LoggedDecision } from '../decisions/decision-log.js';
+import { appendDecisionAudit } from '../audit/decision-audit.js';
+import type { DecisionLog } from '../decisions/decision-log.js';
 import type { Dispatcher, DispatchOrder } from '../dispatch/dispatcher.js';
 import type { FleetRegistryService } from '../fleet/fleet-registry.service.js';
 import type { NodeHistory } from '../fleet/node-history.js';
-import { toJobSpec, type QueuedJobRow } from '../jobs/job-row.js';
-import type { FinishedJob, JobStore, PlacementWrite, StoredJobError } from '../jobs/job-store.js';
+import type { ActiveJobs } from '../jobs/active-jobs.js';
+import { toJobSpec } from '../jobs/job-row.js';
+import type { FinishedJob, JobStore } from '../jobs/job-store.js';
 import type { SchedulerMetrics } from '../metrics/scheduler-metrics.js';
 import type { TenantView } from '../tenants/tenant-view.js';
+import { heldBy, leavingQueue, passWrites } from './pass-writes.js';
 
 export interface PassRunnerDeps {
   store: JobStore;
+  active: ActiveJobs;
   fleet: FleetRegistryService;
   nodeHistory: NodeHistory;
   tenants: TenantView;
@@ -30,22 +31,27 @@ export interface PassRunnerDeps {
   options: PassOptions;
   batchSize: number;
   recordTrace: boolean;
-  /** The previous pass's dispatch: this pass's goes out after it, never before. */
-  previousDispatch: Promise<void>;
+  /** The previous pass, still committing or dispatching: this one writes and dispatches after it. */
+  previous: PassTail;
+  /** Jobs a pass still committing moves out of the queue; the table shows them queued until it ends. */
+  committing: Set<string>;
   /** Jobs that ended in this pass (rejected, expired), for workflow progress. */
   onFinished: (jobs: readonly FinishedJob[]) => Promise<void>;
 }
 
-export interface PassOutcome {
+/** What is still under way once a pass has decided. */
+export interface PassTail {
+  /** Settles when the pass's transaction has ended (committed or not); never rejects. */
+  committed: Promise<void>;
+  /** Resolves once its placements are on their nodes' queues. */
+  dispatched: Promise<void>;
+}
+
+export interface PassOutcome extends PassTail {
   considered: number;
   placed: number;
-  /** The batch was full: more jobs may be waiting right now. */
+  /** The batch was full and placed something: more jobs may be waiting right now. */
   more: boolean;
-  /**
-   * Resolves once this pass's placements are on their nodes' queues. The next pass's
-   * database work overlaps with it.
-   */
-  dispatched: Promise<void>;
 }
 
 /**
@@ -53,11 +59,18 @@ export interface PassOutcome {
  * rest with libs/scheduling against one snapshot, write every outcome in one transaction
  * (placements guarded by state, so only jobs still queued are placed), then dispatch what
  * was placed. Nothing is dispatched unless its placement committed.
+ *
+ * The pass returns once it has decided and its transaction is under way: the next pass loads
+ * and decides while this one commits (a pass's database work and its decisions each take
+ * about half of it). The placements it decided hold their room in the active-jobs view at
+ * once, and its jobs are kept out of the next pass's queue until its transaction ends; the
+ * next transaction starts only after this one, so the decision log and audit chains keep
+ * the order the decisions were made in.
  */
 export async function runPass(deps: PassRunnerDeps): Promise<PassOutcome> {
   const started = performance.now();
   const nowMs = Date.now();
-  const active = await deps.store.loadActive();
+  const active = await deps.active.current(nowMs);
   await deps.nodeHistory.refresh(nowMs);
   const nodes = deps.fleet.snapshotNodes(active, nowMs).map((node) => {
     const performance = deps.nodeHistory.of(node.id);
@@ -66,10 +79,10 @@ export async function runPass(deps: PassRunnerDeps): Promise<PassOutcome> {
   // Deciding jobs that cannot fit only to find they still wait costs as much as placing
   // them: with the fleet nearly full, consider a few more jobs than there is room for.
   const limit = Math.min(deps.batchSize, Math.max(MIN_BATCH, 2 * roomIn(nodes)));
-  const rows = await deps.store.loadQueue(limit, new Date(nowMs));
+  const rows = await deps.store.loadQueue(limit, new Date(nowMs), deps.committing);
   if (rows.length === 0) {
     deps.metrics.queueDepth.reset();
-    return { considered: 0, placed: 0, more: false, dispatched: deps.previousDispatch };
+    return { considered: 0, placed: 0, more: false, ...deps.previous };
   }
   const byId = new Map(rows.map((row) => [row.id, row]));
   const specs = rows.map(toJobSpec);
@@ -88,112 +101,37 @@ export async function runPass(deps: PassRunnerDeps): Promise<PassOutcome> {
   // judged against the fleet: admission would refuse every job as never fitting. Wait instead.
   const decidable = snapshot.nodes.length === 0 ? [] : queue;
   const pass = schedulePass(snapshot, decidable, deps.options);
+  const writes = passWrites(pass, expired, byId, nowMs, deps.recordTrace);
+  for (const { error } of writes.rejected) deps.metrics.rejections.inc({ reason: error.code });
 
-  const placements: PlacementWrite[] = [];
-  const waiting: { jobId: string; pending: unknown; admitted: boolean; reason: string }[] = [];
-  const rejected: { jobId: string; reason: string; error: StoredJobError }[] = [];
-  const victims: { jobId: string; reason: string }[] = [];
-  const audit: DecisionAuditRecord[] = [];
-  const logged: LoggedDecision[] = [];
-  pass.decisions.forEach(({ jobId, decision, record }, position) => {
-    const row = byId.get(jobId);
-    if (!row) return;
-    let changed = true;
-    switch (decision.kind) {
-      case 'place':
-        placements.push({
-          jobId,
-          placement: decision.placement,
-          reason: `placed: ${decision.placement.reason}`,
-        });
-        audit.push(placedAudit(row, decision.placement));
-        break;
-      case 'preempt': {
-        const placement: Placement = {
-          target: 'gpu',
-          nodeId: decision.plan.nodeId,
-          deviceIds: decision.plan.deviceIds,
-          score: 0,
-          reason: decision.plan.reason,
-        };
-        placements.push({ jobId, placement, reason: `placed after preemption: ${decision.plan.reason}` });
-        audit.push(placedAudit(row, placement));
-        for (const victim of decision.plan.victims) {
-          victims.push({ jobId: victim.jobId, reason: `preempted for ${jobId} (${row.priority})` });
-          audit.push({
-            tenantId: victim.tenantId,
-            action: 'job.preempted',
-            jobId: victim.jobId,
-            outcome: 'succeeded',
-            reason: `preempted on ${decision.plan.nodeId} for a ${row.priority} job`,
-            diff: { by: jobId, nodeId: decision.plan.nodeId },
-          });
-        }
-        break;
-      }
-      case 'reject':
-        rejected.push({
-          jobId,
-          reason: `rejected: ${decision.rejection.reason}`,
-          error: { code: decision.rejection.code, message: decision.rejection.reason, retryable: false },
-        });
-        deps.metrics.rejections.inc({ reason: decision.rejection.code });
-        audit.push({
-          tenantId: row.tenant_id,
-          action: 'job.rejected',
-          jobId,
-          outcome: 'failed',
-          reason: decision.rejection.reason,
-          diff: { code: decision.rejection.code },
-        });
-        break;
-      case 'wait': {
-        const pending = { blockers: decision.blockers, since: nowMs };
-        changed =
-          canonicalJson((row.pending as { blockers?: unknown } | null)?.blockers ?? null) !==
-          canonicalJson(decision.blockers);
-        if (changed) {
-          waiting.push({
-            jobId,
-            pending,
-            admitted: decision.blockers.every((b) => b.kind === 'capacity'),
-            reason: `pending: ${record.reason}`,
-          });
-        }
-        break;
-      }
-    }
-    if (changed || deps.recordTrace) logged.push({ passDigest: pass.passDigest, position, jobId, record });
-  });
-
-  const expiredWrites = expired.map((v) => ({
-    jobId: v.jobId,
-    reason: `expired: ${v.reason}`,
-    error: { code: 'expired' as const, message: v.reason, retryable: false },
-  }));
-  for (const v of expired) {
-    const row = byId.get(v.jobId);
-    if (row) {
-      audit.push({
-        tenantId: row.tenant_id,
-        action: 'job.expired',
-        jobId: v.jobId,
-        outcome: 'failed',
-        reason: v.reason,
-        diff: null,
-      });
-    }
+  // Until the transaction ends, the decided placements hold their room and count toward the
+  // tenants' rate windows, and their jobs stay out of the next pass's queue.
+  const reserved = writes.placements.map((w) => w.jobId);
+  const leaving = leavingQueue(writes);
+  deps.active.reserve(
+    writes.placements.flatMap((w) => {
+      const row = byId.get(w.jobId);
+      return row ? [heldBy(row, w.placement, nowMs)] : [];
+    }),
+  );
+  for (const w of writes.placements) {
+    const row = byId.get(w.jobId);
+    if (row) deps.tenants.recordPlacement(row.tenant_id, nowMs);
   }
+  for (const jobId of leaving) deps.committing.add(jobId);
+  // The pass's working snapshot marked half-open breakers' probes; keep that.
+  for (const node of pass.snapshot.nodes) if (node.breaker) deps.fleet.setBreaker(node.id, node.breaker);
 
-  const { placed, finished } = await deps.store.transaction(async (manager) => {
-    await deps.store.preempt(manager, victims);
-    const placed = await deps.store.markPlaced(manager, placements);
-    await deps.store.markWaiting(manager, waiting);
+  await deps.previous.committed;
+  const transaction = deps.store.transaction(async (manager) => {
+    const preempted = await deps.store.preempt(manager, writes.victims);
+    const placed = await deps.store.markPlaced(manager, writes.placements);
+    await deps.store.markWaiting(manager, writes.waiting);
     const finished = [
-      ...(await deps.store.finishQueued(manager, 'failed', rejected)),
-      ...(await deps.store.finishQueued(manager, 'expired', expiredWrites)),
+      ...(await deps.store.finishQueued(manager, 'failed', writes.rejected)),
+      ...(await deps.store.finishQueued(manager, 'expired', writes.expired)),
     ];
-    await deps.decisions.append(manager, logged);
+    await deps.decisions.append(manager, writes.logged);
     if (deps.recordTrace)
       await deps.decisions.recordTrace(manager, pass.passDigest, snapshot, queue, deps.options);
     const placedIds = new Set(placed.map((p) => p.id));
@@ -201,33 +139,72 @@ export async function runPass(deps: PassRunnerDeps): Promise<PassOutcome> {
     // is not this leader's decision.
     await appendDecisionAudit(
       manager,
-      audit.filter((a) => a.action !== 'job.placed' || placedIds.has(a.jobId)),
+      writes.audit.filter((a) => a.action !== 'job.placed' || placedIds.has(a.jobId)),
     );
-    return { placed, finished };
+    return { placed, preempted, finished };
   });
 
-  const placementOf = new Map(placements.map((p) => [p.jobId, p.placement]));
-  const orders: DispatchOrder[] = [];
-  for (const { id, attempt } of placed) {
-    const row = byId.get(id);
-    const placement = placementOf.get(id);
-    if (!row || !placement) continue;
-    orders.push({ row, attempt, placement });
-    deps.tenants.recordPlacement(row.tenant_id, nowMs);
-    deps.metrics.placements.inc({ target: placement.target });
-    deps.metrics.placementLatency.observe(Math.max(0, nowMs - row.submitted_at.getTime()) / 1000);
-  }
-  // The pass's working snapshot marked half-open breakers' probes; keep that.
-  for (const node of pass.snapshot.nodes) if (node.breaker) deps.fleet.setBreaker(node.id, node.breaker);
-  const dispatched = deps.previousDispatch.then(() => deps.dispatcher.dispatch(orders));
-  deps.metrics.preemptions.inc(victims.length);
-  if (finished.length > 0) await deps.onFinished(finished);
+  const placementOf = new Map(writes.placements.map((p) => [p.jobId, p.placement]));
+  const committed = transaction.then(
+    ({ placed, preempted }) => {
+      deps.active.settle(
+        reserved,
+        placed.flatMap(({ id, placed_at }) => {
+          const row = byId.get(id);
+          const placement = placementOf.get(id);
+          return row && placement ? [heldBy(row, placement, placed_at.getTime())] : [];
+        }),
+      );
+      deps.active.release(preempted);
+      const placedIds = new Set(placed.map((p) => p.id));
+      for (const w of writes.placements) {
+        const row = byId.get(w.jobId);
+        if (row && !placedIds.has(w.jobId)) deps.tenants.forgetPlacement(row.tenant_id, nowMs);
+      }
+    },
+    (error: unknown) => {
+      deps.active.settle(reserved, []);
+      for (const w of writes.placements) {
+        const row = byId.get(w.jobId);
+        if (row) deps.tenants.forgetPlacement(row.tenant_id, nowMs);
+      }
+      deps.logger.error({ err: error }, 'scheduling pass not committed; its jobs stay queued');
+    },
+  );
+  const ended = committed.finally(() => {
+    for (const jobId of leaving) deps.committing.delete(jobId);
+  });
 
-  deps.metrics.queueDepth.set({ state: 'waiting' }, queue.length - placed.length - rejected.length);
+  // A transaction that failed placed nothing: there is nothing to dispatch (it was logged above).
+  const written = transaction.catch(() => null);
+  const dispatched = written.then(async (result) => {
+    await deps.previous.dispatched;
+    if (!result) return;
+    const { placed, finished } = result;
+    const orders: DispatchOrder[] = [];
+    for (const { id, attempt } of placed) {
+      const row = byId.get(id);
+      const placement = placementOf.get(id);
+      if (!row || !placement) continue;
+      orders.push({ row, attempt, placement });
+      deps.metrics.placements.inc({ target: placement.target });
+      deps.metrics.placementLatency.observe(Math.max(0, nowMs - row.submitted_at.getTime()) / 1000);
+    }
+    deps.metrics.preemptions.inc(writes.victims.length);
+    deps.metrics.queueDepth.set({ state: 'waiting' }, queue.length - placed.length - writes.rejected.length);
+    await deps.dispatcher.dispatch(orders);
+    if (finished.length > 0) await deps.onFinished(finished);
+  });
+
   deps.metrics.passDuration.observe((performance.now() - started) / 1000);
-  if (placed.length > 0 || rejected.length > 0 || expired.length > 0) {
+  if (leaving.length > 0) {
     deps.logger.debug(
-      { considered: rows.length, placed: placed.length, rejected: rejected.length, expired: expired.length },
+      {
+        considered: rows.length,
+        placed: writes.placements.length,
+        rejected: writes.rejected.length,
+        expired: expired.length,
+      },
       'scheduling pass',
     );
   }
@@ -235,8 +212,9 @@ export async function runPass(deps: PassRunnerDeps): Promise<PassOutcome> {
   // report, submission or tick wakes the loop.
   return {
     considered: rows.length,
-    placed: placed.length,
-    more: rows.length >= limit && placed.length > 0,
+    placed: writes.placements.length,
+    more: rows.length >= limit && writes.placements.length > 0,
+    committed: ended,
     dispatched,
   };
 }
@@ -253,19 +231,4 @@ function roomIn(nodes: readonly NodeSnapshot[]): number {
     room += (node.cpuSlots?.free ?? 0) + node.devices.length * JOBS_PER_DEVICE_GUESS;
   }
   return room;
-}
-
-function placedAudit(row: QueuedJobRow, placement: Placement): DecisionAuditRecord {
-  return {
-    tenantId: row.tenant_id,
-    action: 'job.placed',
-    jobId: row.id,
-    outcome: 'succeeded',
-    reason: placement.reason,
-    diff: {
-      nodeId: placement.nodeId,
-      target: placement.target,
-      deviceIds: placement.target === 'gpu' ? [...placement.deviceIds] : [],
-    },
-  };
 }

@@ -13,12 +13,14 @@ import type { DecisionLog } from '../decisions/decision-log.js';
 import type { Dispatcher } from '../dispatch/dispatcher.js';
 import { FleetRegistryService } from '../fleet/fleet-registry.service.js';
 import type { NodeHistory } from '../fleet/node-history.js';
+import type { ActiveJobs } from '../jobs/active-jobs.js';
 import type { FinishedJob, JobStore } from '../jobs/job-store.js';
 import { LeaderElectionService } from '../leader/leader-election.service.js';
 import type { SchedulerMetrics } from '../metrics/scheduler-metrics.js';
 import type { SchedulerSettings } from '../scheduler.config.js';
 import type { TenantView } from '../tenants/tenant-view.js';
 import {
+  ACTIVE_JOBS,
   DECISION_LOG,
   DISPATCHER,
   JOB_STORE,
@@ -28,7 +30,7 @@ import {
   TENANT_VIEW,
 } from '../tokens.js';
 import { advanceStoredWorkflow } from '../workflows/workflow-progress.js';
-import { runPass } from './pass-runner.js';
+import { runPass, type PassTail } from './pass-runner.js';
 
 /**
  * The leader's scheduling loop: a pass whenever something may have changed (a submission, a
@@ -41,7 +43,8 @@ export class SchedulingLoopService implements OnApplicationBootstrap, BeforeAppl
   private woken = false;
   private wakeUp?: () => void;
   private loop?: Promise<void>;
-  private dispatching: Promise<void> = Promise.resolve();
+  private previous: PassTail = { committed: Promise.resolve(), dispatched: Promise.resolve() };
+  private readonly committing = new Set<string>();
   private unsubscribe?: Unsubscribe;
   private readonly options: PassOptions;
 
@@ -51,6 +54,7 @@ export class SchedulingLoopService implements OnApplicationBootstrap, BeforeAppl
     @Inject(DATA_SOURCE) private readonly db: DataSource,
     @Inject(APP_LOGGER) private readonly logger: Logger,
     @Inject(JOB_STORE) private readonly store: JobStore,
+    @Inject(ACTIVE_JOBS) private readonly active: ActiveJobs,
     @Inject(TENANT_VIEW) private readonly tenants: TenantView,
     @Inject(DISPATCHER) private readonly dispatcher: Dispatcher,
     @Inject(DECISION_LOG) private readonly decisions: DecisionLog,
@@ -80,7 +84,8 @@ export class SchedulingLoopService implements OnApplicationBootstrap, BeforeAppl
     this.wake();
     await this.unsubscribe?.();
     await this.loop;
-    await this.dispatching;
+    await this.previous.committed;
+    await this.previous.dispatched;
   }
 
   /** Run a pass as soon as the current one (if any) is done. */
@@ -121,6 +126,8 @@ export class SchedulingLoopService implements OnApplicationBootstrap, BeforeAppl
   private start(): void {
     if (this.running) return;
     this.running = true;
+    // What this instance knew of the active jobs may be stale after another instance led.
+    this.active.invalidate();
     const previous = this.loop ?? Promise.resolve();
     this.loop = previous.then(() => this.run());
   }
@@ -135,6 +142,7 @@ export class SchedulingLoopService implements OnApplicationBootstrap, BeforeAppl
       try {
         const outcome = await runPass({
           store: this.store,
+          active: this.active,
           fleet: this.fleet,
           nodeHistory: this.nodeHistory,
           tenants: this.tenants,
@@ -145,14 +153,18 @@ export class SchedulingLoopService implements OnApplicationBootstrap, BeforeAppl
           options: this.options,
           batchSize: this.settings.batchSize ?? 1_000,
           recordTrace: this.settings.recordTrace ?? false,
-          previousDispatch: this.dispatching,
+          previous: this.previous,
+          committing: this.committing,
           onFinished: (jobs) => this.onFinished(jobs),
         });
-        // A failed dispatch leaves its jobs placed; the reconcile requeues them once their
-        // node has been seen without them for the dispatch timeout.
-        this.dispatching = outcome.dispatched.catch((error: unknown) => {
-          this.logger.error({ err: error }, 'dispatch failed; the jobs are requeued by the reconcile');
-        });
+        this.previous = {
+          committed: outcome.committed,
+          // A failed dispatch leaves its jobs placed; the reconcile requeues them once their
+          // node has been seen without them for the dispatch timeout.
+          dispatched: outcome.dispatched.catch((error: unknown) => {
+            this.logger.error({ err: error }, 'dispatch failed; the jobs are requeued by the reconcile');
+          }),
+        };
         if (outcome.more) this.woken = true;
       } catch (error) {
         this.logger.error({ err: error }, 'scheduling pass failed; retrying on the next tick');

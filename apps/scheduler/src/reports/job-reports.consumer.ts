@@ -10,27 +10,37 @@ import { DEFAULT_RETRY_POLICY } from '@voxelfleet/scheduling';
 import type { Consumer, DeliveredJob, Transport } from '@voxelfleet/transport';
 import type { Logger } from 'pino';
 import { FleetRegistryService } from '../fleet/fleet-registry.service.js';
+import type { ActiveJobs } from '../jobs/active-jobs.js';
 import type { JobStore } from '../jobs/job-store.js';
 import { LeaderElectionService } from '../leader/leader-election.service.js';
 import { SchedulingLoopService } from '../loop/scheduling-loop.service.js';
 import type { SchedulerMetrics } from '../metrics/scheduler-metrics.js';
 import type { SchedulerSettings } from '../scheduler.config.js';
-import { JOB_STORE, SCHEDULER_METRICS, SCHEDULER_SETTINGS } from '../tokens.js';
+import { ACTIVE_JOBS, JOB_STORE, SCHEDULER_METRICS, SCHEDULER_SETTINGS } from '../tokens.js';
 import { applyReports } from './report-batch.js';
+import { reportsIn, type ReportMessage } from './report-message.js';
 
 interface Waiting {
-  report: JobReport;
+  reports: readonly JobReport[];
   resolve: () => void;
   reject: (error: unknown) => void;
 }
 
-const CONCURRENCY = 1_024;
+/**
+ * Messages taken from the queue at once. BullMQ fetches a worker's jobs one round trip after
+ * another until it holds this many before it hands any over, and on a busy event loop each
+ * round trip waits for a turn: at 1,024 reports sat on the queue for seconds while passes ran.
+ * Nodes send batches of reports, so a few dozen messages still make large transactions.
+ */
+const CONCURRENCY = 64;
+/** Most reports applied in one transaction. */
 const MAX_BATCH = 1_024;
 
 /**
- * Consumes node reports from the durable JOB_REPORTS_QUEUE while this instance leads. Reports
- * that arrive together are applied in one transaction; each message is acknowledged only once
- * its batch has committed, and a batch that fails fails its messages so BullMQ keeps them.
+ * Consumes node reports from the durable JOB_REPORTS_QUEUE while this instance leads, single
+ * reports and nodes' report batches alike. Reports that arrive together are applied in one
+ * transaction; each message is acknowledged only once its batch has committed, and a batch
+ * that fails fails its messages so BullMQ keeps them.
  */
 @Injectable()
 export class JobReportsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -41,6 +51,7 @@ export class JobReportsConsumer implements OnApplicationBootstrap, BeforeApplica
   constructor(
     @Inject(TRANSPORT) private readonly transport: Transport,
     @Inject(JOB_STORE) private readonly store: JobStore,
+    @Inject(ACTIVE_JOBS) private readonly active: ActiveJobs,
     @Inject(SCHEDULER_METRICS) private readonly metrics: SchedulerMetrics,
     @Inject(SCHEDULER_SETTINGS) private readonly settings: SchedulerSettings,
     @Inject(APP_LOGGER) private readonly logger: Logger,
@@ -62,7 +73,7 @@ export class JobReportsConsumer implements OnApplicationBootstrap, BeforeApplica
 
   private start(): void {
     if (this.consumer) return;
-    this.consumer = this.transport.consume<JobReport>(JOB_REPORTS_QUEUE, (job) => this.receive(job), {
+    this.consumer = this.transport.consume<ReportMessage>(JOB_REPORTS_QUEUE, (job) => this.receive(job), {
       concurrency: CONCURRENCY,
     });
   }
@@ -73,9 +84,9 @@ export class JobReportsConsumer implements OnApplicationBootstrap, BeforeApplica
     await consumer?.close();
   }
 
-  private receive(job: DeliveredJob<JobReport>): Promise<void> {
+  private receive(job: DeliveredJob<ReportMessage>): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ report: job.data, resolve, reject });
+      this.pending.push({ reports: reportsIn(job.data), resolve, reject });
       if (!this.flushing) setImmediate(() => void this.flush());
     });
   }
@@ -85,13 +96,13 @@ export class JobReportsConsumer implements OnApplicationBootstrap, BeforeApplica
     this.flushing = true;
     try {
       while (this.pending.length > 0) {
-        const batch = this.pending.splice(0, MAX_BATCH);
+        const batch = this.takeBatch();
         try {
-          await this.apply(batch.map((w) => w.report));
+          await this.apply(batch.flatMap((w) => w.reports));
           for (const waiting of batch) waiting.resolve();
         } catch (error) {
           this.logger.error(
-            { err: error, reports: batch.length },
+            { err: error, messages: batch.length },
             'job reports not applied; they will be redelivered',
           );
           for (const waiting of batch) waiting.reject(error);
@@ -102,11 +113,25 @@ export class JobReportsConsumer implements OnApplicationBootstrap, BeforeApplica
     }
   }
 
+  /** Whole messages, until they hold MAX_BATCH reports (at least one message). */
+  private takeBatch(): Waiting[] {
+    let messages = 0;
+    let reports = 0;
+    for (const waiting of this.pending) {
+      if (messages > 0 && reports + waiting.reports.length > MAX_BATCH) break;
+      messages += 1;
+      reports += waiting.reports.length;
+    }
+    return this.pending.splice(0, messages);
+  }
+
   private async apply(reports: readonly JobReport[]): Promise<void> {
     const retry = { ...DEFAULT_RETRY_POLICY, ...this.settings.retry };
     const applied = await this.store.transaction((manager) =>
       applyReports(this.store, manager, reports, retry, this.settings.seed ?? 'voxelfleet'),
     );
+    this.active.started(applied.started);
+    this.active.release(applied.released);
     const now = Date.now();
     for (const nodeId of applied.succeededOn) this.fleet.onJobSucceeded(nodeId);
     for (const nodeId of applied.failedOn) this.fleet.onJobFailed(nodeId, now);

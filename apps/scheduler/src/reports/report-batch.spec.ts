@@ -15,12 +15,16 @@ class MemoryStore {
   readonly jobs = new Map<string, { state: string; attempt: number; maxAttempts: number; node: string }>();
   readonly failedWrites: FailedWrite[] = [];
 
-  markRunning(_m: EntityManager, reports: readonly { jobId: string; attempt: number }[]): Promise<void> {
+  markRunning(_m: EntityManager, reports: readonly { jobId: string; attempt: number }[]): Promise<string[]> {
+    const moved: string[] = [];
     for (const r of reports) {
       const job = this.jobs.get(r.jobId);
-      if (job && job.attempt === r.attempt && job.state === 'placed') job.state = 'running';
+      if (job && job.attempt === r.attempt && job.state === 'placed') {
+        job.state = 'running';
+        moved.push(r.jobId);
+      }
     }
-    return Promise.resolve();
+    return Promise.resolve(moved);
   }
 
   markSucceeded(
@@ -98,6 +102,9 @@ describe('applyReports', () => {
     expect(again.finished).toEqual([]);
     expect(store.jobs.get('a')?.state).toBe('succeeded');
     expect(first.succeededOn).toEqual(['n1']);
+    expect(first.started).toEqual([{ jobId: 'a', startedAtMs: 1 }]);
+    expect(first.released).toEqual(['a']);
+    expect(again.released).toEqual([]);
   });
 
   it('ignores a report of an attempt that has since been requeued', async () => {
@@ -137,6 +144,8 @@ describe('applyReports', () => {
     expect(write('last')?.reason).toMatch(/attempt limit/);
     expect(outcome.requeued).toBe(1);
     expect(outcome.finished.map((j) => j.id).sort()).toEqual(['bad', 'last']);
+    // A retried job leaves its node too: it holds no room until it is placed again.
+    expect([...outcome.released].sort()).toEqual(['bad', 'last', 'retry']);
     // Launch failures are the node's; bad input is the job's own and does not count.
     expect(outcome.failedOn).toEqual(['n1', 'n1']);
   });

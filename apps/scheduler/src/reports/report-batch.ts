@@ -14,6 +14,10 @@ const NODE_FAULTS: ReadonlySet<string> = new Set([
 
 export interface AppliedReports {
   finished: FinishedJob[];
+  /** Attempts that moved to running, with the node's start time. */
+  started: { jobId: string; startedAtMs: number }[];
+  /** Jobs that no longer hold room on a node: finished, or requeued for a retry. */
+  released: string[];
   /** Nodes whose job succeeded, and nodes blamed for a failure. */
   succeededOn: string[];
   failedOn: string[];
@@ -43,7 +47,7 @@ export async function applyReports(
   const succeeded = reports.flatMap((r) => (r.type === 'succeeded' ? [r] : []));
   const failed = reports.flatMap((r) => (r.type === 'failed' ? [r] : []));
 
-  await store.markRunning(
+  const running = await store.markRunning(
     manager,
     started.map((r) => ({
       jobId: r.jobId,
@@ -96,8 +100,11 @@ export async function applyReports(
     failedRows = rows.filter((row) => row.state === 'failed');
   }
 
+  const startedAt = new Map(started.map((r) => [r.jobId, r.at]));
   return {
     finished: [...done, ...failedRows],
+    started: running.map((jobId) => ({ jobId, startedAtMs: startedAt.get(jobId) ?? 0 })),
+    released: [...done.map((row) => row.id), ...applied],
     succeededOn: done.flatMap((row) => (row.node_id ? [row.node_id] : [])),
     failedOn: failed
       .filter((r) => NODE_FAULTS.has(r.error.code) && applied.has(r.jobId))

@@ -51,6 +51,13 @@ export class TenantView {
     times.push(atMs);
   }
 
+  /** A placement recorded before its pass committed, and which did not commit after all. */
+  forgetPlacement(tenantId: string, atMs: number): void {
+    const times = this.placements.get(tenantId);
+    const at = times?.lastIndexOf(atMs) ?? -1;
+    if (times && at >= 0) times.splice(at, 1);
+  }
+
   /** `passSize`: the most jobs the coming pass can place, which bounds how far usage can grow. */
   async snapshot(
     active: readonly RunningJob[],

@@ -1,0 +1,186 @@
+import {
+  canonicalJson,
+  type DeadlineVerdict,
+  type Placement,
+  type RunningJob,
+  type SchedulingPass,
+} from '@voxelfleet/scheduling';
+import type { DecisionAuditRecord } from '../audit/decision-audit.js';
+import type { LoggedDecision } from '../decisions/decision-log.js';
+import type { QueuedJobRow } from '../jobs/job-row.js';
+import type { PlacementWrite, StateWrite, StoredJobError } from '../jobs/job-store.js';
+
+export interface WaitWrite {
+  jobId: string;
+  pending: unknown;
+  admitted: boolean;
+  reason: string;
+}
+
+/** Everything a pass will write, in one transaction. */
+export interface PassWrites {
+  placements: PlacementWrite[];
+  waiting: WaitWrite[];
+  rejected: (StateWrite & { error: StoredJobError })[];
+  expired: (StateWrite & { error: StoredJobError })[];
+  victims: StateWrite[];
+  audit: DecisionAuditRecord[];
+  logged: LoggedDecision[];
+}
+
+/**
+ * Turns a pass's decisions (and the jobs it found past their deadline) into the writes that
+ * record them. A wait is written (and logged) only when its reason changed, so a job that
+ * waits through many passes does not rewrite its row each time; with trace recording on,
+ * every decision is logged so the pass can be replayed.
+ */
+export function passWrites(
+  pass: SchedulingPass,
+  expired: readonly DeadlineVerdict[],
+  byId: ReadonlyMap<string, QueuedJobRow>,
+  nowMs: number,
+  recordTrace: boolean,
+): PassWrites {
+  const writes: PassWrites = {
+    placements: [],
+    waiting: [],
+    rejected: [],
+    expired: [],
+    victims: [],
+    audit: [],
+    logged: [],
+  };
+  pass.decisions.forEach(({ jobId, decision, record }, position) => {
+    const row = byId.get(jobId);
+    if (!row) return;
+    let changed = true;
+    switch (decision.kind) {
+      case 'place':
+        writes.placements.push({
+          jobId,
+          placement: decision.placement,
+          reason: `placed: ${decision.placement.reason}`,
+        });
+        writes.audit.push(placedAudit(row, decision.placement));
+        break;
+      case 'preempt': {
+        const placement: Placement = {
+          target: 'gpu',
+          nodeId: decision.plan.nodeId,
+          deviceIds: decision.plan.deviceIds,
+          score: 0,
+          reason: decision.plan.reason,
+        };
+        writes.placements.push({
+          jobId,
+          placement,
+          reason: `placed after preemption: ${decision.plan.reason}`,
+        });
+        writes.audit.push(placedAudit(row, placement));
+        for (const victim of decision.plan.victims) {
+          writes.victims.push({ jobId: victim.jobId, reason: `preempted for ${jobId} (${row.priority})` });
+          writes.audit.push({
+            tenantId: victim.tenantId,
+            action: 'job.preempted',
+            jobId: victim.jobId,
+            outcome: 'succeeded',
+            reason: `preempted on ${decision.plan.nodeId} for a ${row.priority} job`,
+            diff: { by: jobId, nodeId: decision.plan.nodeId },
+          });
+        }
+        break;
+      }
+      case 'reject':
+        writes.rejected.push({
+          jobId,
+          reason: `rejected: ${decision.rejection.reason}`,
+          error: { code: decision.rejection.code, message: decision.rejection.reason, retryable: false },
+        });
+        writes.audit.push({
+          tenantId: row.tenant_id,
+          action: 'job.rejected',
+          jobId,
+          outcome: 'failed',
+          reason: decision.rejection.reason,
+          diff: { code: decision.rejection.code },
+        });
+        break;
+      case 'wait': {
+        changed =
+          canonicalJson((row.pending as { blockers?: unknown } | null)?.blockers ?? null) !==
+          canonicalJson(decision.blockers);
+        if (changed) {
+          writes.waiting.push({
+            jobId,
+            pending: { blockers: decision.blockers, since: nowMs },
+            admitted: decision.blockers.every((b) => b.kind === 'capacity'),
+            reason: `pending: ${record.reason}`,
+          });
+        }
+        break;
+      }
+    }
+    if (changed || recordTrace) writes.logged.push({ passDigest: pass.passDigest, position, jobId, record });
+  });
+
+  for (const v of expired) {
+    writes.expired.push({
+      jobId: v.jobId,
+      reason: `expired: ${v.reason}`,
+      error: { code: 'expired', message: v.reason, retryable: false },
+    });
+    const row = byId.get(v.jobId);
+    if (row) {
+      writes.audit.push({
+        tenantId: row.tenant_id,
+        action: 'job.expired',
+        jobId: v.jobId,
+        outcome: 'failed',
+        reason: v.reason,
+        diff: null,
+      });
+    }
+  }
+  return writes;
+}
+
+/** Jobs whose state the writes move out of the queue: a pass that follows must not load them. */
+export function leavingQueue(writes: PassWrites): string[] {
+  return [
+    ...writes.placements.map((w) => w.jobId),
+    ...writes.rejected.map((w) => w.jobId),
+    ...writes.expired.map((w) => w.jobId),
+  ];
+}
+
+/** The room a placement holds, as the table's active-jobs read would show it. */
+export function heldBy(row: QueuedJobRow, placement: Placement, startedAtMs: number): RunningJob {
+  const deviceIds = placement.target === 'gpu' ? placement.deviceIds : [];
+  return {
+    jobId: row.id,
+    tenantId: row.tenant_id,
+    nodeId: placement.nodeId,
+    deviceIds,
+    vramBytesPerDevice: deviceIds.length > 0 ? Number(row.vram_bytes) : 0,
+    priority: row.priority,
+    preemptible: row.preemptible,
+    startedAtMs,
+    ...(row.estimated_duration_ms === null ? {} : { estimatedDurationMs: row.estimated_duration_ms }),
+    ...(row.checkpoint_at ? { lastCheckpointAtMs: row.checkpoint_at.getTime() } : {}),
+  };
+}
+
+function placedAudit(row: QueuedJobRow, placement: Placement): DecisionAuditRecord {
+  return {
+    tenantId: row.tenant_id,
+    action: 'job.placed',
+    jobId: row.id,
+    outcome: 'succeeded',
+    reason: placement.reason,
+    diff: {
+      nodeId: placement.nodeId,
+      target: placement.target,
+      deviceIds: placement.target === 'gpu' ? [...placement.deviceIds] : [],
+    },
+  };
+}
