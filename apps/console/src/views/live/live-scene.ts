@@ -26,7 +26,7 @@ export interface SceneSnapshot {
   tracks: { id: number; position: [number, number, number] }[];
   /** Line-segment vertices of the trails being drawn. */
   trailVertices: number;
-  /** Id labels visible in the scene graph. */
+  /** Track ids of the label instances in the scene graph. */
   labels: number[];
   followed: number | null;
   framesRendered: number;
@@ -134,10 +134,9 @@ export class LiveScene {
       this.scratch.setFromMatrixPosition(this.scratchMatrix);
       tracks.push({ id: ids[i]!, position: [this.scratch.x, this.scratch.y, this.scratch.z] });
     }
-    const labels: number[] = [];
-    this.layer.group.traverse((object) => {
-      if (object.name === 'track-label' && object.visible) labels.push(object.userData['trackId'] as number);
-    });
+    const labelMesh = this.layer.labels.mesh;
+    const labelIds = labelMesh.userData['trackIds'] as Int32Array;
+    const labels = Array.from(labelIds.subarray(0, labelMesh.count));
     return {
       t: this.appliedT,
       mode: this.timeline.mode,
@@ -172,6 +171,7 @@ export class LiveScene {
     }
     if (this.dirty) {
       this.dirty = false;
+      this.layer.labels.orient(this.stage.camera);
       this.stage.render();
       this.framesRendered += 1;
     }

@@ -1,5 +1,4 @@
 import {
-  CanvasTexture,
   Color,
   DynamicDrawUsage,
   Float32BufferAttribute,
@@ -10,13 +9,12 @@ import {
   Matrix4,
   MeshBasicMaterial,
   SphereGeometry,
-  Sprite,
-  SpriteMaterial,
   BufferGeometry,
   Vector3,
 } from 'three';
 import { TrailRing } from '../../core/trail-ring.js';
 import type { TrackFrame, TrackSample } from '../../core/track-frame.js';
+import { LabelLayer } from './label-layer.js';
 
 /** Most tracks drawn at once; buffers are sized for this up front. */
 export const MAX_TRACKS = 512;
@@ -27,15 +25,14 @@ interface TrackVisual {
   trackId: number;
   ring: TrailRing;
   color: Color;
-  label: Sprite;
   /** Generation of the last frame that showed this track; older ones are released. */
   seen: number;
 }
 
 /**
  * Tracks as one InstancedMesh of spheres, one LineSegments of trails (a preallocated
- * buffer rewritten per animation frame from per-track ring buffers) and one id label per
- * track. Nothing here allocates per update except a label for a track id never seen before.
+ * buffer rewritten per animation frame from per-track ring buffers) and the id labels (one
+ * more InstancedMesh). Nothing here allocates per update.
  * `points.userData.trackIds[i]` names the track drawn by instance i: tests and tools read
  * the scene graph, not the incoming messages.
  */
@@ -43,6 +40,7 @@ export class TrackLayer {
   readonly group = new Group();
   readonly points: InstancedMesh;
   readonly trails: LineSegments;
+  readonly labels = new LabelLayer(MAX_TRACKS);
   readonly trackIds = new Int32Array(MAX_TRACKS);
   private readonly trailPositions: Float32Array;
   private readonly trailColors: Float32Array;
@@ -85,7 +83,7 @@ export class TrackLayer {
     );
     this.trails.frustumCulled = false;
     this.trails.name = 'trails';
-    this.group.add(this.points, this.trails);
+    this.group.add(this.points, this.trails, this.labels.mesh);
   }
 
   /** Adds one frame's positions to the trails (call for every frame, in time order). */
@@ -116,10 +114,11 @@ export class TrackLayer {
       this.points.setColorAt(i, visual.color);
       this.trackIds[i] = track.trackId;
       this.samples[i] = track;
-      visual.label.position.set(x, y, z + this.radius * 2.5);
+      this.labels.set(i, track.trackId, x, y, z + this.radius * 2.5);
     }
     this.samples.fill(undefined, count);
     this.points.count = count;
+    this.labels.setCount(count);
     this.points.instanceMatrix.needsUpdate = true;
     if (this.points.instanceColor) this.points.instanceColor.needsUpdate = true;
     for (const visual of this.visuals.values()) {
@@ -154,10 +153,7 @@ export class TrackLayer {
     (this.points.material as MeshBasicMaterial).dispose();
     this.trails.geometry.dispose();
     (this.trails.material as LineBasicMaterial).dispose();
-    for (const visual of [...this.visuals.values(), ...this.pool]) {
-      visual.label.material.map?.dispose();
-      visual.label.material.dispose();
-    }
+    this.labels.dispose();
   }
 
   private writeTrails(): void {
@@ -174,8 +170,13 @@ export class TrackLayer {
     }
     const geometry = this.trails.geometry;
     geometry.setDrawRange(0, segments * 2);
-    geometry.getAttribute('position').needsUpdate = true;
-    geometry.getAttribute('color').needsUpdate = true;
+    // Upload only the part in use, not the whole buffer sized for MAX_TRACKS.
+    for (const name of ['position', 'color']) {
+      const attribute = geometry.getAttribute(name) as Float32BufferAttribute;
+      attribute.clearUpdateRanges();
+      attribute.addUpdateRange(0, Math.max(1, segments * 6));
+      attribute.needsUpdate = true;
+    }
   }
 
   private acquire(trackId: number): TrackVisual {
@@ -186,45 +187,17 @@ export class TrackLayer {
     visual.ring.clear();
     visual.seen = this.generation;
     visual.color.setHSL((trackId * 0.618034) % 1, 0.75, 0.55);
-    drawLabel(visual.label, `#${trackId}`);
-    visual.label.userData['trackId'] = trackId;
-    visual.label.visible = true;
     this.visuals.set(trackId, visual);
     return visual;
   }
 
   private release(visual: TrackVisual): void {
     this.visuals.delete(visual.trackId);
-    visual.label.visible = false;
+    this.labels.release(visual.trackId);
     this.pool.push(visual);
   }
 
   private createVisual(): TrackVisual {
-    const canvas = document.createElement('canvas');
-    canvas.width = 128;
-    canvas.height = 48;
-    const label = new Sprite(
-      new SpriteMaterial({ map: new CanvasTexture(canvas), depthTest: false, sizeAttenuation: false }),
-    );
-    label.scale.set(0.08, 0.03, 1);
-    label.name = 'track-label';
-    this.group.add(label);
-    return { trackId: -1, ring: new TrailRing(TRAIL_POINTS), color: new Color(), label, seen: 0 };
+    return { trackId: -1, ring: new TrailRing(TRAIL_POINTS), color: new Color(), seen: 0 };
   }
-}
-
-function drawLabel(label: Sprite, text: string): void {
-  const texture = label.material.map as CanvasTexture<HTMLCanvasElement>;
-  const canvas = texture.image;
-  const context = canvas.getContext('2d');
-  if (!context) return;
-  context.clearRect(0, 0, canvas.width, canvas.height);
-  context.fillStyle = 'rgba(15, 20, 30, 0.75)';
-  context.fillRect(0, 0, canvas.width, canvas.height);
-  context.fillStyle = '#f5f7fa';
-  context.font = 'bold 30px system-ui, sans-serif';
-  context.textAlign = 'center';
-  context.textBaseline = 'middle';
-  context.fillText(text, canvas.width / 2, canvas.height / 2);
-  texture.needsUpdate = true;
 }
