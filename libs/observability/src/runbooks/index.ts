@@ -1,2 +1,3 @@
 export * from './runbook-parser.js';
 export * from './runbook.types.js';
+export * from './detection-steps.js';
