@@ -27,8 +27,6 @@ export interface ChaosReport {
   fuzz: SurfaceResult[];
   isolation?: IsolationResult & { cases: IsolationCase[] };
   soak?: SoakResult;
-  /** Runbook detection steps followed, when the runbooks are there. */
-  runbooks?: { runbook: string; step: string; ok: boolean; detail: string }[];
   notes: string[];
 }
 
@@ -50,6 +48,9 @@ export function chaosFigures(report: ChaosReport): Record<string, number> {
     figures[`recovery_s_${key}`] = fault.recoveryS;
     figures[`stream_gap_s_${key}`] = fault.streamGapS;
   }
+  const steps = report.faults.flatMap((f) => f.runbookSteps);
+  figures.runbook_steps = steps.length;
+  figures.runbook_steps_failed = steps.filter((s) => !s.ok).length;
   figures.faults_survived = report.faults.filter((f) => f.recovered && f.auditVerifies).length;
   figures.faults_injected = report.faults.length;
   for (const surface of report.fuzz) {
@@ -128,6 +129,10 @@ export function chaosMarkdown(report: ChaosReport): string {
       for (const d of f.detection)
         lines.push(
           `- ${d.ok ? 'seen' : 'NOT seen'}: ${d.check} (${d.detail.replace(/\n/g, ' ').slice(0, 200)})`,
+        );
+      for (const r of f.runbookSteps)
+        lines.push(
+          `- runbook \`${r.runbook}\` ${r.kind} \`${r.item}\`: ${r.ok ? 'ok' : 'FAILED'} (${r.detail})`,
         );
       for (const n of f.notes) lines.push(`- note: ${n}`);
       lines.push('');
@@ -216,12 +221,6 @@ export function chaosMarkdown(report: ChaosReport): string {
       lines.push(
         `| ${r.name} | ${fmt(r.startMb)} | ${fmt(r.endMb)} | ${fmt(r.growthMb)} | ${fmt(r.secondHalfGrowthMb)} | ${r.bounded ? 'yes' : 'NO'} |`,
       );
-    lines.push('');
-  }
-  if (report.runbooks?.length) {
-    lines.push('## Runbook detection steps', '');
-    for (const r of report.runbooks)
-      lines.push(`- ${r.ok ? 'ok' : 'FAILED'}: ${r.runbook}: ${r.step} (${r.detail})`);
     lines.push('');
   }
   if (report.notes.length) {

@@ -130,7 +130,8 @@ export class ChaosStack {
         CPU_SLOTS: '2',
       });
     }
-    define('tracker', 'tracker', 6, { MIGRATE_AT_START: 'false' });
+    // Frame-set evidence as voxel.evidence jobs on the fleet, as in production.
+    define('tracker', 'tracker', 6, { MIGRATE_AT_START: 'false', TRACKER_EVIDENCE: 'fleet' });
 
     // The gateway migrates; everything else starts on the migrated schema.
     await this.startApp(this.gateway);

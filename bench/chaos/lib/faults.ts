@@ -3,12 +3,17 @@ import { sleep, waitUntil } from './managed-process.js';
 import { call } from './http-client.js';
 import type { JobLoad } from './job-load.js';
 import { metricSum, parsePrometheusText } from './prometheus-text.js';
+import { FAULT_RUNBOOKS, RunbookWatcher, type RunbookStep } from './runbook-steps.js';
 import { longestSilence, type StreamSubscriber } from './stream-feed.js';
+import type { Runbook } from '@voxelfleet/observability';
 
 export interface FaultContext {
   stack: ChaosStack;
   jobs: JobLoad;
   subscriber: StreamSubscriber;
+  /** docs/runbooks.md, parsed: each fault follows its runbook's Detection list. */
+  runbooks: readonly Runbook[];
+  repoRoot: string;
 }
 
 /** One thing an operator would look at to notice the fault, and whether it showed. */
@@ -28,7 +33,13 @@ export interface FaultOutcome {
   streamGapS: number;
   /** Whether the tracker itself reported a gap (`stream.status` with `gap`) in that window. */
   trackerReportedGap: boolean;
+  /** How long the fault itself lasted (a server down, a process paused), when it ends on its own. */
+  outageS?: number;
+  /** Job submissions refused or unanswered between the injection and the recovery. */
+  refusedSubmissions: number;
   detection: DetectionCheck[];
+  /** The runbook's Detection steps, followed during the fault (empty when no runbook covers it). */
+  runbookSteps: RunbookStep[];
   notes: string[];
 }
 
@@ -36,6 +47,8 @@ interface Injected {
   /** Jobs placed or running on the victim when it was hit: each must still finish. */
   heldJobs: string[];
   victim?: StackApp;
+  /** When the fault was taken away (a server started again, a process resumed). */
+  restoredAt?: number;
 }
 
 export interface Fault {
@@ -88,18 +101,22 @@ async function allFinal(stack: ChaosStack, ids: readonly string[]): Promise<bool
 
 const nodeIdOf = (app: StackApp) => String(app.process.spec.env?.NODE_ID);
 
-/** The node holding the most placed or running jobs (the one whose loss hurts most). */
+/**
+ * The node holding the most placed or running jobs (the one whose loss hurts most), waiting
+ * up to 15 s for a moment when some node holds one, so the fault lands on work in flight.
+ */
 async function busiestNode(stack: ChaosStack): Promise<StackApp> {
-  let best = stack.nodes[0] as StackApp;
-  let most = -1;
-  for (const node of stack.nodes) {
-    const held = (await jobsOn(stack, nodeIdOf(node))).length;
-    if (held > most) {
-      most = held;
-      best = node;
-    }
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const { rows } = await stack.db.query<{ node_id: string; n: string }>(
+      `SELECT node_id, count(*) AS n FROM jobs WHERE state IN ('placed', 'running') AND node_id IS NOT NULL
+       GROUP BY node_id ORDER BY count(*) DESC LIMIT 1`,
+    );
+    const found = stack.nodes.find((node) => nodeIdOf(node) === rows[0]?.node_id && node.process.running);
+    if (found) return found;
+    if (Date.now() > deadline) return stack.nodes[0] as StackApp;
+    await sleep(25);
   }
-  return best;
 }
 
 function nodeStateCheck(stack: ChaosStack, nodeId: string, state: string, timeoutMs: number) {
@@ -166,7 +183,7 @@ export function buildFaults(lostAfterMs: number): Fault[] {
     },
     async detect({ stack }, { victim }) {
       const nodeId = nodeIdOf(victim as StackApp);
-      const from = Math.min(...stack.schedulers.map((s) => s.process.lines.length));
+      const marks = new Map(stack.schedulers.map((s) => [s, s.process.linesSeen]));
       return Promise.all([
         nodeStateCheck(stack, nodeId, 'lost', lostAfterMs + 10_000),
         fleetLostMetricCheck(stack, lostAfterMs + 10_000),
@@ -175,7 +192,7 @@ export function buildFaults(lostAfterMs: number): Fault[] {
           () =>
             Promise.resolve(
               stack.schedulers
-                .flatMap((s) => s.process.lines.slice(from))
+                .flatMap((s) => s.process.linesSince(marks.get(s) ?? 0))
                 .find((line) => line.includes(nodeId) && line.includes('"to":"lost"'))
                 ?.slice(0, 160),
             ),
@@ -189,12 +206,14 @@ export function buildFaults(lostAfterMs: number): Fault[] {
     },
   };
 
+  let standbyMark = 0;
   const leaderKill: Fault = {
     name: 'leader-scheduler-sigkill',
     description: 'SIGKILL the scheduler holding the leader lock; restarted after recovery',
     async inject({ stack }) {
       const victim = await stack.leader();
       if (!victim) throw new Error('no scheduler leads');
+      standbyMark = (stack.schedulers.find((s) => s !== victim) as StackApp).process.linesSeen;
       victim.process.signal('SIGKILL');
       return { victim, heldJobs: [] };
     },
@@ -214,7 +233,7 @@ export function buildFaults(lostAfterMs: number): Fault[] {
               : undefined,
           15_000,
         ),
-        logLineCheck(standby, /scheduler leadership acquired/, 0, 15_000),
+        logLineCheck(standby, /scheduler leadership acquired/, standbyMark, 15_000),
       ]);
     },
     async recovered({ stack }, { victim }) {
@@ -271,13 +290,15 @@ export function buildFaults(lostAfterMs: number): Fault[] {
       await stack.redis.process.stop('SIGTERM');
       return { heldJobs: [] };
     },
-    async detect({ stack }) {
+    async detect({ stack }, injected) {
+      const stopped = Date.now();
       const checks = await Promise.all([
         readinessDownCheck(stack.gateway, 2_000),
         readinessDownCheck(stack.nodes[0] as StackApp, 2_000),
       ]);
-      await sleep(2_000);
+      await sleep(Math.max(0, stopped + 2_000 - Date.now()));
       await stack.redis.start();
+      injected.restoredAt = Date.now();
       return checks;
     },
   };
@@ -289,13 +310,15 @@ export function buildFaults(lostAfterMs: number): Fault[] {
       await stack.postgres.process.stop('SIGINT');
       return { heldJobs: [] };
     },
-    async detect({ stack }) {
+    async detect({ stack }, injected) {
+      const stopped = Date.now();
       const checks = await Promise.all([
         readinessDownCheck(stack.gateway, 2_000),
         readinessDownCheck(stack.tracker, 2_000),
       ]);
-      await sleep(2_000);
+      await sleep(Math.max(0, stopped + 2_000 - Date.now()));
       await stack.postgres.start();
+      injected.restoredAt = Date.now();
       return checks;
     },
   };
@@ -309,18 +332,22 @@ export function buildFaults(lostAfterMs: number): Fault[] {
       victim.process.signal('SIGSTOP');
       return { victim, heldJobs };
     },
-    async detect({ stack }, { victim }) {
-      const nodeId = nodeIdOf(victim as StackApp);
+    async detect({ stack }, injected) {
+      const victim = injected.victim as StackApp;
+      const nodeId = nodeIdOf(victim);
+      const stopped = Date.now();
       const checks = await Promise.all([
         nodeStateCheck(stack, nodeId, 'lost', lostAfterMs + 10_000),
         fleetLostMetricCheck(stack, lostAfterMs + 10_000),
       ]);
-      await sleep(2_000);
-      (victim as StackApp).process.signal('SIGCONT');
+      await sleep(Math.max(0, stopped + lostAfterMs + 2_000 - Date.now()));
+      victim.process.signal('SIGCONT');
+      injected.restoredAt = Date.now();
       checks.push(await nodeStateCheck(stack, nodeId, 'ready', 20_000));
       return checks;
     },
-    async recovered({ stack }, { victim }) {
+    async recovered({ stack }, { victim, restoredAt }) {
+      if (restoredAt === undefined) return false;
       const res = await call('GET', `${stack.gateway.url}/admin/gpu/nodes/${nodeIdOf(victim as StackApp)}`, {
         key: stack.admin.key,
       });
@@ -343,7 +370,7 @@ async function jobSucceeded(stack: ChaosStack, id: string): Promise<boolean> {
 async function freshJobFinishes(ctx: FaultContext, timeoutMs: number): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const id = await ctx.jobs.submitOne();
+    const id = await ctx.jobs.submitOne('high');
     if (id === undefined) {
       await sleep(250);
       continue;
@@ -375,8 +402,15 @@ export async function auditVerifies(stack: ChaosStack): Promise<boolean> {
  */
 export async function runFault(ctx: FaultContext, fault: Fault, timeoutMs = 120_000): Promise<FaultOutcome> {
   const notes: string[] = [];
+  const runbook = ctx.runbooks.find((r) => r.id === FAULT_RUNBOOKS[fault.name]);
+  const watcher = runbook ? new RunbookWatcher(ctx.stack, runbook, fault.name, ctx.repoRoot) : undefined;
+  await watcher?.before();
   const injectedAt = Date.now();
   const injected = await fault.inject(ctx);
+  if (watcher) {
+    watcher.ids = { nodeId: injected.victim?.role === 'gpu-node' ? nodeIdOf(injected.victim) : undefined };
+    watcher.start();
+  }
   if (injected.heldJobs.length)
     notes.push(`${injected.heldJobs.length} jobs were placed or running on the victim`);
   const detecting = fault.detect(ctx, injected);
@@ -398,13 +432,17 @@ export async function runFault(ctx: FaultContext, fault: Fault, timeoutMs = 120_
   }
   const detection = await detecting;
   await sleep(2_000);
+  const runbookSteps = watcher?.stop() ?? [];
   const windowEnd = (recoveredAt ?? Date.now()) + 2_000;
   const streamGapS = longestSilence(ctx.subscriber.updates, injectedAt, windowEnd);
   const trackerReportedGap = ctx.subscriber.statuses.some(
     (s) => s.atMs >= injectedAt && s.atMs <= windowEnd && s.gap !== undefined,
   );
   if (fault.heal) await fault.heal(ctx, injected);
+  const until = recoveredAt ?? Date.now();
   return {
+    outageS: injected.restoredAt === undefined ? undefined : (injected.restoredAt - injectedAt) / 1000,
+    refusedSubmissions: ctx.jobs.errors.filter((e) => e.atMs >= injectedAt && e.atMs <= until).length,
     name: fault.name,
     description: fault.description,
     recovered: recoveredAt !== undefined,
@@ -413,6 +451,7 @@ export async function runFault(ctx: FaultContext, fault: Fault, timeoutMs = 120_
     streamGapS,
     trackerReportedGap,
     detection,
+    runbookSteps,
     notes,
   };
 }

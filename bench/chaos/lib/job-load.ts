@@ -1,10 +1,14 @@
 import { call } from './http-client.js';
 
-/** A 128×32 by 32×128 matmul: tens of milliseconds on one core, so faults find jobs running. */
+/**
+ * A 512×64 by 64×512 matmul: tens of milliseconds on a shared core, so a fault can find jobs
+ * running, while the load stays well under what three CPU nodes on two cores finish (a
+ * backlog would make every fault look slow to recover).
+ */
 function matmulInputs(): Record<string, unknown> {
-  const m = 128;
-  const n = 128;
-  const k = 32;
+  const m = 512;
+  const n = 512;
+  const k = 64;
   const buffer = (length: number) => ({
     base64: Buffer.from(new Float32Array(length).fill(1).buffer).toString('base64'),
     dtype: 'f32',
@@ -44,17 +48,20 @@ export class JobLoad {
     this.timer = setInterval(() => this.tick(), 1000 / this.perSecond);
   }
 
-  /** Submits one job now and resolves with its id once accepted (undefined when refused). */
-  async submitOne(): Promise<string | undefined> {
+  /**
+   * Submits one job now and resolves with its id once accepted (undefined when refused).
+   * Recovery probes go in as `high`, so they measure the pipeline, not the queue ahead.
+   */
+  async submitOne(priority: 'normal' | 'high' = 'normal'): Promise<string | undefined> {
     this.seq += 1;
     const key = this.keys[this.seq % this.keys.length] as string;
     const body =
       this.seq % 4 === 0
-        ? { kernel: 'matmul.f32', inputs: MATMUL, priority: 'normal', cpuFallbackAllowed: true }
+        ? { kernel: 'matmul.f32', inputs: MATMUL, priority, cpuFallbackAllowed: true }
         : {
             kernel: 'saxpy',
             inputs: { a: this.seq, x: [1, 2, 3], y: [0, 0, 0] },
-            priority: 'normal',
+            priority,
             cpuFallbackAllowed: true,
           };
     const result = await call('POST', `${this.gatewayUrl}/v1/jobs`, { key, body, timeoutMs: 15_000 });

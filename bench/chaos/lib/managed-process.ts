@@ -75,6 +75,12 @@ export class ManagedProcess {
     this.exited = new Promise((done) => child.once('exit', (code) => done(code)));
   }
 
+  /** Lines printed since `mark` (a value of `linesSeen`), as far as they are still kept. */
+  linesSince(mark: number): string[] {
+    const count = this.linesSeen - mark;
+    return count <= 0 ? [] : this.lines.slice(-count);
+  }
+
   signal(signal: NodeJS.Signals): void {
     if (!this.child?.pid) throw new Error(`${this.spec.name} has no process`);
     process.kill(this.child.pid, signal);

@@ -1,7 +1,8 @@
 import { describeMachine } from '../../lib/index.js';
 import { AdminLoad } from './admin-load.js';
 import type { ChaosReport, SoakResult } from './chaos-report.js';
-import { ChaosStack, type StackPorts } from './chaos-stack.js';
+import { ChaosStack, REPO_ROOT, type StackPorts } from './chaos-stack.js';
+import { loadRunbooks } from './runbook-steps.js';
 import { auditVerifies, buildFaults, runFault } from './faults.js';
 import type { SurfaceResult } from './fuzz/fuzz-result.js';
 import { fuzzFrameUploads, fuzzKernelManifests, fuzzMetadataImports } from './fuzz/payload-fuzz.js';
@@ -105,12 +106,18 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       await sleep(3_000);
     }
     if (options.parts.includes('faults') && loads.jobs) {
+      const runbooks = loadRunbooks(REPO_ROOT);
+      if (runbooks.length === 0)
+        report.notes.push('docs/runbooks.md not found: faults checked without runbook steps');
       const chosen = buildFaults(options.nodeLostAfterMs).filter(
         (f) => !options.faults || options.faults.includes(f.name),
       );
       for (const fault of chosen) {
         log(`fault ${fault.name}`);
-        const outcome = await runFault({ stack, jobs: loads.jobs, subscriber }, fault);
+        const outcome = await runFault(
+          { stack, jobs: loads.jobs, subscriber, runbooks, repoRoot: REPO_ROOT },
+          fault,
+        );
         log(
           `  recovered=${outcome.recovered} in ${outcome.recoveryS.toFixed(1)} s, audit ${outcome.auditVerifies}, detection ${outcome.detection.filter((d) => d.ok).length}/${outcome.detection.length}`,
         );
@@ -128,6 +135,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       await loads.jobs.stop();
       await loads.admin?.stop();
       report.ledger = await drainAndJudge(stack, loads.jobs, loadStartedAt, 180_000);
+      const { rows: stuck } = await stack.db.query<{ state: string; reason: string; n: string }>(
+        `SELECT state, left(state_reason, 100) AS reason, count(*) AS n FROM jobs
+         WHERE state NOT IN ('succeeded', 'failed', 'cancelled', 'expired', 'skipped') AND kernel->>'name' = ANY($1::text[])
+         GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 8`,
+        [LOAD_KERNELS],
+      );
+      for (const row of stuck)
+        report.notes.push(`unfinished after the drain: ${row.n} ${row.state} (${row.reason})`);
       if (!(await auditVerifies(stack)))
         report.notes.push('the audit chain did not verify at the end of the run');
     }
@@ -306,25 +321,30 @@ async function soak(
   };
 }
 
+/** The kernels the job load submits; the tracker's voxel.evidence jobs are judged by the stream, not here. */
+const LOAD_KERNELS = ['saxpy', 'matmul.f32'];
+
 /** Waits until every accepted job is final (or the time is up), then judges the ledger. */
 async function drainAndJudge(stack: ChaosStack, jobs: JobLoad, since: Date, timeoutMs: number) {
   const ids = [...jobs.accepted.keys()];
+  const tenants = stack.tenants.slice(0, 2).map((t) => t.tenantId);
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const { rows } = await stack.db.query<{ n: string }>(
-      `SELECT count(*) AS n FROM jobs WHERE state NOT IN ('succeeded', 'failed', 'cancelled', 'expired', 'skipped')`,
+      `SELECT count(*) AS n FROM jobs WHERE state NOT IN ('succeeded', 'failed', 'cancelled', 'expired', 'skipped')
+       AND tenant_id = ANY($1::uuid[]) AND kernel->>'name' = ANY($2::text[])`,
+      [tenants, LOAD_KERNELS],
     );
     if (Number(rows[0]?.n) === 0) break;
     await sleep(500);
   }
-  const tenants = stack.tenants.slice(0, 2).map((t) => t.tenantId);
   const { rows } = await stack.db.query<{ id: string; state: string; reason: string }>(
-    `SELECT id, state, coalesce(state_reason, '') AS reason FROM jobs WHERE tenant_id = ANY($1::uuid[]) AND submitted_at >= $2`,
-    [tenants, since],
+    `SELECT id, state, coalesce(state_reason, '') AS reason FROM jobs WHERE tenant_id = ANY($1::uuid[]) AND submitted_at >= $2 AND kernel->>'name' = ANY($3::text[])`,
+    [tenants, since, LOAD_KERNELS],
   );
   const { rows: transitions } = await stack.db.query<{ jobId: string; toState: string }>(
-    `SELECT job_id AS "jobId", to_state AS "toState" FROM job_transitions WHERE job_id IN (SELECT id FROM jobs WHERE tenant_id = ANY($1::uuid[]) AND submitted_at >= $2)`,
-    [tenants, since],
+    `SELECT job_id AS "jobId", to_state AS "toState" FROM job_transitions WHERE job_id IN (SELECT id FROM jobs WHERE tenant_id = ANY($1::uuid[]) AND submitted_at >= $2 AND kernel->>'name' = ANY($3::text[]))`,
+    [tenants, since, LOAD_KERNELS],
   );
   return judgeLedger(ids, rows, transitions);
 }

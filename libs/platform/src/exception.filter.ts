@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Catch, HttpException, HttpStatus, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
+import { isDependencyUnavailable } from './dependency-errors.js';
 
 /** A domain error with its own 4xx status and a stable machine-readable code. */
 export class DomainError extends Error {
@@ -26,8 +27,9 @@ interface ErrorBody {
 
 /**
  * The one place errors become responses: HTTP and domain errors keep their status and say
- * why; anything unexpected is a 500 with an error id that is also in the log, and never a
- * stack trace to the client.
+ * why; a dependency that is down (Postgres, Redis) is a 503 with Retry-After; anything
+ * unexpected is a 500 with an error id that is also in the log, and never a stack trace to
+ * the client.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -40,6 +42,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const request = http.getRequest<Request & { id?: unknown }>();
     const body = this.toBody(exception, request);
     if (response.headersSent) return;
+    if (body.error === 'dependency_unavailable') response.setHeader('Retry-After', '1');
     response.status(body.statusCode).json(body);
   }
 
@@ -65,6 +68,19 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return { statusCode: exception.status, error: exception.type, message: exception.message };
     }
     const errorId = randomUUID();
+    if (isDependencyUnavailable(exception)) {
+      // Postgres or Redis is down or restarting: the request was fine, a retry will do.
+      this.logger.warn(
+        { err: exception, errorId, requestId: request.id, path: request.path },
+        'dependency unavailable',
+      );
+      return {
+        statusCode: HttpStatus.SERVICE_UNAVAILABLE,
+        error: 'dependency_unavailable',
+        message: 'a dependency of this service is unavailable; retry shortly',
+        errorId,
+      };
+    }
     this.logger.error(
       { err: exception, errorId, requestId: request.id, path: request.path },
       'unhandled error',
