@@ -11,7 +11,7 @@ export interface DetectionStep {
 
 /** A runbook's detection items as one list, in the order the page lists them. */
 export function detectionSteps(runbook: Runbook): DetectionStep[] {
-  const steps: DetectionStep[] = [
+  const steps: Omit<DetectionStep, 'runbook'>[] = [
     ...runbook.alerts.map((a) => ({ kind: 'alert' as const, label: `alert ${a.name}`, line: a.line })),
     ...runbook.metrics.map((m) => ({ kind: 'metric' as const, label: `metric ${m.selector}`, line: m.line })),
     ...runbook.logs.map((l) => ({
