@@ -235,7 +235,32 @@ describe('web console', () => {
     );
     await new Promise((r) => setTimeout(r, 300));
     expect((await snapshot(page)).t).toBe(scrubbed.t);
+
+    // Back to live and paused there: hover a track for its confidence and velocity, then
+    // follow it from the list.
+    await page.getByTestId('go-live').click();
+    await page.getByTestId('play-pause').click();
+    const held = await until(
+      () => snapshot(page),
+      (s) => s.mode === 'paused' && s.tracks.length > 0,
+      5_000,
+      'paused at live',
+    );
+    const target = held.tracks[0]!;
+    const at = await page.evaluate<{ x: number; y: number } | null>(
+      `window.voxelfleetView.screenPosition(${target.id})`,
+    );
+    expect(at).not.toBeNull();
+    await page.mouse.move(at!.x, at!.y);
+    const tooltip = page.getByTestId('track-tooltip');
+    await tooltip.waitFor({ state: 'visible', timeout: 5_000 });
+    const hover = (await tooltip.textContent()) ?? '';
+    expect(hover).toContain(`track #${target.id}`);
+    expect(hover).toMatch(/confidence \d\.\d{3}/);
+    expect(hover).toMatch(/velocity \(-?\d/);
     await page.screenshot({ path: join(ARTIFACTS, 'live-stream-scrubbed.png') });
+    await page.getByTestId('follow').selectOption(String(target.id));
+    expect((await snapshot(page)).followed).toBe(target.id);
     await context.close();
   }, 60_000);
 
@@ -294,7 +319,7 @@ describe('web console', () => {
     await admin.page.getByRole('navigation').getByRole('link', { name: 'Audit' }).click();
     await admin.page.getByTestId('audit-table').waitFor();
     expect(await admin.page.getByTestId('audit-table').locator('tbody tr').count()).toBeGreaterThan(0);
-    expect(await admin.page.getByTestId('audit-verify').textContent()).toContain('Chains verified');
+    await admin.page.getByTestId('audit-verify').getByText('Chains verified').waitFor();
     await admin.page.locator('input[name=action]').fill('tenant.create');
     await admin.page.getByRole('button', { name: 'Filter' }).click();
     await until(

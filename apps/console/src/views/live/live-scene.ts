@@ -148,6 +148,15 @@ export class LiveScene {
     };
   }
 
+  /** Where a drawn track appears on the page (CSS pixels from the viewport's corner). */
+  screenPosition(trackId: number): { x: number; y: number } | null {
+    const position = this.layer.positionOf(trackId, new Vector3());
+    if (!position) return null;
+    const ndc = position.project(this.stage.camera);
+    const rect = this.stage.renderer.domElement.getBoundingClientRect();
+    return { x: rect.left + ((ndc.x + 1) / 2) * rect.width, y: rect.top + ((1 - ndc.y) / 2) * rect.height };
+  }
+
   dispose(): void {
     cancelAnimationFrame(this.raf);
     this.layer.dispose();

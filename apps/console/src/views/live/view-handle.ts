@@ -12,6 +12,8 @@ export interface VoxelfleetViewHandle {
   /** Frame-sets received over the socket since the view opened. */
   updatesReceived(): number;
   follow(trackId: number | null): void;
+  /** Where track `trackId` is drawn on the page, for pointing at it (hover). */
+  screenPosition(trackId: number): { x: number; y: number } | null;
   pause(): void;
   play(): void;
   scrub(t: number): void;
@@ -33,6 +35,7 @@ export function installViewHandle(
     snapshot: () => scene.snapshot(),
     updatesReceived,
     follow: (trackId) => scene.follow(trackId),
+    screenPosition: (trackId) => scene.screenPosition(trackId),
     pause: () => scene.pause(),
     play: () => scene.play(),
     scrub: (t) => scene.scrub(t),
