@@ -298,7 +298,8 @@ describe('web console', () => {
     expect(await page.getByTestId('job-transitions').textContent()).toContain('submitted');
     await page.screenshot({ path: join(ARTIFACTS, 'job.png'), fullPage: true });
 
-    await page.goto(`${gw}/console/workflows/${workflow.id}`);
+    await page.getByRole('navigation').getByRole('link', { name: 'Jobs' }).click();
+    await page.getByTestId('workflow-list').locator(`a[href="/console/workflows/${workflow.id}"]`).click();
     const dag = page.getByTestId('workflow-dag');
     await dag.waitFor();
     expect(await dag.locator('[data-step]').count()).toBe(4);

@@ -21,7 +21,7 @@ describe('frustum', () => {
   });
 
   it('rotates with the world-to-camera quaternion (transpose to go back to the world)', () => {
-    // 90° about x, world-to-camera: world +y is the camera's +z (forward) axis... inverted.
+    // A world-to-camera rotation of -90° about x: the camera looks along a horizontal axis.
     const half = Math.SQRT1_2;
     const camera = { ...identity, position: [0, 0, 0], quaternion: [half, -half, 0, 0] };
     const r = quaternionMatrix(camera.quaternion);

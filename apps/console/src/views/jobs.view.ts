@@ -39,7 +39,7 @@ export const jobsView: View = {
           state: filter.value || undefined,
           limit: 100,
         });
-        mount(list, jobsTable(jobs));
+        mount(list, jobsTable(jobs), workflowLinks(jobs));
       } catch (error) {
         mount(list, errorPanel(error, 'the job list'));
       }
@@ -69,5 +69,31 @@ function jobsTable(jobs: Job[]): HTMLElement {
     ]),
     'jobs-table',
     'No jobs.',
+  );
+}
+
+/** The workflows the listed jobs belong to, each once, newest first. */
+function workflowLinks(jobs: Job[]): HTMLElement {
+  const seen = new Map<string, string>();
+  for (const job of jobs) {
+    if (job.workflowId && !seen.has(job.workflowId)) seen.set(job.workflowId, job.submittedAt);
+  }
+  if (seen.size === 0) return h('div', {});
+  return h(
+    'section',
+    { 'data-testid': 'workflow-list' },
+    h('h2', {}, 'Workflows of these jobs'),
+    h(
+      'ul',
+      {},
+      [...seen].map(([id, at]) =>
+        h(
+          'li',
+          {},
+          h('a', { href: href(`/workflows/${id}`) }, id.slice(0, 8)),
+          ` · submitted ${formatInstant(at)}`,
+        ),
+      ),
+    ),
   );
 }
