@@ -30,15 +30,14 @@ export interface DetectOptions {
   minSupport: number;
 }
 
+/** Root of i's set, halving the path on the way (every other node points to its grandparent). */
 function findRoot(parent: Int32Array, i: number): number {
-  let r = i;
-  while (parent[r] !== r) r = parent[r]!;
-  while (parent[i] !== r) {
-    const next = parent[i]!;
-    parent[i] = r;
-    i = next;
+  while (parent[i] !== i) {
+    const up = parent[parent[i]!]!;
+    parent[i] = up;
+    i = up;
   }
-  return r;
+  return i;
 }
 
 /** The 13 of the 26 neighbours that come before a voxel in x-fastest index order. */
@@ -50,6 +49,8 @@ const EARLIER_NEIGHBOURS: readonly (readonly [number, number, number])[] = (() =
         if (!(dz === 0 && (dy > 0 || (dy === 0 && dx >= 0)))) out.push([dx, dy, dz]);
   return out;
 })();
+const EARLIER_DX = Int32Array.from(EARLIER_NEIGHBOURS, ([dx]) => dx);
+const EARLIER_DY = Int32Array.from(EARLIER_NEIGHBOURS, ([, dy]) => dy);
 
 /**
  * Labels 26-connected components of a set of voxels given by ascending indices (union-find,
@@ -61,25 +62,28 @@ export function labelComponents(idx: Uint32Array, nx: number, ny: number): Int32
   const n = idx.length;
   const parent = new Int32Array(n);
   for (let i = 0; i < n; i++) parent[i] = i;
-  const offsets = EARLIER_NEIGHBOURS.map(([dx, dy, dz]) => dx + nx * (dy + ny * dz));
-  const cursors = new Int32Array(offsets.length);
+  const count = EARLIER_NEIGHBOURS.length;
+  const offsets = new Float64Array(count);
+  EARLIER_NEIGHBOURS.forEach(([dx, dy, dz], o) => (offsets[o] = dx + nx * (dy + ny * dz)));
+  const cursors = new Int32Array(count);
   for (let i = 0; i < n; i++) {
     const v = idx[i]!;
     const ix = v % nx;
     const iy = M.floor(v / nx) % ny;
-    for (let o = 0; o < offsets.length; o++) {
+    for (let o = 0; o < count; o++) {
       const neighbour = v + offsets[o]!;
       let j = cursors[o]!;
       while (j < i && idx[j]! < neighbour) j++;
       cursors[o] = j;
       if (j >= i || idx[j] !== neighbour || neighbour < 0) continue;
-      const [dx, dy] = EARLIER_NEIGHBOURS[o]!;
-      const x = ix + dx;
-      const y = iy + dy;
+      const x = ix + EARLIER_DX[o]!;
+      const y = iy + EARLIER_DY[o]!;
       if (x < 0 || x >= nx || y < 0 || y >= ny) continue; // wrapped around a row or a plane
       const a = findRoot(parent, i);
       const b = findRoot(parent, j);
-      if (a !== b) parent[a] = b;
+      // The smaller index becomes the root: trees stay shallow as the scan moves forward.
+      if (a < b) parent[b] = a;
+      else if (b < a) parent[a] = b;
     }
   }
   for (let i = 0; i < n; i++) parent[i] = findRoot(parent, i);
@@ -99,13 +103,24 @@ export function detectObjects(
   options: DetectOptions,
 ): Detection[] {
   const [nx, ny] = grid.dims;
-  const kept: number[] = [];
-  for (let i = 0; i < evidence.indices.length; i++) {
-    if (popcount32(evidence.masks[i]!) >= options.minSupport) kept.push(i);
+  // Plain loops into preallocated arrays: TypedArray.from with a mapping function is slow.
+  const all = evidence.indices.length;
+  const idxAll = new Uint32Array(all);
+  const supportAll = new Uint8Array(all);
+  const bitsAll = new Uint32Array(all);
+  let n = 0;
+  for (let i = 0; i < all; i++) {
+    const bits = evidence.masks[i]!;
+    const s = popcount32(bits);
+    if (s < options.minSupport) continue;
+    idxAll[n] = evidence.indices[i]!;
+    supportAll[n] = s;
+    bitsAll[n] = bits;
+    n++;
   }
-  const idx = Uint32Array.from(kept, (i) => evidence.indices[i]!);
-  const support = Uint8Array.from(kept, (i) => popcount32(evidence.masks[i]!));
-  const cameraBits = Uint32Array.from(kept, (i) => evidence.masks[i]!);
+  const idx = idxAll.subarray(0, n);
+  const support = supportAll.subarray(0, n);
+  const cameraBits = bitsAll.subarray(0, n);
   const roots = labelComponents(idx, nx, ny);
   const members = new Map<number, number[]>();
   for (let i = 0; i < idx.length; i++) {
@@ -118,7 +133,8 @@ export function detectObjects(
     let best = 0;
     for (const i of list) best = M.max(best, support[i]!);
     const core = list.filter((i) => support[i] === best); // ascending, as list is
-    const coreIdx = Uint32Array.from(core, (i) => idx[i]!);
+    const coreIdx = new Uint32Array(core.length);
+    for (let c = 0; c < core.length; c++) coreIdx[c] = idx[core[c]!]!;
     const coreRoots = labelComponents(coreIdx, nx, ny);
     const pieces = new Map<number, number[]>();
     core.forEach((i, c) => {
@@ -191,6 +207,12 @@ function summarise(
   const cyz = syz / w - my * mz;
   const czz = szz / w - mz * mz + q;
   const s2 = size * size;
+  const voxels = new Uint32Array(piece.length);
+  const voxelCameras = new Uint32Array(piece.length);
+  for (let p = 0; p < piece.length; p++) {
+    voxels[p] = idx[piece[p]!]!;
+    voxelCameras[p] = cameraBits[piece[p]!]!;
+  }
   return {
     position: [
       grid.origin[0] + (ox + mx + 0.5) * size,
@@ -200,7 +222,7 @@ function summarise(
     covariance: [cxx, cxy, cxz, cxy, cyy, cyz, cxz, cyz, czz].map((c) => c * s2),
     confidence: M.min(1, w / piece.length / cameraCount),
     voxelCount: piece.length,
-    voxels: Uint32Array.from(piece, (i) => idx[i]!),
-    voxelCameras: Uint32Array.from(piece, (i) => cameraBits[i]!),
+    voxels,
+    voxelCameras,
   };
 }

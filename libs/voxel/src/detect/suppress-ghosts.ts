@@ -65,38 +65,46 @@ export function suppressGhosts(
   const layout = cellLayout(cameras);
   const work = scratchFor(layout.total);
   const { stamp, coverage } = work;
+  const { base, cellsX } = layout;
+  const projections = cameras.map((c) => c.projection);
+  const widths = Int32Array.from(cameras, (c) => c.width);
+  const heights = Int32Array.from(cameras, (c) => c.height);
+  // Bits of cameras beyond the list (a rig larger than the frame-set's) are never projected.
+  const cameraBits = cameras.length >= 32 ? -1 : (1 << cameras.length) - 1;
+  const [ox, oy, oz] = grid.origin;
+  const size = grid.voxelSize;
   // Each footprint: its cells and, aligned, the camera of each cell.
   const footprints = detections.map((d) => {
     const mark = ++work.generation;
     const cells: number[] = [];
     const cams: number[] = [];
-    d.voxels.forEach((v, i) => {
-      const supporting = d.voxelCameras[i]!;
+    const { voxels, voxelCameras } = d;
+    for (let i = 0; i < voxels.length; i++) {
+      const v = voxels[i]!;
       const ix = v % nx;
       const iy = M.floor(v / nx) % ny;
       const iz = M.floor(v / (nx * ny));
-      const X = grid.origin[0] + (ix + 0.5) * grid.voxelSize;
-      const Y = grid.origin[1] + (iy + 0.5) * grid.voxelSize;
-      const Z = grid.origin[2] + (iz + 0.5) * grid.voxelSize;
-      for (let left = supporting, k = 0; left !== 0; left >>>= 1, k++) {
-        // Only cameras that saw motion there: a camera that does not support the voxel has
-        // nothing there for another detection to explain.
-        if (!(left & 1) || k >= cameras.length) continue;
-        const c = cameras[k]!;
-        const p = c.projection;
+      const X = ox + (ix + 0.5) * size;
+      const Y = oy + (iy + 0.5) * size;
+      const Z = oz + (iz + 0.5) * size;
+      // Only cameras that saw motion there: a camera that does not support the voxel has
+      // nothing there for another detection to explain.
+      for (let left = voxelCameras[i]! & cameraBits; left !== 0; left &= left - 1) {
+        const k = 31 - M.clz32(left & -left);
+        const p = projections[k]!;
         const w = p[8]! * X + p[9]! * Y + p[10]! * Z + p[11]!;
         if (!(w > 0)) continue;
         const px = M.floor((p[0]! * X + p[1]! * Y + p[2]! * Z + p[3]!) / w);
         const py = M.floor((p[4]! * X + p[5]! * Y + p[6]! * Z + p[7]!) / w);
-        if (px < 0 || py < 0 || px >= c.width || py >= c.height) continue;
-        const cell = layout.base[k]! + (py >> CELL_SHIFT) * layout.cellsX[k]! + (px >> CELL_SHIFT);
+        if (px < 0 || py < 0 || px >= widths[k]! || py >= heights[k]!) continue;
+        const cell = base[k]! + (py >> CELL_SHIFT) * cellsX[k]! + (px >> CELL_SHIFT);
         if (stamp[cell] !== mark) {
           stamp[cell] = mark;
           cells.push(cell);
           cams.push(k);
         }
       }
-    });
+    }
     return { cells: Int32Array.from(cells), cams: Uint8Array.from(cams) };
   });
   // Coverage uses footprints grown by one cell: voxel centres sample a silhouette sparsely,
