@@ -15,7 +15,7 @@ export interface DecisionAuditRecord {
  * Appends many decisions to their tenants' audit chains in one statement. Same protocol as
  * the gateway's AuditWriter (a transaction-scoped advisory lock per chain, then the head,
  * then the links), so the two never fork a chain; chains are locked in sorted order so two
- * batch writers cannot deadlock.
+ * batch writers cannot deadlock. Three round trips whatever the number of chains.
  */
 export async function appendDecisionAudit(
   manager: EntityManager,
@@ -43,13 +43,25 @@ export async function appendDecisionAudit(
     prevHash: [] as string[],
     hash: [] as string[],
   };
-  for (const chain of [...byChain.keys()].sort()) {
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('voxelfleet:audit:' || $1))`, [chain]);
-    const heads: { chain_seq: string; hash: string }[] = await manager.query(
-      `SELECT chain_seq, hash FROM audit_log WHERE chain = $1 ORDER BY chain_seq DESC LIMIT 1`,
-      [chain],
-    );
-    let head = heads[0] ? { chainSeq: Number(heads[0].chain_seq), hash: heads[0].hash } : null;
+  const chains = [...byChain.keys()].sort();
+  // Every chain's lock in one statement, taken in the array's (sorted) order, then every head
+  // in the next: the heads must be read after the locks are held, by a statement that starts
+  // after they are, or a writer that committed while this one waited would be missed.
+  await manager.query(
+    `SELECT pg_advisory_xact_lock(hashtext('voxelfleet:audit:' || c.chain))
+       FROM unnest($1::text[]) WITH ORDINALITY AS c(chain, n)`,
+    [chains],
+  );
+  const heads: { chain: string; chain_seq: string; hash: string }[] = await manager.query(
+    `SELECT c.chain, h.chain_seq, h.hash
+       FROM unnest($1::text[]) AS c(chain)
+       JOIN LATERAL (SELECT chain_seq, hash FROM audit_log a WHERE a.chain = c.chain
+                      ORDER BY chain_seq DESC LIMIT 1) h ON true`,
+    [chains],
+  );
+  const headOf = new Map(heads.map((h) => [h.chain, { chainSeq: Number(h.chain_seq), hash: h.hash }]));
+  for (const chain of chains) {
+    let head = headOf.get(chain) ?? null;
     for (const record of byChain.get(chain) ?? []) {
       const linked = chainEntry(head, {
         chain,

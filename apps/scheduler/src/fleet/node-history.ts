@@ -18,12 +18,27 @@ interface HistoryRow {
 export class NodeHistory {
   private history = new Map<string, PerformanceHistory>();
   private loadedAtMs = 0;
+  private loaded = false;
+  private reading?: Promise<void>;
 
   constructor(private readonly db: DataSource) {}
 
+  /**
+   * Reads the history again when it is older than REFRESH_MS. Only the first read is waited
+   * for; later ones run while passes go on with the previous figures, so no pass waits on an
+   * aggregate over the last hour of jobs.
+   */
   async refresh(nowMs: number): Promise<void> {
-    if (nowMs - this.loadedAtMs < REFRESH_MS) return;
-    this.loadedAtMs = nowMs;
+    if (nowMs - this.loadedAtMs >= REFRESH_MS && !this.reading) {
+      this.loadedAtMs = nowMs;
+      const read = this.read(nowMs).finally(() => (this.reading = undefined));
+      read.catch(() => (this.loadedAtMs = 0));
+      this.reading = read;
+    }
+    if (!this.loaded) await this.reading;
+  }
+
+  private async read(nowMs: number): Promise<void> {
     const rows: HistoryRow[] = await this.db.query(
       `SELECT node_id, count(*) AS samples, count(*) FILTER (WHERE state = 'succeeded') AS succeeded,
               avg(estimated_duration_ms / greatest(1, extract(epoch FROM finished_at - started_at) * 1000))
@@ -43,6 +58,7 @@ export class NodeHistory {
         },
       ]),
     );
+    this.loaded = true;
   }
 
   of(nodeId: string): PerformanceHistory | undefined {

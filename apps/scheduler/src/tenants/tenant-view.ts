@@ -25,6 +25,10 @@ export class TenantView {
   private history = new Map<string, TenantHistory>();
   private historyAtMs = 0;
   private readonly placements = new Map<string, number[]>();
+  private policiesLoaded = false;
+  private historyLoaded = false;
+  private policiesRead?: Promise<void>;
+  private historyRead?: Promise<void>;
 
   constructor(
     private readonly db: DataSource,
@@ -40,6 +44,8 @@ export class TenantView {
     }
     this.policiesAtMs = 0;
     this.historyAtMs = 0;
+    this.policiesLoaded = false;
+    this.historyLoaded = false;
   }
 
   recordPlacement(tenantId: string, atMs: number): void {
@@ -64,15 +70,7 @@ export class TenantView {
     nowMs: number,
     passSize = Infinity,
   ): Promise<TenantSnapshot[]> {
-    if (nowMs - this.policiesAtMs >= POLICY_TTL_MS) {
-      this.policies = await loadTenantPolicies(this.db.manager);
-      this.policiesAtMs = nowMs;
-    }
-    if (nowMs - this.historyAtMs >= HISTORY_TTL_MS) {
-      const rows = await this.store.tenantHistory(new Date(startOfUtcDay(nowMs)), this.halfLifeMs);
-      this.history = new Map(rows.map((row) => [row.tenantId, row]));
-      this.historyAtMs = nowMs;
-    }
+    await this.refresh(nowMs);
     const running = new Map<string, { vram: number; gpus: number; jobs: number }>();
     for (const job of active) {
       const entry = running.get(job.tenantId) ?? { vram: 0, gpus: 0, jobs: 0 };
@@ -107,6 +105,39 @@ export class TenantView {
   }
 
   /**
+   * Policies and history older than their TTL are read again. A pass waits for the read only
+   * when there is nothing to use yet (the first pass, a new leader); otherwise it goes on with
+   * what it has while the read runs, so a pass never waits on an aggregate over the jobs table.
+   */
+  private async refresh(nowMs: number): Promise<void> {
+    if (nowMs - this.policiesAtMs >= POLICY_TTL_MS && !this.policiesRead) {
+      this.policiesAtMs = nowMs;
+      this.policiesRead = background(
+        loadTenantPolicies(this.db.manager).then((policies) => {
+          this.policies = policies;
+          this.policiesLoaded = true;
+        }),
+        () => (this.policiesRead = undefined),
+        () => (this.policiesAtMs = 0),
+      );
+    }
+    if (nowMs - this.historyAtMs >= HISTORY_TTL_MS && !this.historyRead) {
+      this.historyAtMs = nowMs;
+      this.historyRead = background(
+        this.store.tenantHistory(new Date(startOfUtcDay(nowMs)), this.halfLifeMs).then((rows) => {
+          this.history = new Map(rows.map((row) => [row.tenantId, row]));
+          this.historyLoaded = true;
+        }),
+        () => (this.historyRead = undefined),
+        () => (this.historyAtMs = 0),
+      );
+    }
+    // Nothing to go on yet: wait (and fail the pass if the read fails).
+    if (!this.policiesLoaded) await this.policiesRead;
+    if (!this.historyLoaded) await this.historyRead;
+  }
+
+  /**
    * Placements inside the rate window. Only the newest `limit` matter: admission needs the
    * count (capped at the limit) and the time the oldest of those ages out. And when even a
    * pass that placed all it considers could not reach the limit, no decision of the pass
@@ -122,6 +153,17 @@ export class TenantView {
     if (times.length + passSize < limit) return [];
     return times.length > limit ? times.slice(times.length - limit) : [...times];
   }
+}
+
+/**
+ * A read that may run on while passes go on: `settled` runs when it ends, `failed` when it
+ * failed (so the next pass tries again). The returned promise still rejects for a caller that
+ * waits on it, and a failure nobody waits on is not an unhandled rejection.
+ */
+function background(read: Promise<void>, settled: () => void, failed: () => void): Promise<void> {
+  const tracked = read.finally(settled);
+  tracked.catch(failed);
+  return tracked;
 }
 
 function startOfUtcDay(nowMs: number): number {
