@@ -27,6 +27,7 @@ interface Snapshot {
   mode: string;
   tracks: { id: number; position: [number, number, number] }[];
   trailVertices: number;
+  trailLength: number;
   labels: number[];
   framesRendered: number;
 }
@@ -210,6 +211,8 @@ describe('web console', () => {
     expect(moved.length).toBeGreaterThanOrEqual(1);
     expect(second.labels).toEqual(expect.arrayContaining(second.tracks.map((track) => track.id)));
     expect(second.trailVertices).toBeGreaterThan(0);
+    // The trail buffer the GPU draws holds the path: about as long as the tracks moved.
+    expect(second.trailLength).toBeGreaterThan(0.1);
     // Positions come from the tracker: inside the stream's grid.
     const max = grid.origin.map((o, axis) => o + grid.dims[axis]! * grid.voxelSize);
     for (const track of second.tracks) {

@@ -26,6 +26,8 @@ export interface SceneSnapshot {
   tracks: { id: number; position: [number, number, number] }[];
   /** Line-segment vertices of the trails being drawn. */
   trailVertices: number;
+  /** Total length (m) of those segments, summed from the trail geometry's own buffer. */
+  trailLength: number;
   /** Track ids of the label instances in the scene graph. */
   labels: number[];
   followed: number | null;
@@ -142,10 +144,23 @@ export class LiveScene {
       mode: this.timeline.mode,
       tracks,
       trailVertices: this.layer.trails.geometry.drawRange.count,
+      trailLength: this.trailLength(),
       labels: labels.sort((a, b) => a - b),
       followed: this.followed,
       framesRendered: this.framesRendered,
     };
+  }
+
+  private trailLength(): number {
+    const geometry = this.layer.trails.geometry;
+    const xyz = geometry.getAttribute('position').array;
+    let length = 0;
+    for (let v = 0; v + 1 < geometry.drawRange.count; v += 2) {
+      const a = v * 3;
+      const b = a + 3;
+      length += Math.hypot(xyz[b]! - xyz[a]!, xyz[b + 1]! - xyz[a + 1]!, xyz[b + 2]! - xyz[a + 2]!);
+    }
+    return length;
   }
 
   /** Where a drawn track appears on the page (CSS pixels from the viewport's corner). */

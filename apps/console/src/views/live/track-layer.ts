@@ -1,7 +1,7 @@
 import {
   Color,
+  BufferAttribute,
   DynamicDrawUsage,
-  Float32BufferAttribute,
   Group,
   InstancedMesh,
   LineBasicMaterial,
@@ -18,6 +18,8 @@ import { LabelLayer } from './label-layer.js';
 
 /** Most tracks drawn at once; buffers are sized for this up front. */
 export const MAX_TRACKS = 512;
+/** Tracks the trail buffers start with room for (they grow when more appear). */
+const INITIAL_TRAIL_TRACKS = 64;
 /** Points kept per trail (two seconds at 30 updates/s). */
 export const TRAIL_POINTS = 60;
 
@@ -42,8 +44,10 @@ export class TrackLayer {
   readonly trails: LineSegments;
   readonly labels = new LabelLayer(MAX_TRACKS);
   readonly trackIds = new Int32Array(MAX_TRACKS);
-  private readonly trailPositions: Float32Array;
-  private readonly trailColors: Float32Array;
+  private trailPositions = new Float32Array(0);
+  private trailColors = new Float32Array(0);
+  /** Tracks the trail buffers have room for; grows by doubling, up to MAX_TRACKS. */
+  private trailCapacity = 0;
   private readonly visuals = new Map<number, TrackVisual>();
   private readonly pool: TrackVisual[] = [];
   private readonly samples: (TrackSample | undefined)[] = new Array<TrackSample | undefined>(MAX_TRACKS);
@@ -64,18 +68,7 @@ export class TrackLayer {
     this.points.userData['trackIds'] = this.trackIds;
     this.points.name = 'tracks';
 
-    const segmentsMax = MAX_TRACKS * (TRAIL_POINTS - 1);
-    this.trailPositions = new Float32Array(segmentsMax * 6);
-    this.trailColors = new Float32Array(segmentsMax * 6);
     const geometry = new BufferGeometry();
-    geometry.setAttribute(
-      'position',
-      new Float32BufferAttribute(this.trailPositions, 3).setUsage(DynamicDrawUsage),
-    );
-    geometry.setAttribute(
-      'color',
-      new Float32BufferAttribute(this.trailColors, 3).setUsage(DynamicDrawUsage),
-    );
     geometry.setDrawRange(0, 0);
     this.trails = new LineSegments(
       geometry,
@@ -83,6 +76,7 @@ export class TrackLayer {
     );
     this.trails.frustumCulled = false;
     this.trails.name = 'trails';
+    this.growTrails(INITIAL_TRAIL_TRACKS);
     this.group.add(this.points, this.trails, this.labels.mesh);
   }
 
@@ -156,9 +150,32 @@ export class TrackLayer {
     this.labels.dispose();
   }
 
+  /**
+   * (Re)allocates the trail buffers for `tracks` tracks. Sized to what is in use rather than
+   * MAX_TRACKS: software WebGL (and some drivers) pay for the whole buffer on every update.
+   */
+  private growTrails(tracks: number): void {
+    this.trailCapacity = Math.min(MAX_TRACKS, tracks);
+    const floats = this.trailCapacity * (TRAIL_POINTS - 1) * 6;
+    this.trailPositions = new Float32Array(floats);
+    this.trailColors = new Float32Array(floats);
+    const geometry = this.trails.geometry;
+    geometry.dispose();
+    // BufferAttribute wraps these arrays (Float32BufferAttribute would copy them).
+    geometry.setAttribute('position', new BufferAttribute(this.trailPositions, 3).setUsage(DynamicDrawUsage));
+    geometry.setAttribute('color', new BufferAttribute(this.trailColors, 3).setUsage(DynamicDrawUsage));
+  }
+
   private writeTrails(): void {
+    if (this.visuals.size > this.trailCapacity && this.trailCapacity < MAX_TRACKS) {
+      let capacity = this.trailCapacity;
+      while (capacity < this.visuals.size) capacity *= 2;
+      this.growTrails(capacity);
+    }
     let segments = 0;
     for (const visual of this.visuals.values()) {
+      // Beyond MAX_TRACKS tracks, the rest go without trails.
+      if ((segments + TRAIL_POINTS - 1) * 6 > this.trailPositions.length) break;
       const written = visual.ring.writeSegments(this.trailPositions, segments * 6);
       const { r, g, b } = visual.color;
       for (let v = segments * 2; v < (segments + written) * 2; v++) {
@@ -170,9 +187,9 @@ export class TrackLayer {
     }
     const geometry = this.trails.geometry;
     geometry.setDrawRange(0, segments * 2);
-    // Upload only the part in use, not the whole buffer sized for MAX_TRACKS.
+    // Upload only the part in use.
     for (const name of ['position', 'color']) {
-      const attribute = geometry.getAttribute(name) as Float32BufferAttribute;
+      const attribute = geometry.getAttribute(name) as BufferAttribute;
       attribute.clearUpdateRanges();
       attribute.addUpdateRange(0, Math.max(1, segments * 6));
       attribute.needsUpdate = true;
