@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson, digestOf, listDigest, sha256Hex } from './canonical-json.js';
+import { deepFreeze } from './testing/deep-freeze.js';
 
 /** The definition canonicalJson must match: a key-sorted copy without undefined members. */
 function sortedCopy(value: unknown): unknown {
@@ -82,10 +83,26 @@ describe('canonicalJson of frozen values', () => {
   });
 });
 
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object') {
-    for (const member of Object.values(value)) deepFreeze(member);
-    Object.freeze(value);
-  }
-  return value;
-}
+describe('listDigest', () => {
+  it("is the digest of the items' digests, frozen items or not", () => {
+    fc.assert(
+      fc.property(fc.array(tree.node, { maxLength: 6 }), (items) => {
+        const plain = items.map((item) => (item === undefined ? null : item));
+        const expected = sha256Hex(plain.map((item) => digestOf(item)).join(','));
+        expect(listDigest(plain)).toBe(expected);
+        const frozen = plain.map((item) => deepFreeze(structuredClone(item)));
+        expect(listDigest(frozen)).toBe(expected);
+        expect(listDigest(frozen)).toBe(expected);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('sees a change to an item that is not deeply frozen', () => {
+    const inner = { n: 1 };
+    const item = Object.freeze({ inner });
+    const before = listDigest([item]);
+    inner.n = 2;
+    expect(listDigest([item])).not.toBe(before);
+  });
+});

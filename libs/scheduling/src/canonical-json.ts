@@ -29,6 +29,30 @@ export function digestOf(value: unknown): string {
   return sha256Hex(canonicalJson(value));
 }
 
+/** Digests of deeply frozen values, which never change (see `frozenText`). */
+const frozenDigest = new WeakMap<object, string>();
+
+/**
+ * One digest for a long list: the digest of its items' digests, in order. Equal lists give
+ * equal digests, and a deeply frozen item is hashed once however many lists hold it, where
+ * `digestOf(list)` would hash the whole list's text again each time.
+ */
+export function listDigest(items: readonly unknown[]): string {
+  const digests = new Array<string>(items.length);
+  for (let i = 0; i < items.length; i += 1) {
+    const item = items[i];
+    const known = typeof item === 'object' && item !== null ? frozenDigest.get(item) : undefined;
+    if (known !== undefined) {
+      digests[i] = known;
+      continue;
+    }
+    const digest = digestOf(item);
+    if (typeof item === 'object' && item !== null && frozenText.has(item)) frozenDigest.set(item, digest);
+    digests[i] = digest;
+  }
+  return sha256Hex(digests.join(','));
+}
+
 function write(value: unknown, seen: Set<object>): string {
   if (value === null) return 'null';
   switch (typeof value) {

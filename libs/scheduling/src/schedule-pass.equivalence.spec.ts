@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { canonicalJson, digestOf } from './canonical-json.js';
+import { canonicalJson, digestOf, sha256Hex } from './canonical-json.js';
 import { decideJob } from './decide-job.js';
 import { DEFAULT_FAIR_SHARE_HALF_LIFE_MS } from './fair-share.js';
 import { buildOrderingContext, compareStrings, orderQueue } from './ordering.js';
@@ -17,7 +17,9 @@ import { placementOptions } from './testing/placement-options.js';
 /** The pass as first written: a fresh snapshot per placement through applyPlacement. */
 function referencePass(snapshot: FleetSnapshot, queue: readonly JobSpec[], options: PassOptions) {
   const canonicalQueue = [...queue].sort((a, b) => compareStrings(a.id, b.id));
-  const passDigest = digestOf({ snapshot, queue: canonicalQueue, options });
+  // Running jobs enter as the digest of their digests, written out here without any cache.
+  const running = sha256Hex(snapshot.running.map((job) => digestOf(job)).join(','));
+  const passDigest = digestOf({ snapshot: { ...snapshot, running }, queue: canonicalQueue, options });
   const context = buildOrderingContext(
     snapshot.tenants,
     snapshot.nowMs,

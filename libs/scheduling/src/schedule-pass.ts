@@ -1,4 +1,4 @@
-import { digestOf } from './canonical-json.js';
+import { digestOf, listDigest } from './canonical-json.js';
 import { decideJob, type JobDecision, type SchedulingOptions } from './decide-job.js';
 import type { DecisionRecord } from './decision-record.js';
 import { DEFAULT_FAIR_SHARE_HALF_LIFE_MS } from './fair-share.js';
@@ -40,10 +40,7 @@ export function schedulePass(
   queue: readonly JobSpec[],
   options: PassOptions,
 ): SchedulingPass {
-  // The queue is digested in id order: decisions do not depend on the order rows arrived in,
-  // so neither should the digest that a replay must match.
-  const canonicalQueue = [...queue].sort((a, b) => compareStrings(a.id, b.id));
-  const passDigest = digestOf({ snapshot, queue: canonicalQueue, options });
+  const passDigest = passInputsDigest(snapshot, queue, options);
   const context = buildOrderingContext(
     snapshot.tenants,
     snapshot.nowMs,
@@ -78,6 +75,26 @@ export function schedulePass(
     }
   });
   return { passDigest, decisions, requeue, snapshot: working };
+}
+
+/**
+ * What a pass's decisions are recorded against: the snapshot, the queue and the options. The
+ * running jobs, by far the longest part of a snapshot, enter as the digest of their digests
+ * (`listDigest`), so entries that stay the same from pass to pass are not hashed again. The
+ * queue is digested in id order: decisions do not depend on the order rows arrived in, so
+ * neither should the digest that a replay must match.
+ */
+export function passInputsDigest(
+  snapshot: FleetSnapshot,
+  queue: readonly JobSpec[],
+  options: PassOptions,
+): string {
+  const canonicalQueue = [...queue].sort((a, b) => compareStrings(a.id, b.id));
+  return digestOf({
+    snapshot: { ...snapshot, running: listDigest(snapshot.running) },
+    queue: canonicalQueue,
+    options,
+  });
 }
 
 export type PassReplayVerdict =
