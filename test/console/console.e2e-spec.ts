@@ -134,6 +134,10 @@ describe('web console', () => {
     // A client route loads straight from the gateway (index.html fallback) and keeps the session.
     await page.goto(`${stack.gatewayUrl}/console/fleet`);
     await page.getByTestId('node-table').waitFor({ timeout: 15_000 });
+    // The stack's own gpu-node (a CPU node here), and the queue and quota panels.
+    expect(await page.getByTestId('node-table').textContent()).toContain('local-node');
+    expect(await page.getByTestId('fleet-jobs').textContent()).toContain('Queue depth');
+    await page.getByTestId('tenant-table').waitFor();
     await page.screenshot({ path: join(ARTIFACTS, 'fleet.png'), fullPage: true });
     await context.close();
   });
