@@ -45,7 +45,7 @@ describe('ActiveJobs', () => {
     expect(reads).toBe(1);
   });
 
-  it('reads the table again after ACTIVE_RELOAD_MS, and after invalidate', async () => {
+  it('rebuilds from the table after ACTIVE_RELOAD_MS without holding the caller, and at once after invalidate', async () => {
     let rows = [job('a')];
     let reads = 0;
     const view = new ActiveJobs(() => {
@@ -54,11 +54,26 @@ describe('ActiveJobs', () => {
     });
     await view.current(0);
     rows = [job('x')];
-    expect(ids(await view.current(ACTIVE_RELOAD_MS))).toEqual(['x']);
+    // The stale view answers at once; the rebuild lands for the next caller.
+    expect(ids(await view.current(ACTIVE_RELOAD_MS))).toEqual(['a']);
+    await new Promise((r) => setImmediate(r));
+    expect(ids(await view.current(ACTIVE_RELOAD_MS + 1))).toEqual(['x']);
     rows = [job('y')];
     view.invalidate();
-    expect(ids(await view.current(ACTIVE_RELOAD_MS + 1))).toEqual(['y']);
+    expect(ids(await view.current(ACTIVE_RELOAD_MS + 2))).toEqual(['y']);
     expect(reads).toBe(3);
+  });
+
+  it('keeps the view it has when a background rebuild fails', async () => {
+    let fail = false;
+    const view = new ActiveJobs(() =>
+      fail ? Promise.reject(new Error('down')) : Promise.resolve([job('a')]),
+    );
+    await view.current(0);
+    fail = true;
+    expect(ids(await view.current(ACTIVE_RELOAD_MS))).toEqual(['a']);
+    await new Promise((r) => setImmediate(r));
+    expect(ids(await view.current(ACTIVE_RELOAD_MS + 1))).toEqual(['a']);
   });
 
   it('keeps reservations of a pass still committing across a reload that cannot see them', async () => {
@@ -91,5 +106,26 @@ describe('ActiveJobs', () => {
     const [entry] = await view.current(0);
     expect(Object.isFrozen(entry)).toBe(true);
     expect(Object.isFrozen(entry?.deviceIds)).toBe(true);
+  });
+});
+
+describe('ActiveJobs after invalidate', () => {
+  it('does not trust a rebuild that began before the invalidate', async () => {
+    const first = gatedLoad([job('old')]);
+    let rows = [job('old')];
+    let calls = 0;
+    const view = new ActiveJobs(() => {
+      calls += 1;
+      return calls === 1 ? Promise.resolve(rows) : calls === 2 ? first.load() : Promise.resolve(rows);
+    });
+    await view.current(0);
+    // A background rebuild starts and reads the table as it was...
+    await view.current(ACTIVE_RELOAD_MS);
+    // ...then another instance leads for a while, and this one leads again.
+    rows = [job('new')];
+    view.invalidate();
+    const reading = view.current(ACTIVE_RELOAD_MS + 1);
+    first.release();
+    expect(ids(await reading)).toEqual(['new']);
   });
 });

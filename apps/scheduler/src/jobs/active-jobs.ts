@@ -27,18 +27,29 @@ export class ActiveJobs {
   private readonly reserved = new Map<string, RunningJob>();
   private loadedAtMs = Number.NEGATIVE_INFINITY;
   private replay: Change[] | null = null;
+  private reloading?: Promise<void>;
+  private generation = 0;
 
   constructor(private readonly load: () => Promise<RunningJob[]>) {}
 
-  /** The current set; rebuilt from the table first when it is older than `ACTIVE_RELOAD_MS`. */
+  /**
+   * The current set. Never read yet (or invalidated): read from the table first. Older than
+   * `ACTIVE_RELOAD_MS`: rebuilt from the table while the caller goes on with what is known.
+   */
   async current(nowMs: number): Promise<RunningJob[]> {
-    if (nowMs - this.loadedAtMs >= ACTIVE_RELOAD_MS) await this.reload(nowMs);
+    // A rebuild that began before an invalidate does not count: wait for one that began after.
+    while (this.loadedAtMs === Number.NEGATIVE_INFINITY) await (this.reloading ?? this.reload(nowMs));
+    if (nowMs - this.loadedAtMs >= ACTIVE_RELOAD_MS && !this.reloading) {
+      // A failed rebuild is tried again by a later call; the view stays as it was meanwhile.
+      this.reload(nowMs).catch(() => undefined);
+    }
     return [...this.jobs.values()];
   }
 
   /** The next `current` reads the table (a new leader must not trust what it knew before). */
   invalidate(): void {
     this.loadedAtMs = Number.NEGATIVE_INFINITY;
+    this.generation += 1;
   }
 
   /** Placements a pass decided, holding room from now until `settle` says how they ended. */
@@ -94,7 +105,14 @@ export class ActiveJobs {
     }
   }
 
-  private async reload(nowMs: number): Promise<void> {
+  private reload(nowMs: number): Promise<void> {
+    const reloading = this.rebuild(nowMs).finally(() => (this.reloading = undefined));
+    this.reloading = reloading;
+    return reloading;
+  }
+
+  private async rebuild(nowMs: number): Promise<void> {
+    const generation = this.generation;
     const changes: Change[] = [];
     this.replay = changes;
     try {
@@ -104,7 +122,7 @@ export class ActiveJobs {
       for (const job of this.reserved.values()) this.jobs.set(job.jobId, job);
       this.replay = null;
       for (const change of changes) this.apply(change);
-      this.loadedAtMs = nowMs;
+      if (generation === this.generation) this.loadedAtMs = nowMs;
     } finally {
       this.replay = null;
     }
