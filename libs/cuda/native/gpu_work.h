@@ -80,7 +80,9 @@ class GpuWork : public Napi::AsyncWorker {
   }
 
   // Spin briefly (tiny kernels finish in microseconds and the round trip matters), then
-  // back off to short sleeps so a long kernel does not burn a host core.
+  // back off to short sleeps so a long kernel does not burn a host core. The spin is short:
+  // with many streams in flight (a frame-set's 20 camera uploads) every waiting thread spins
+  // at once, and a longer spin takes the host cores that detection needs.
   cudaError_t wait(cudaEvent_t stop) {
     auto t0 = std::chrono::steady_clock::now();
     for (unsigned spins = 0;; ++spins) {
@@ -94,12 +96,14 @@ class GpuWork : public Napi::AsyncWorker {
                    " ms; the stream is still busy and should be retired";
         return cudaErrorNotReady;
       }
-      if (elapsed < 2.0)
+      if (elapsed < kSpinMs)
         std::this_thread::yield();
       else
         std::this_thread::sleep_for(std::chrono::microseconds(elapsed < 50 ? 20 : 200));
     }
   }
+
+  static constexpr double kSpinMs = 0.25;
 
   Napi::Promise::Deferred deferred_;
   int device_;

@@ -73,23 +73,22 @@ export function suppressGhosts(
   const cameraBits = cameras.length >= 32 ? -1 : (1 << cameras.length) - 1;
   const [ox, oy, oz] = grid.origin;
   const size = grid.voxelSize;
-  // Each footprint: its cells and, aligned, the camera of each cell.
-  const footprints = detections.map((d) => {
+  /** The cells of detection d's voxels in the cameras of `only` (a bitmask), and each cell's camera. */
+  const footprintOf = (d: Detection, only: number): { cells: Int32Array; cams: Uint8Array } => {
     const mark = ++work.generation;
     const cells: number[] = [];
     const cams: number[] = [];
     const { voxels, voxelCameras } = d;
     for (let i = 0; i < voxels.length; i++) {
-      const v = voxels[i]!;
-      const ix = v % nx;
-      const iy = M.floor(v / nx) % ny;
-      const iz = M.floor(v / (nx * ny));
-      const X = ox + (ix + 0.5) * size;
-      const Y = oy + (iy + 0.5) * size;
-      const Z = oz + (iz + 0.5) * size;
       // Only cameras that saw motion there: a camera that does not support the voxel has
       // nothing there for another detection to explain.
-      for (let left = voxelCameras[i]! & cameraBits; left !== 0; left &= left - 1) {
+      let left = voxelCameras[i]! & only;
+      if (left === 0) continue;
+      const v = voxels[i]!;
+      const X = ox + ((v % nx) + 0.5) * size;
+      const Y = oy + ((M.floor(v / nx) % ny) + 0.5) * size;
+      const Z = oz + (M.floor(v / (nx * ny)) + 0.5) * size;
+      for (; left !== 0; left &= left - 1) {
         const k = 31 - M.clz32(left & -left);
         const p = projections[k]!;
         const w = p[8]! * X + p[9]! * Y + p[10]! * Z + p[11]!;
@@ -106,18 +105,18 @@ export function suppressGhosts(
       }
     }
     return { cells: Int32Array.from(cells), cams: Uint8Array.from(cams) };
-  });
+  };
   // Coverage uses footprints grown by one cell: voxel centres sample a silhouette sparsely,
   // and a ghost's cells tend to lie on the silhouette edges of the objects that cause it.
-  const grown = footprints.map(({ cells, cams }) => {
+  const grow = ({ cells, cams }: { cells: Int32Array; cams: Uint8Array }): Int32Array => {
     const mark = ++work.generation;
     const out: number[] = [];
     for (let i = 0; i < cells.length; i++) {
       const cell = cells[i]!;
-      const cellsX = layout.cellsX[cams[i]!]!;
+      const rowCells = cellsX[cams[i]!]!;
       for (let dy = -1; dy <= 1; dy++) {
         for (let dx = -1; dx <= 1; dx++) {
-          const n = cell + dy * cellsX + dx;
+          const n = cell + dy * rowCells + dx;
           if (stamp[n] !== mark) {
             stamp[n] = mark;
             out.push(n);
@@ -126,7 +125,34 @@ export function suppressGhosts(
       }
     }
     return Int32Array.from(out);
-  });
+  };
+
+  // Fast path, camera by camera: a detection with at least minUniqueFraction of its cells
+  // unique in one camera is never dropped (dropping others only makes its cells more unique).
+  // When every detection is settled that way nothing is dropped, usually after a camera or
+  // two, without projecting every voxel into every camera.
+  const settled = new Uint8Array(detections.length);
+  let unsettled = detections.length;
+  for (let k = 0; k < cameras.length && unsettled > 0; k++) {
+    const inCamera = detections.map((d) => footprintOf(d, 1 << k));
+    const grownInCamera = inCamera.map(grow);
+    for (const cells of grownInCamera) for (const cell of cells) coverage[cell]!++;
+    inCamera.forEach(({ cells }, d) => {
+      if (settled[d] || cells.length === 0) return;
+      let unique = 0;
+      for (let i = 0; i < cells.length; i++) if (coverage[cells[i]!] === 1) unique++;
+      if (unique / cells.length >= minUniqueFraction) {
+        settled[d] = 1;
+        unsettled--;
+      }
+    });
+    for (const cells of grownInCamera) for (const cell of cells) coverage[cell]!--;
+  }
+  if (unsettled === 0) return detections;
+
+  // Each footprint over all cameras: its cells and, aligned, the camera of each cell.
+  const footprints = detections.map((d) => footprintOf(d, cameraBits));
+  const grown = footprints.map(grow);
   for (const cells of grown) for (const cell of cells) coverage[cell]!++;
   const alive = detections.map(() => true);
   const total = new Int32Array(cameras.length);
