@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { generateApiKey } from '@voxelfleet/auth';
 import pg from 'pg';
@@ -90,7 +91,13 @@ export class ChaosStack {
     const { workDir, ports } = this.options;
     const logDir = join(workDir, 'logs');
     mkdirSync(logDir, { recursive: true });
-    this.postgres = await PrivatePostgres.create(join(workDir, 'pg'), ports.postgres, logDir);
+    // The cluster belongs to the postgres user when run as root, so it lives in a folder of
+    // its own under the system temp folder (a private work folder may not be traversable).
+    this.postgres = await PrivatePostgres.create(
+      join(tmpdir(), `voxelfleet-chaos-pg-${process.pid}-${ports.postgres}`),
+      ports.postgres,
+      logDir,
+    );
     this.redis = await PrivateRedis.create(join(workDir, 'redis'), ports.redis, logDir);
     this.databaseUrl = await this.postgres.createDatabase('voxelfleet');
     const { privateKey } = generateKeyPairSync('ed25519');

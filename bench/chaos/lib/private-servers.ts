@@ -52,7 +52,7 @@ export class PrivatePostgres {
     execFileSync(
       join(postgresBin(), 'initdb'),
       ['-D', join(dir, 'data'), '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8'],
-      { ...owner, stdio: 'ignore' },
+      { ...owner, stdio: 'pipe' },
     );
     const server = new PrivatePostgres(dir, port, logDir);
     await server.start();

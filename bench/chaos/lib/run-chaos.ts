@@ -210,8 +210,21 @@ async function runFuzz(
   const { operations, resolve } = operationsFromOpenApi(doc);
   const results: SurfaceResult[] = [];
   const per = options.fuzzCasesPerSurface;
-  log(`  gateway REST: ${operations.length} operations`);
-  results.push(
+  let mark = Date.now();
+  const done = (result: SurfaceResult) => {
+    log(
+      `  ${result.surface}: ${result.cases} cases, ${result.findings.length} findings, ${((Date.now() - mark) / 1000).toFixed(0)} s`,
+    );
+    results.push(result);
+    mark = Date.now();
+  };
+  const trackerOps = trackerOperations();
+  // The tracker has fewer routes than the gateway; its surface gets as many cases in all.
+  const trackerPerOperation = Math.ceil(
+    (options.fuzzCasesPerOperation * operations.length) / trackerOps.length,
+  );
+  log(`  gateway REST: ${operations.length} operations from /docs-json; tracker REST: ${trackerOps.length}`);
+  done(
     await fuzzRest(
       'gateway-rest',
       target('gateway'),
@@ -221,36 +234,23 @@ async function runFuzz(
       options.seed,
     ),
   );
-  log('  tracker REST');
-  results.push(
+  done(
     await fuzzRest(
       'tracker-rest',
       target('tracker'),
-      trackerOperations(),
+      trackerOps,
       () => undefined,
-      options.fuzzCasesPerOperation,
+      trackerPerOperation,
       options.seed + 1000,
     ),
   );
-  log('  frame uploads');
   // The fuzz stream may have been paused or stopped by the REST cases; run it again.
   await call('POST', `${stack.tracker.url}/v1/streams/${stream.streamId}/start`, { key: tenant.key });
-  results.push(await fuzzFrameUploads(target('tracker'), stream.streamId, 3, per, options.seed + 2000));
-  log('  metadata imports');
-  results.push(await fuzzMetadataImports(target('tracker'), per, options.seed + 3000));
-  log('  kernel manifests');
-  results.push(await fuzzKernelManifests(target('gateway'), tenant.tenantId, per, options.seed + 4000));
-  log('  socket.io');
-  results.push(
-    await fuzzSocket(
-      stack.tracker.url,
-      tenant.key,
-      stream.streamId,
-      () => stack.tracker.process.running,
-      per,
-      options.seed + 5000,
-    ),
-  );
+  done(await fuzzFrameUploads(target('tracker'), stream.streamId, 3, per, options.seed + 2000));
+  done(await fuzzMetadataImports(target('tracker'), per, options.seed + 3000));
+  done(await fuzzKernelManifests(target('gateway'), tenant.tenantId, per, options.seed + 4000));
+  const alive = () => stack.tracker.process.running;
+  done(await fuzzSocket(stack.tracker.url, tenant.key, stream.streamId, alive, per, options.seed + 5000));
   return results;
 }
 

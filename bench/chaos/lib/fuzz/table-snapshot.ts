@@ -19,8 +19,14 @@ const WATCHED: Record<string, string> = {
   tracking_streams: 't.id::text || t.name || t.rig_id::text || t.state',
   workflows: 't.id::text',
   workflow_edges: 't::text',
-  // The scheduler moves jobs along on its own; a refused request must not add one.
+  // The scheduler moves jobs along on its own, and the tracker submits a voxel.evidence job
+  // per frame-set of a live stream; a refused request must not add any other job.
   jobs: 't.id::text',
+};
+
+/** Rows of a table that the background adds on its own are left out of its digest. */
+const SOURCE: Record<string, string> = {
+  jobs: `(SELECT id FROM jobs WHERE kernel->>'name' <> 'voxel.evidence')`,
 };
 
 export type TableSnapshot = Record<string, string>;
@@ -28,7 +34,7 @@ export type TableSnapshot = Record<string, string>;
 export async function snapshotTables(db: pg.Pool, tables = Object.keys(WATCHED)): Promise<TableSnapshot> {
   const parts = tables.map(
     (table) =>
-      `SELECT '${table}' AS name, count(*)::text || ':' || coalesce(md5(string_agg(${WATCHED[table] ?? 't::text'}, ',' ORDER BY ${WATCHED[table] ?? 't::text'})), '') AS digest FROM ${table} t`,
+      `SELECT '${table}' AS name, count(*)::text || ':' || coalesce(md5(string_agg(${WATCHED[table] ?? 't::text'}, ',' ORDER BY ${WATCHED[table] ?? 't::text'})), '') AS digest FROM ${SOURCE[table] ?? table} t`,
   );
   const { rows } = await db.query<{ name: string; digest: string }>(parts.join(' UNION ALL '));
   return Object.fromEntries(rows.map((row) => [row.name, row.digest]));
