@@ -9,6 +9,7 @@ import { formatDuration } from '../core/format.js';
 import { badge, table } from './table.js';
 
 const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
+const JOB_FINISHED = new Set(['succeeded', 'failed', 'cancelled', 'expired', 'skipped']);
 const BOX = { width: 140, height: 44 };
 
 /**
@@ -20,13 +21,20 @@ export const workflowView: View = {
   title: 'Workflow',
   mount(outlet, { gateway }, params) {
     const id = params['id'] ?? '';
+    // A finished step's job no longer changes: fetched once, so a large workflow's refreshes
+    // cost a request per unfinished step only (the gateway rate-limits per key).
+    const finishedJobs = new Map<string, JobDetail>();
     let stop = () => {};
     stop = poll(async () => {
       try {
         const workflow = await gateway.get<Workflow>(`/v1/workflows/${encodeURIComponent(id)}`);
         const jobs = await Promise.all(
-          workflow.steps.map((step) => gateway.get<JobDetail>(`/v1/jobs/${step.jobId}`)),
+          workflow.steps.map((step) => {
+            const known = finishedJobs.get(step.jobId);
+            return known ? Promise.resolve(known) : gateway.get<JobDetail>(`/v1/jobs/${step.jobId}`);
+          }),
         );
+        for (const job of jobs) if (JOB_FINISHED.has(job.state)) finishedJobs.set(job.id, job);
         mount(outlet, ...renderWorkflow(workflow, jobs));
         if (FINISHED.has(workflow.state)) stop();
       } catch (error) {
