@@ -269,6 +269,36 @@ describe('web console', () => {
     await page.getByTestId('follow').selectOption(String(target.id));
     expect((await snapshot(page)).followed).toBe(target.id);
     await context.close();
+
+    // Once the replay is over, a fresh page gets the tracks from the tracker's history alone.
+    await until(
+      () => api<{ replay: { state: string } | null }>(tr, memberKey, 'GET', `/v1/streams/${stream.id}`),
+      (s) => s.replay?.state === 'done',
+      30_000,
+      'replay done',
+    );
+    const later = await newPage();
+    await signIn(later.page, stack.gatewayUrl, memberKey);
+    await later.page.goto(`${stack.gatewayUrl}/console/streams/${stream.id}`);
+    // The view handle is installed with the view's controls.
+    await later.page.getByTestId('live-status').waitFor();
+    const fromHistory = await until(
+      () => snapshot(later.page),
+      (s) => s.t !== null && s.tracks.length >= 2,
+      10_000,
+      'tracks from history',
+    );
+    expect(await later.page.evaluate<number>('window.voxelfleetView.updatesReceived()')).toBe(0);
+    await later.page.evaluate(`window.voxelfleetView.scrub(${fromHistory.t! / 2})`);
+    const middle = await until(
+      () => snapshot(later.page),
+      (s) => s.mode === 'paused' && s.t !== null && s.t < fromHistory.t!,
+      5_000,
+      'scrubbed through history',
+    );
+    expect(middle.tracks.length).toBeGreaterThan(0);
+    await later.page.screenshot({ path: join(ARTIFACTS, 'live-stream-history.png') });
+    await later.context.close();
   }, 60_000);
 
   it('shows a job timeline and a workflow DAG with its critical path', async () => {
