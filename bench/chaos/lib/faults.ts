@@ -93,7 +93,7 @@ async function jobsOn(stack: ChaosStack, nodeId: string): Promise<string[]> {
 async function allFinal(stack: ChaosStack, ids: readonly string[]): Promise<boolean> {
   if (ids.length === 0) return true;
   const { rows } = await stack.db.query<{ n: string }>(
-    `SELECT count(*) AS n FROM jobs WHERE id = ANY($1::uuid[]) AND state IN ('succeeded', 'failed', 'cancelled')`,
+    `SELECT count(*) AS n FROM jobs WHERE id = ANY($1::uuid[]) AND state IN ('succeeded', 'failed', 'cancelled', 'expired', 'skipped')`,
     [ids],
   );
   return Number(rows[0]?.n) === ids.length;
