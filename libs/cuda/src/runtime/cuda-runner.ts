@@ -43,18 +43,24 @@ function packPixelLists(
   if (blockBytes === 0) return null;
   if (blockBytes > 2 ** 32) throw new InvalidArgumentError('voxel.evidence: masks too large for one block');
   const pixels = new Uint32Array(total);
+  // A plain loop with local counters: this copies every changed pixel of every camera (450 k
+  // for a 20-camera frame-set), and a closure's captured counter made it several times slower.
   let at = 0;
-  cameras.forEach((c, i) => {
-    if (!c.pixels) return;
-    const base = offsets[i]!;
+  for (let i = 0; i < cameras.length; i++) {
+    const c = cameras[i]!;
     const list = c.pixels;
+    if (!list) continue;
+    const base = offsets[i]!;
     const size = c.mask.length;
+    let outside = 0;
     for (let j = 0; j < list.length; j++) {
       const p = list[j]!;
-      if (p >= size) throw new InvalidArgumentError('voxel.evidence: pixel index outside the frame');
-      pixels[at++] = base + p;
+      outside |= p >= size ? 1 : 0;
+      pixels[at + j] = base + p;
     }
-  });
+    if (outside) throw new InvalidArgumentError('voxel.evidence: pixel index outside the frame');
+    at += list.length;
+  }
   return { pixels, offsets, blockBytes };
 }
 
