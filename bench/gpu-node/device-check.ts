@@ -22,6 +22,12 @@ import {
 } from '@voxelfleet/contracts';
 import { CpuKernelRunner, signKernel } from '@voxelfleet/cuda';
 import { InProcessTransport } from '@voxelfleet/transport';
+import {
+  computeEvidence,
+  evidenceJobInputs,
+  evidenceResultOf,
+  randomEvidenceRequest,
+} from '@voxelfleet/voxel';
 import { NodeAgent } from '../../apps/gpu-node/src/agent/node-agent.js';
 import { agentTuning } from '../../apps/gpu-node/src/gpu-node.config.js';
 
@@ -139,6 +145,26 @@ async function main(): Promise<void> {
   check('matmul.f32 on the device == CPU', onDevice(mm) && mmErr < 1e-5, `${describe(mm)}, rel err ${mmErr}`);
   const noop = await run({ kernel: { name: 'noop' }, inputs: {} });
   check('noop on the device', onDevice(noop), describe(noop));
+
+  // voxel.evidence as the tracker submits it (sparse motion as pixel lists), on the device.
+  // Seed 16: five cameras with sparse motion (a few per cent of pixels) and 464 evidence voxels.
+  const sparse = randomEvidenceRequest(16);
+  const evidenceInputs = evidenceJobInputs(sparse);
+  const evidence = await run({ kernel: { name: 'voxel.evidence' }, inputs: evidenceInputs });
+  const evidenceRef = computeEvidence(sparse);
+  const evidenceOut = evidence.type === 'succeeded' ? evidenceResultOf(evidence.output) : null;
+  check(
+    'voxel.evidence from pixel lists on the device == CPU',
+    'pixels' in evidenceInputs &&
+      onDevice(evidence) &&
+      evidenceOut !== null &&
+      evidenceRef.indices.length > 0 &&
+      evidenceOut.indices.length === evidenceRef.indices.length &&
+      evidenceOut.indices.every(
+        (v, i) => v === evidenceRef.indices[i] && evidenceOut.masks[i] === evidenceRef.masks[i],
+      ),
+    `${describe(evidence)}, ${evidenceOut?.indices.length ?? 0} voxels vs ${evidenceRef.indices.length}`,
+  );
 
   // A signed custom kernel, end to end, and the same kernel tampered with.
   const ptx = readFileSync(join(here, 'custom-kernels.ptx'), 'utf8');
