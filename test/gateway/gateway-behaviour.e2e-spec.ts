@@ -445,6 +445,46 @@ describe('gateway behaviour', () => {
     });
   });
 
+  describe('disabling principals', () => {
+    it('refuses a disabled principal’s keys at once and accepts them again once enabled', async () => {
+      const target = await seedPrincipal(gw.db, {
+        tenantId: tenantA,
+        roles: ['tenant-member'],
+        name: 'to-disable',
+      });
+      await as(target.key).get('/v1/quota').expect(200);
+      const disabled = await as(adminA).post(`/admin/principals/${target.id}/disable`).expect(200);
+      expect(disabled.body.disabledAt).not.toBeNull();
+      const refused = await as(target.key).get('/v1/quota').expect(401);
+      expect(JSON.stringify(refused.body)).toContain('principal disabled');
+      // Idempotent: disabling again changes nothing and writes no second entry.
+      await as(adminA).post(`/admin/principals/${target.id}/disable`).expect(200);
+      const enabled = await as(adminA).post(`/admin/principals/${target.id}/enable`).expect(200);
+      expect(enabled.body.disabledAt).toBeNull();
+      await as(target.key).get('/v1/quota').expect(200);
+      const entries = await as(admin)
+        .get(`/admin/audit?tenantId=${tenantA}&resourceId=${target.id}`)
+        .expect(200);
+      const actions = (entries.body.entries as { action: string }[]).map((e) => e.action);
+      expect(actions.filter((a) => a === 'principal.disable')).toHaveLength(1);
+      expect(actions.filter((a) => a === 'principal.enable')).toHaveLength(1);
+    });
+
+    it('refuses to disable oneself, a platform principal (for a tenant admin) or a bad id', async () => {
+      const self = await seedPrincipal(gw.db, {
+        tenantId: tenantA,
+        roles: ['tenant-admin'],
+        name: 'self-admin',
+      });
+      const mine = await as(self.key).post(`/admin/principals/${self.id}/disable`).expect(409);
+      expect(mine.body.message).toContain('cannot disable itself');
+      const platform = await seedPrincipal(gw.db, { tenantId: null, roles: ['operator'], name: 'ops-2' });
+      await as(adminA).post(`/admin/principals/${platform.id}/disable`).expect(404);
+      await as(admin).post('/admin/principals/not-a-uuid/disable').expect(404);
+      await as(self.key).get('/v1/quota').expect(200);
+    });
+  });
+
   describe('nodes and fleet stats', () => {
     it('drains, cordons and uncordons with audit, an event, and a lost state', async () => {
       const events: string[] = [];

@@ -25,6 +25,7 @@ interface Ctx {
     tenant(): Promise<string>;
     key(tenant: 'A' | 'B'): Promise<string>;
     grant(tenant: 'A' | 'B'): Promise<string>;
+    principal(tenant: 'A' | 'B', disabled?: boolean): Promise<string>;
   };
   unique(): string;
 }
@@ -127,6 +128,29 @@ const ROUTES: RouteCase[] = [
     mutates: false,
     own: (c) => ({ method: 'get', path: `/admin/principals/${c.principalIn.A}` }),
     other: (c) => ({ method: 'get', path: `/admin/principals/${c.principalIn.B}` }),
+  },
+  {
+    name: 'POST /admin/principals/:id/disable',
+    permission: 'write:principals',
+    mutates: true,
+    own: async (c) => ({ method: 'post', path: `/admin/principals/${await c.fresh.principal('A')}/disable` }),
+    other: async (c) => ({
+      method: 'post',
+      path: `/admin/principals/${await c.fresh.principal('B')}/disable`,
+    }),
+  },
+  {
+    name: 'POST /admin/principals/:id/enable',
+    permission: 'write:principals',
+    mutates: true,
+    own: async (c) => ({
+      method: 'post',
+      path: `/admin/principals/${await c.fresh.principal('A', true)}/enable`,
+    }),
+    other: async (c) => ({
+      method: 'post',
+      path: `/admin/principals/${await c.fresh.principal('B', true)}/enable`,
+    }),
   },
   {
     name: 'POST /admin/principals/:id/keys',
@@ -315,6 +339,14 @@ describe('gateway: every role against every route', () => {
           const { rows } = await gw.db.query<{ id: string }>(
             `INSERT INTO api_keys (principal_id, prefix, key_hash) VALUES ($1, $2, 'x') RETURNING id`,
             [principalOf[t], `p${String((counter += 1)).padStart(9, '0')}`],
+          );
+          return rows[0]?.id ?? '';
+        },
+        principal: async (t, disabled = false) => {
+          const { rows } = await gw.db.query<{ id: string }>(
+            `INSERT INTO principals (tenant_id, kind, name, roles, disabled_at)
+             VALUES ($1, 'user', $2, '{tenant-member}', ${disabled ? 'now()' : 'NULL'}) RETURNING id`,
+            [tenantOf[t], `fresh-${process.pid}-${(counter += 1)}`],
           );
           return rows[0]?.id ?? '';
         },

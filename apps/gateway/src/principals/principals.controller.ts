@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Inject, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, RequirePermission, type RequestActor } from '@voxelfleet/auth';
 import { Idempotent } from '../common/idempotency.interceptor.js';
@@ -37,6 +37,22 @@ export class PrincipalsController {
     @Param('id') id: string,
   ): Promise<PrincipalView & { keys: KeyView[] }> {
     return this.principals.get(actor, id);
+  }
+
+  @Post('principals/:id/disable')
+  @HttpCode(200)
+  @RequirePermission('write:principals')
+  @ApiOperation({ summary: 'Disable a principal: all its keys are refused until it is enabled again' })
+  disable(@CurrentActor() actor: RequestActor, @Param('id') id: string): Promise<PrincipalView> {
+    return this.principals.setDisabled(actor, id, true);
+  }
+
+  @Post('principals/:id/enable')
+  @HttpCode(200)
+  @RequirePermission('write:principals')
+  @ApiOperation({ summary: 'Enable a disabled principal again (its keys work again)' })
+  enable(@CurrentActor() actor: RequestActor, @Param('id') id: string): Promise<PrincipalView> {
+    return this.principals.setDisabled(actor, id, false);
   }
 
   @Post('principals/:id/keys')

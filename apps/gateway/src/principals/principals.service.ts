@@ -243,6 +243,53 @@ export class PrincipalsService {
     return view;
   }
 
+  /**
+   * Disables a principal (every key refused at once in this process, within the key cache's
+   * time elsewhere) or enables it again; keys are kept, so enabling restores them. A principal
+   * cannot disable itself, and a tenant admin cannot touch a principal holding roles it could
+   * not hand out.
+   */
+  async setDisabled(actor: RequestActor, id: string, disabled: boolean): Promise<PrincipalView> {
+    const view = await this.dataSource.transaction(async (manager) => {
+      const locked: PrincipalRow[] = isUuid(id)
+        ? await manager.query(`SELECT ${PRINCIPAL_COLUMNS} FROM principals WHERE id = $1 FOR UPDATE`, [id])
+        : [];
+      const row = locked[0] ?? null;
+      const resource = { type: 'principal', id };
+      await this.access.ensure(actor, 'write:principals', row && { tenantId: row.tenant_id }, resource);
+      const found = row as PrincipalRow;
+      if (disabled && found.id === actor.principal.id) {
+        throw new DomainError(409, 'conflict', 'a principal cannot disable itself');
+      }
+      const assign = canAssignRoles(actor.principal, found.roles, found.tenant_id);
+      if (!assign.allowed) {
+        await this.access.deny(
+          actor,
+          'write:principals',
+          resource,
+          new DomainError(403, 'forbidden', assign.reason),
+        );
+      }
+      if ((found.disabled_at !== null) === disabled) return principalView(found);
+      const updated: [PrincipalRow[], number] = await manager.query(
+        `UPDATE principals SET disabled_at = ${disabled ? 'now()' : 'NULL'} WHERE id = $1 RETURNING ${PRINCIPAL_COLUMNS}`,
+        [id],
+      );
+      const after = updated[0][0] as PrincipalRow;
+      await this.audit.append(manager, {
+        tenantId: found.tenant_id,
+        ...auditOrigin(actor),
+        action: disabled ? 'principal.disable' : 'principal.enable',
+        resource,
+        outcome: 'succeeded',
+        diff: auditDiffOf({ disabledAt: found.disabled_at }, { disabledAt: after.disabled_at }),
+      });
+      return principalView(after);
+    });
+    this.authenticator.forget({ principalId: id });
+    return view;
+  }
+
   private async find(manager: EntityManager, id: string, lock = false): Promise<PrincipalRow | null> {
     if (!isUuid(id)) return null;
     const rows: PrincipalRow[] = await manager.query(
