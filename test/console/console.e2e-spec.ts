@@ -30,6 +30,7 @@ interface Snapshot {
   trailLength: number;
   labels: number[];
   framesRendered: number;
+  followed: number | null;
 }
 
 const FPS = 20;
