@@ -43,6 +43,29 @@ const imageDamage = fc.oneof(
 
 type ImageDamage = typeof imageDamage extends fc.Arbitrary<infer T> ? T : never;
 
+/**
+ * Whether a "damaged" image is in fact a valid 64×48 grey image: the right size, a raw buffer
+ * of exactly the camera's samples, or a well-formed PGM with at least its raster (bytes after
+ * the raster are ignored by netpbm readers). Anything else must be refused.
+ */
+function decodable(damage: ImageDamage): boolean {
+  switch (damage.kind) {
+    case 'intact':
+      return true;
+    case 'dimensions':
+      return damage.width === 64 && damage.height === 48;
+    case 'raw':
+      return damage.length === 64 * 48 || damage.length === 64 * 48 * 2;
+    case 'pgm':
+      return (
+        (damage.header === 'P5\n64 48\n255\n' && damage.length >= 64 * 48) ||
+        (damage.header === 'P5\n64 48\n65535\n' && damage.length >= 64 * 48 * 2)
+      );
+    default:
+      return false;
+  }
+}
+
 function damaged(damage: ImageDamage, good: Uint8Array): Uint8Array {
   switch (damage.kind) {
     case 'truncated':
@@ -115,8 +138,9 @@ export async function fuzzFrameUploads(
     });
     const allIntact =
       generated.damages.length === cameras &&
-      generated.damages.every((d) => d.kind === 'intact') &&
-      generated.naming === 'cam';
+      generated.damages.every(decodable) &&
+      generated.naming !== 'garbage' &&
+      Number.isFinite(Number(tValue));
     if (result.status >= 500 || result.status === 0)
       tally.find({
         operation: 'POST /v1/streams/{id}/frames',

@@ -75,6 +75,23 @@ export function operationsFromOpenApi(doc: OpenApiDocument): {
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
+ * One fixed case per operation with a query: id-like parameters name the fuzz tenant's own
+ * objects, range starts are left out, every other one is the largest safe integer, so a range or a limit taken at its
+ * word (a loop up to `to`, a `LIMIT` of billions) shows as a timeout every run, not by luck.
+ */
+function boundaryCase(op: RestOperation, realIds: readonly string[]) {
+  const query = Object.fromEntries(
+    op.query
+      .filter((name) => !/^(from|after)$/.test(name))
+      .map((name) => [
+        name,
+        /id$|^chain$/i.test(name) ? (realIds[0] ?? '') : String(Number.MAX_SAFE_INTEGER),
+      ]),
+  );
+  return { params: op.pathParams.map(() => realIds[0] ?? 'x'), query, body: undefined as unknown };
+}
+
+/**
  * Runs `casesPerOperation` generated requests against each operation. Rules: never a 5xx,
  * never a dropped connection or a dead process, and after a refused (4xx) mutating request
  * the watched tables are exactly as before.
@@ -95,6 +112,7 @@ export async function fuzzRest(
       body: op.body ? arbitraryFor(op.body, resolve) : fc.constant(undefined),
     });
     const cases = fc.sample(caseArb, { numRuns: casesPerOperation, seed: seed + index });
+    if (op.query.length) cases.push(boundaryCase(op, target.realIds));
     for (const generated of cases) {
       let path = op.path;
       op.pathParams.forEach((name, i) => {

@@ -38,7 +38,10 @@ export async function verifyStoredChain(
     else if (keys.length > 0) badCheckpoints.push(checkpoint.chainSeq);
   }
   const lastClaim = Math.max(0, ...claims.map((c) => c.chainSeq));
-  const toSeq = options.toSeq ?? Math.max(head?.chainSeq ?? 0, lastClaim);
+  // Nothing is stored past the head or the last trusted checkpoint, so a `to` beyond both
+  // checks nothing more; clamped, it cannot make the loop below walk billions of empty pages.
+  const stored = Math.max(head?.chainSeq ?? 0, lastClaim);
+  const toSeq = Math.min(options.toSeq ?? stored, Math.max(stored, fromSeq));
   let anchor: { chainSeq: number; hash: string } | undefined;
   if (fromSeq > 1) {
     const [previous] = await loadChainRange(manager, chain, fromSeq - 1, fromSeq - 1);
