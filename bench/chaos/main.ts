@@ -1,9 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { reportBench } from '../lib/index.js';
-import { chaosFigures, chaosMarkdown } from './lib/chaos-report.js';
+import { chaosFigures, chaosMarkdown, type ChaosReport } from './lib/chaos-report.js';
 import { REPO_ROOT } from './lib/chaos-stack.js';
 import { runChaos, type ChaosPart } from './lib/run-chaos.js';
 
@@ -21,6 +21,7 @@ const { values } = parseArgs({
     'app-port': { type: 'string', default: '5300' },
     'postgres-port': { type: 'string', default: '5440' },
     'redis-port': { type: 'string', default: '6390' },
+    render: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -35,7 +36,16 @@ if (values.help) {
   --jobs-per-second N                 steady job load (default 4)
   --seed N                            fast-check seed
   --app-port / --postgres-port / --redis-port   private ports (5300-5306, 5440, 6390)
+  --render <chaos-report.json>        write the markdown and chaos-latest.json of a saved run again
 `);
+  process.exit(0);
+}
+
+// Re-renders a saved report (the JSON a run leaves beside its logs) with this version's
+// markdown, without running anything.
+if (values.render) {
+  const saved = JSON.parse(readFileSync(values.render, 'utf8')) as ChaosReport;
+  writeReport(saved);
   process.exit(0);
 }
 
@@ -68,9 +78,19 @@ const report = await runChaos({
   log,
 });
 
-const resultsDir = resolve(REPO_ROOT, 'bench/results');
-const date = report.startedAt.slice(0, 10);
-writeFileSync(join(resultsDir, `chaos-${date}.md`), chaosMarkdown(report));
 writeFileSync(join(workDir, 'chaos-report.json'), `${JSON.stringify(report, null, 2)}\n`);
-reportBench('chaos', chaosFigures(report), report.machine);
-log(`report: bench/results/chaos-${date}.md; full detail: ${join(workDir, 'chaos-report.json')}`);
+writeReport(report);
+log(`full detail: ${join(workDir, 'chaos-report.json')}`);
+
+function writeReport(result: ChaosReport): void {
+  const resultsDir = resolve(REPO_ROOT, 'bench/results');
+  const date = result.startedAt.slice(0, 10);
+  writeFileSync(join(resultsDir, `chaos-${date}.md`), chaosMarkdown(result));
+  const bench = reportBench('chaos', chaosFigures(result), result.machine);
+  // The figures belong to the run, not to the moment they were written.
+  writeFileSync(
+    join(resultsDir, 'chaos-latest.json'),
+    `${JSON.stringify({ ...bench, date: result.finishedAt }, null, 2)}\n`,
+  );
+  process.stdout.write(`report: bench/results/chaos-${date}.md\n`);
+}

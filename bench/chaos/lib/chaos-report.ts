@@ -110,13 +110,17 @@ export function chaosMarkdown(report: ChaosReport): string {
     lines.push(
       '## Faults',
       '',
-      '| fault | recovered | recovery s | audit verifies | stream silent s | tracker reported gap | detection |',
-      '| --- | --- | --- | --- | --- | --- | --- |',
+      '| fault | recovered | recovery s | fault lasted s | jobs on the victim | submissions refused | audit verifies | stream silent s | tracker reported gap | detection | runbook steps |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     );
     for (const f of report.faults) {
       const detected = f.detection.filter((d) => d.ok).length;
+      const held = /^(\d+) jobs were placed/.exec(f.notes.join(' '))?.[1] ?? '0';
+      const steps = f.runbookSteps.length
+        ? `${f.runbookSteps.filter((r) => r.ok).length}/${f.runbookSteps.length}`
+        : '-';
       lines.push(
-        `| ${f.name} | ${f.recovered ? 'yes' : 'NO'} | ${fmt(f.recoveryS)} | ${f.auditVerifies ? 'yes' : 'NO'} | ${fmt(f.streamGapS)} | ${f.trackerReportedGap ? 'yes' : 'no'} | ${detected}/${f.detection.length} |`,
+        `| ${f.name} | ${f.recovered ? 'yes' : 'NO'} | ${fmt(f.recoveryS)} | ${f.outageS === undefined ? '-' : fmt(f.outageS)} | ${held} | ${f.refusedSubmissions} | ${f.auditVerifies ? 'yes' : 'NO'} | ${fmt(f.streamGapS)} | ${f.trackerReportedGap ? 'yes' : 'no'} | ${detected}/${f.detection.length} | ${steps} |`,
       );
     }
     lines.push(
@@ -202,7 +206,7 @@ export function chaosMarkdown(report: ChaosReport): string {
     const s = report.soak;
     lines.push('## Load and soak', '');
     lines.push(
-      `${s.minutes} minutes; jobs accepted ${fmt(s.jobsAcceptedPerS, 2)}/s, succeeded ${fmt(s.jobsSucceededPerS, 2)}/s; frame-sets ${fmt(s.framesPerS, 2)}/s; updates received by the subscriber ${fmt(s.updatesReceivedPerS, 2)}/s. Errors: jobs ${s.errors.jobs}, admin ${s.errors.admin}, frames ${s.errors.frames}.`,
+      `${s.minutes} minutes; load jobs accepted ${fmt(s.jobsAcceptedPerS, 2)}/s; jobs of every kind succeeded (the load's and the stream's voxel.evidence jobs) ${fmt(s.jobsSucceededPerS, 2)}/s; frame-sets ${fmt(s.framesPerS, 2)}/s; updates received by the subscriber ${fmt(s.updatesReceivedPerS, 2)}/s. Errors: jobs ${s.errors.jobs}, admin ${s.errors.admin}, frames ${s.errors.frames}.`,
       '',
     );
     lines.push('| call | count | p50 ms | p99 ms | max ms |', '| --- | --- | --- | --- | --- |');
