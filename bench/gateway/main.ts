@@ -8,12 +8,14 @@ import type { NodeHeartbeat } from '@voxelfleet/contracts';
 import { createTransport } from '@voxelfleet/transport';
 import pg from 'pg';
 import { reportBench } from '../lib/results.js';
+import { pacedLoad, type PacedResult } from './paced-load.js';
 
 /**
  * bench:gateway: the built gateway as its own process on real Postgres and Redis, loaded by
  * autocannon from this process. Authenticated GET /v1/quota and POST /admin/gpu/simulate are
  * measured beside the bare, unauthenticated /health/live in the same run: first flat out
- * (requests/s), then at a fixed 500 requests/s (p99 latency).
+ * (requests/s, autocannon), then at a fixed 500 requests/s from an open-loop paced generator
+ * (p99 latency from each request's due time; see paced-load.ts).
  */
 // npm runs scripts from the repository root, where the built gateway lives under dist/.
 const ROOT = process.cwd();
@@ -89,21 +91,22 @@ async function main(): Promise<void> {
     };
     // Correctness before speed: each target answers 200 with what it should.
     await check(base, targets);
-    for (const target of Object.values(targets)) await run(base, target, 2, undefined); // warm-up
+    for (const target of Object.values(targets)) await run(base, target, 2); // warm-up
     const flat: Record<string, Result> = {};
-    for (const [name, target] of Object.entries(targets))
-      flat[name] = await run(base, target, SECONDS, undefined);
-    const paced: Record<string, Result> = {};
-    for (const name of ['quota', 'simulate'] as const)
-      paced[name] = await run(base, targets[name], SECONDS, 500);
+    for (const [name, target] of Object.entries(targets)) flat[name] = await run(base, target, SECONDS);
+    const paced: Record<string, PacedResult> = {};
+    for (const name of ['bare', 'quota', 'simulate'] as const)
+      paced[name] = await pacedLoad(base, targets[name], 500, SECONDS);
     clearInterval(beat);
     const rps = (r: Result | undefined) => r?.requests.average ?? 0;
-    for (const [name, r] of Object.entries({
-      ...flat,
-      ...Object.fromEntries(Object.entries(paced).map(([k, v]) => [`${k}@500`, v])),
-    })) {
+    for (const [name, r] of Object.entries(flat)) {
       process.stdout.write(
         `${name.padEnd(12)} ${rps(r).toFixed(0).padStart(6)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  non-2xx ${r.non2xx}  errors ${r.errors}\n`,
+      );
+    }
+    for (const [name, r] of Object.entries(paced)) {
+      process.stdout.write(
+        `${`${name}@500`.padEnd(12)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  failed ${r.failed}\n`,
       );
     }
     reportBench('gateway', {
@@ -117,17 +120,17 @@ async function main(): Promise<void> {
       simulate_p50_ms: flat.simulate?.latency.p50 ?? Number.NaN,
       simulate_p99_ms: flat.simulate?.latency.p99 ?? Number.NaN,
       bare_p99_ms: flat.bare?.latency.p99 ?? Number.NaN,
-      quota_p99_ms_at_500: paced.quota?.latency.p99 ?? Number.NaN,
-      simulate_p99_ms_at_500: paced.simulate?.latency.p99 ?? Number.NaN,
-      quota_rps_at_500: rps(paced.quota),
-      simulate_rps_at_500: rps(paced.simulate),
+      bare_p99_ms_at_500: paced.bare?.p99 ?? Number.NaN,
+      quota_p99_ms_at_500: paced.quota?.p99 ?? Number.NaN,
+      simulate_p99_ms_at_500: paced.simulate?.p99 ?? Number.NaN,
+      quota_rps_at_500: paced.quota?.rps ?? 0,
+      simulate_rps_at_500: paced.simulate?.rps ?? 0,
       // Other work on the machine shares its cores; the figures above move with it.
       load_avg_1m: loadavg()[0] ?? 0,
     });
-    const failures = [...Object.values(flat), ...Object.values(paced)].reduce(
-      (n, r) => n + r.non2xx + r.errors,
-      0,
-    );
+    const failures =
+      Object.values(flat).reduce((n, r) => n + r.non2xx + r.errors, 0) +
+      Object.values(paced).reduce((n, r) => n + r.failed, 0);
     if (failures > 0) throw new Error(`${failures} requests failed during the run`);
   } finally {
     gateway?.kill('SIGKILL');
@@ -137,20 +140,14 @@ async function main(): Promise<void> {
   }
 }
 
-function run(
-  base: string,
-  target: Target,
-  duration: number,
-  overallRate: number | undefined,
-): Promise<Result> {
+function run(base: string, target: Target, duration: number): Promise<Result> {
   return autocannon({
     url: `${base}${target.path}`,
     method: target.method,
     headers: target.headers,
     body: target.body,
-    connections: overallRate === undefined ? CONNECTIONS : 8,
+    connections: CONNECTIONS,
     duration,
-    ...(overallRate === undefined ? {} : { overallRate }),
   });
 }
 

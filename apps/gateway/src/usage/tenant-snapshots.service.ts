@@ -7,7 +7,15 @@ import type { FleetSnapshot, RunningJob, TenantSnapshot, TenantUsage } from '@vo
 import type { DataSource } from 'typeorm';
 import { nodeSnapshotOf } from '../fleet/fleet-snapshot.js';
 import { FleetViewService } from '../fleet/fleet-view.service.js';
+import { frozenCopy } from './frozen-copy.js';
 import { EMPTY_USAGE, loadRunningJobs, usageFromJobs } from './tenant-usage.source.js';
+
+/**
+ * How long simulate reuses one assembled fleet picture. Its sources are cached for longer
+ * (policyCacheTtlMs); reusing the assembly for a moment spares rebuilding and re-serialising
+ * every tenant, node and running job on each request.
+ */
+const SNAPSHOT_REUSE_MS = 100;
 
 /** Builds the scheduling library's snapshots from Postgres (policies) and the fleet view. */
 @Injectable()
@@ -15,6 +23,7 @@ export class TenantSnapshotsService {
   private readonly policies: TtlCache<Map<string, TenantPolicy>>;
   private readonly usage: TtlCache<Map<string, TenantUsage>>;
   private readonly running: TtlCache<RunningJob[]>;
+  private assembled?: { atMs: number; parts: Omit<FleetSnapshot, 'nowMs'> };
 
   constructor(
     @Inject(DATA_SOURCE) dataSource: DataSource,
@@ -35,6 +44,7 @@ export class TenantSnapshotsService {
     this.policies.invalidate();
     this.usage.invalidate();
     this.running.invalidate();
+    this.assembled = undefined;
   }
 
   async tenants(
@@ -53,17 +63,22 @@ export class TenantSnapshotsService {
 
   /** The whole picture simulate() reads: policies, usage, nodes and the jobs on them. */
   async fleetSnapshot(nowMs = Date.now()): Promise<FleetSnapshot> {
+    const reuse = this.assembled;
+    if (reuse && nowMs >= reuse.atMs && nowMs - reuse.atMs < SNAPSHOT_REUSE_MS)
+      return { nowMs, ...reuse.parts };
     const [tenants, nodes, running] = await Promise.all([
       this.tenants(),
       this.fleet.nodes(nowMs),
       this.running.get(),
     ]);
-    return {
-      nowMs,
+    // A frozen copy: the cached sources stay writable by their owners, the picture does not change.
+    const parts = frozenCopy({
       tenants: tenants.map((t) => t.snapshot),
       nodes: nodes.map((node) => nodeSnapshotOf(node, running)),
       running,
-    };
+    });
+    this.assembled = { atMs: nowMs, parts };
+    return { nowMs, ...parts };
   }
 }
 
