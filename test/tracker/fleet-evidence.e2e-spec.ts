@@ -117,7 +117,9 @@ beforeAll(async () => {
     scene.cameras.map((_, k) => encodePng(scene.renderFrame(f, k))),
   );
   database = await schedulerDatabase('trk_fleet');
-  const tenant = await seedTenant(database.db, `fleet-${process.pid}`, { quota: { jobsPerMinute: 100_000 } });
+  // A rate quota far below the stream's frame rate: frame-set jobs are governed by the stream
+  // quota, not by jobsPerMinute, so none of them may wait on it.
+  const tenant = await seedTenant(database.db, `fleet-${process.pid}`, { quota: { jobsPerMinute: 5 } });
   key = tenant.key;
   tenantId = tenant.tenantId;
   const prefix = `vf-e2e-trkfleet-${process.pid}`;

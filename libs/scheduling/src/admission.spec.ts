@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { admitJob, type AdmissionDecision } from './admission.js';
+import { chargeAdmission } from './tenant-usage.js';
 import type { QuotaBlocker } from './blockers.js';
 import type { JobSpec, NodeSnapshot, TenantSnapshot } from './snapshot.types.js';
 import {
@@ -166,6 +167,20 @@ describe('admitJob: waiting on quotas', () => {
       usage: { ...tenant.usage, recentSubmissionsMs: [NOW - 70_000, NOW - 20_000] },
     });
     expect(admit(aJob(), fresh).verdict).toBe('admit');
+  });
+
+  it('leaves a tracking stream’s frame-set jobs out of the rate, and their placements too', () => {
+    const full = aTenant({
+      quota: { ...GENEROUS_QUOTA, jobsPerMinute: 2 },
+      usage: { ...EMPTY_USAGE, recentSubmissionsMs: [NOW - 20_000, NOW - 10_000] },
+    });
+    const frameSet = aJob({ affinity: { sameNodeAsStream: 'stream-1' } });
+    expect(blockers(admit(aJob(), full))[0]).toMatchObject({ quota: 'jobsPerMinute' });
+    expect(admit(frameSet, full).verdict).toBe('admit');
+    expect(chargeAdmission(full.usage, frameSet, NOW).recentSubmissionsMs).toEqual(
+      full.usage.recentSubmissionsMs,
+    );
+    expect(chargeAdmission(full.usage, aJob(), NOW).recentSubmissionsMs).toHaveLength(3);
   });
 
   it('reserves the estimate against the daily GPU-second budget', () => {

@@ -2,7 +2,7 @@ import type { QuotaBlocker, Rejection } from './blockers.js';
 import type { DeviceClass } from './device-class.js';
 import { neverFitsFleet } from './fleet-fit.js';
 import { validateJob } from './job-validation.js';
-import { effectiveLimit, RATE_WINDOW_MS, submissionsInWindow } from './quota.js';
+import { countsTowardRate, effectiveLimit, RATE_WINDOW_MS, submissionsInWindow } from './quota.js';
 import type { JobSpec, NodeSnapshot, QuotaName, TenantSnapshot } from './snapshot.types.js';
 import { reservedGpuSeconds } from './tenant-usage.js';
 import { formatBytes, formatDurationMs } from './units.js';
@@ -127,9 +127,10 @@ function quotaDemands(job: JobSpec, tenant: TenantSnapshot, nowMs: number): Quot
   const usage = tenant.usage;
   const window = submissionsInWindow(usage.recentSubmissionsMs, nowMs);
   const rateLimit = effectiveLimit(tenant, 'jobsPerMinute').limit;
+  const rateRequest = countsTowardRate(job.affinity) ? 1 : 0;
   // The window frees one slot each time its oldest entry ages out; the job fits once
   // enough of them have gone that `window.length + 1 <= limit`.
-  const mustAgeOut = window.length + 1 - rateLimit;
+  const mustAgeOut = rateRequest === 0 ? 0 : window.length + 1 - rateLimit;
   const rateClearsAt = mustAgeOut > 0 ? window[mustAgeOut - 1] : undefined;
   return [
     { quota: 'vramBytesPerDevice', requested: job.vramBytesPerDevice, used: 0 },
@@ -138,7 +139,7 @@ function quotaDemands(job: JobSpec, tenant: TenantSnapshot, nowMs: number): Quot
     { quota: 'concurrentJobs', requested: 1, used: usage.runningJobs },
     {
       quota: 'jobsPerMinute',
-      requested: 1,
+      requested: rateRequest,
       used: window.length,
       ...(rateClearsAt === undefined ? {} : { clearsAtMs: rateClearsAt + RATE_WINDOW_MS }),
     },

@@ -62,3 +62,15 @@ export function firstIndexAbove(sorted: readonly number[], bound: number): numbe
   }
   return lo;
 }
+
+/**
+ * Whether a job counts toward its tenant's `jobsPerMinute`. A tracking stream's frame-set
+ * jobs (affinity `sameNodeAsStream`) do not: a stream at 30 frame-sets/s submits 1,800 a
+ * minute, and the tenant's `trackingStreams` quota is what governs streams. They still count
+ * toward VRAM, GPUs, concurrency and GPU-seconds like any job.
+ */
+export function countsTowardRate(
+  affinity: { readonly sameNodeAsStream?: string } | null | undefined,
+): boolean {
+  return affinity?.sameNodeAsStream === undefined;
+}

@@ -1,4 +1,4 @@
-import { firstIndexAbove, isAscending, RATE_WINDOW_MS } from './quota.js';
+import { countsTowardRate, firstIndexAbove, isAscending, RATE_WINDOW_MS } from './quota.js';
 import type { JobSpec, TenantUsage } from './snapshot.types.js';
 
 /** GPU-seconds a job reserves against the daily budget when admitted: its estimate on every GPU. */
@@ -13,7 +13,9 @@ export function chargeAdmission(usage: TenantUsage, job: JobSpec, nowMs: number)
     vramBytes: usage.vramBytes + job.vramBytesPerDevice * job.gpus,
     gpus: usage.gpus + job.gpus,
     runningJobs: usage.runningJobs + 1,
-    recentSubmissionsMs: [...withinWindow(usage.recentSubmissionsMs, nowMs), nowMs],
+    recentSubmissionsMs: countsTowardRate(job.affinity)
+      ? [...withinWindow(usage.recentSubmissionsMs, nowMs), nowMs]
+      : usage.recentSubmissionsMs,
     gpuSecondsToday: usage.gpuSecondsToday + reservedGpuSeconds(job),
     trackingStreams: usage.trackingStreams + (job.opensTrackingStream ? 1 : 0),
   };

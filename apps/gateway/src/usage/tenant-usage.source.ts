@@ -41,7 +41,8 @@ export async function usageFromJobs(
               sum(vram_bytes * cardinality(device_ids)) FILTER (WHERE state IN ('placed', 'running')) AS vram_bytes,
               sum(cardinality(device_ids)) FILTER (WHERE state IN ('placed', 'running')) AS gpus,
               array_agg((extract(epoch FROM placed_at) * 1000)::bigint ORDER BY placed_at)
-                FILTER (WHERE placed_at > $2) AS recent_ms,
+                FILTER (WHERE placed_at > $2 AND (affinity IS NULL OR affinity->>'sameNodeAsStream' IS NULL))
+                AS recent_ms,
               sum(gpus * CASE WHEN finished_at IS NOT NULL AND started_at IS NOT NULL
                               THEN extract(epoch FROM finished_at - started_at)
                               ELSE coalesce(estimated_duration_ms, 0) / 1000.0 END)

@@ -88,9 +88,13 @@ export class JobStore {
 
   /** Placements per tenant inside the last minute (the rate quota), newest `cap` kept each. */
   async recentPlacements(since: Date): Promise<{ tenant_id: string; placed_at: Date }[]> {
-    return this.db.query(`SELECT tenant_id, placed_at FROM jobs WHERE placed_at > $1 ORDER BY placed_at`, [
-      since,
-    ]);
+    // A tracking stream's frame-set jobs do not count toward the rate (see countsTowardRate).
+    return this.db.query(
+      `SELECT tenant_id, placed_at FROM jobs
+        WHERE placed_at > $1 AND (affinity IS NULL OR affinity->>'sameNodeAsStream' IS NULL)
+        ORDER BY placed_at`,
+      [since],
+    );
   }
 
   async tenantHistory(dayStart: Date, halfLifeMs: number): Promise<TenantHistory[]> {

@@ -1,5 +1,6 @@
 import {
   checkDeadlines,
+  countsTowardRate,
   schedulePass,
   type FleetSnapshot,
   type NodeSnapshot,
@@ -116,7 +117,7 @@ export async function runPass(deps: PassRunnerDeps): Promise<PassOutcome> {
   );
   for (const w of writes.placements) {
     const row = byId.get(w.jobId);
-    if (row) deps.tenants.recordPlacement(row.tenant_id, nowMs);
+    if (row && countsTowardRate(row.affinity)) deps.tenants.recordPlacement(row.tenant_id, nowMs);
   }
   for (const jobId of leaving) deps.committing.add(jobId);
   // The pass's working snapshot marked half-open breakers' probes; keep that.
@@ -159,14 +160,15 @@ export async function runPass(deps: PassRunnerDeps): Promise<PassOutcome> {
       const placedIds = new Set(placed.map((p) => p.id));
       for (const w of writes.placements) {
         const row = byId.get(w.jobId);
-        if (row && !placedIds.has(w.jobId)) deps.tenants.forgetPlacement(row.tenant_id, nowMs);
+        if (row && !placedIds.has(w.jobId) && countsTowardRate(row.affinity))
+          deps.tenants.forgetPlacement(row.tenant_id, nowMs);
       }
     },
     (error: unknown) => {
       deps.active.settle(reserved, []);
       for (const w of writes.placements) {
         const row = byId.get(w.jobId);
-        if (row) deps.tenants.forgetPlacement(row.tenant_id, nowMs);
+        if (row && countsTowardRate(row.affinity)) deps.tenants.forgetPlacement(row.tenant_id, nowMs);
       }
       deps.logger.error({ err: error }, 'scheduling pass not committed; its jobs stay queued');
     },

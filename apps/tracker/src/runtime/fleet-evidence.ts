@@ -72,7 +72,9 @@ export class FleetEvidence implements EvidenceBackend {
       estimatedDurationMs: 20,
       timeoutMs: this.options.budgetMs,
       preemptible: false,
-      affinity: null,
+      // The stream's frame-set: placed near the stream's state when possible, and governed by
+      // the tenant's trackingStreams quota rather than its jobsPerMinute.
+      affinity: { sameNodeAsStream: owner.streamId },
       cpuFallbackAllowed: true,
       // A retried frame-set would arrive after the ones behind it: one attempt, then a gap.
       maxAttempts: 1,
