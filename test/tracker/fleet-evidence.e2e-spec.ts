@@ -216,6 +216,18 @@ describe('tracker with evidence on the fleet', () => {
     );
     expect(jobs.every((j) => j.state === 'succeeded' && ['node-a', 'node-b'].includes(j.node_id))).toBe(true);
     expect(jobs.reduce((n, j) => n + Number(j.n), 0)).toBe(scene.totalFrames);
+    // Their payloads (pixel and voxel lists) are dropped once the tracker has the result.
+    await eventually(
+      async () => {
+        const heavy = await database.db.query<{ n: string }[]>(
+          `SELECT count(*) AS n FROM jobs WHERE tenant_id = $1 AND (inputs <> '{}'::jsonb OR output IS NOT NULL)`,
+          [tenantId],
+        );
+        return Number(heavy[0]?.n) === 0 ? true : undefined;
+      },
+      5_000,
+      'evidence payloads dropped',
+    );
 
     // The same tracks as the library computes on the same frames in one process.
     await eventually(

@@ -126,6 +126,18 @@ export class FleetEvidence implements EvidenceBackend {
     this.schedulePoll();
   }
 
+  /**
+   * A finished frame-set job keeps its record (state, transitions, node) but not its payload:
+   * at 30 frame-sets/s the pixel lists and voxel lists would grow the jobs table by gigabytes
+   * a day, and nothing reads them once the result is taken.
+   */
+  private async dropPayloads(ids: readonly string[]): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE jobs SET inputs = '{}'::jsonb, output = NULL WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+  }
+
   private schedulePoll(): void {
     if (this.polling || this.closed || this.waiters.size === 0) return;
     this.polling = true;
@@ -142,6 +154,11 @@ export class FleetEvidence implements EvidenceBackend {
           [ids],
         );
         this.waiters.settle(rows);
+        if (rows.length > 0) {
+          await this.dropPayloads(rows.map((row) => row.id)).catch((error: unknown) => {
+            this.logger.warn({ err: error, jobs: rows.length }, 'evidence payloads not dropped');
+          });
+        }
       }
     } catch (error) {
       // The database is unreachable: jobs keep waiting until their budget runs out.
