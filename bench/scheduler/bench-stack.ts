@@ -1,10 +1,9 @@
 import { createLogger, createMetricsRegistry } from '@voxelfleet/observability';
-import { createDataSource, migrateWithLock } from '@voxelfleet/persistence';
+import { createDataSource, insertJobs, migrateWithLock, type NewJobRow } from '@voxelfleet/persistence';
 import { startApp, type RunningApp } from '@voxelfleet/platform';
 import { BullMqTransport } from '@voxelfleet/transport';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
-import { insertJobs, type NewJobRow } from '../../apps/gateway/src/jobs/job-rows.js';
 import { SchedulerModule } from '../../apps/scheduler/src/scheduler.module.js';
 import type { SchedulerSettings } from '../../apps/scheduler/src/scheduler.config.js';
 import { NodeFleet, type FleetNode } from './node-fleet.js';

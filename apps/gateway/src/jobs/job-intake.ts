@@ -1,13 +1,18 @@
 import { kernelMatches, type AuthenticatedPrincipal } from '@voxelfleet/auth';
 import { BUILTIN_KERNELS, type NodeHeartbeat } from '@voxelfleet/contracts';
-import { findKernel, loadTenantPolicies, tenantSnapshotOf, type TenantPolicy } from '@voxelfleet/persistence';
+import {
+  findKernel,
+  loadTenantPolicies,
+  tenantSnapshotOf,
+  type NewJobRow,
+  type TenantPolicy,
+} from '@voxelfleet/persistence';
 import { DomainError } from '@voxelfleet/platform';
 import { admitJob, type JobSpec, type NodeSnapshot } from '@voxelfleet/scheduling';
 import type { EntityManager } from 'typeorm';
 import { nodeSnapshotOf } from '../fleet/fleet-snapshot.js';
 import { nodeViewOf } from '../fleet/node-view.js';
 import type { JobRequestDto } from './job.dto.js';
-import type { NewJobRow } from './job-rows.js';
 
 const BUILTINS: ReadonlySet<string> = new Set(BUILTIN_KERNELS);
 const DEFAULT_TIMEOUT_MS = 600_000;

@@ -8,7 +8,7 @@ import { auditOrigin, isUuid } from '../common/actor-scope.js';
 import { DEFAULT_GATEWAY_SETTINGS } from '../gateway.settings.js';
 import type { ListJobsQuery, SubmitJobDto } from './job.dto.js';
 import { intakeContext, intakeJob, tenantOfRequest } from './job-intake.js';
-import { insertJobs } from './job-rows.js';
+import { insertJobs } from '@voxelfleet/persistence';
 import {
   JOB_COLUMNS,
   jobView,

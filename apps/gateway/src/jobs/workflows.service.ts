@@ -8,7 +8,7 @@ import type { DataSource } from 'typeorm';
 import { auditOrigin, isUuid } from '../common/actor-scope.js';
 import { DEFAULT_GATEWAY_SETTINGS } from '../gateway.settings.js';
 import { intakeContext, intakeJob, tenantOfRequest } from './job-intake.js';
-import { insertJobs, type NewJobRow } from './job-rows.js';
+import { insertJobs, type NewJobRow } from '@voxelfleet/persistence';
 import { JobsService } from './jobs.service.js';
 import type { SubmitWorkflowDto } from './workflow.dto.js';
 
