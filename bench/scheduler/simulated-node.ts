@@ -1,4 +1,4 @@
-import { nodeQueue, type JobDispatch, type JobReport } from '@voxelfleet/contracts';
+import { dispatchesIn, nodeQueue, type JobDispatch, type JobReport } from '@voxelfleet/contracts';
 import { createLogger } from '@voxelfleet/observability';
 import type { Consumer, Transport } from '@voxelfleet/transport';
 import { JobReporter } from '../../apps/gpu-node/src/agent/job-reporter.js';
@@ -37,9 +37,14 @@ export class SimulatedNode {
   async start(): Promise<void> {
     await this.beat();
     this.timer = setInterval(() => void this.beat(), 1_000);
-    this.consumer = this.transport.consume<JobDispatch>(nodeQueue(this.nodeId), (job) => this.run(job.data), {
-      concurrency: this.slots,
-    });
+    // As the gpu-node does: a message is one dispatch or a pass's batch for this node.
+    this.consumer = this.transport.consume(
+      nodeQueue(this.nodeId),
+      async (job) => {
+        await Promise.all(dispatchesIn(job.data).map((dispatch) => this.run(dispatch as JobDispatch)));
+      },
+      { concurrency: this.slots },
+    );
   }
 
   /** As a SIGKILL would: no more heartbeats, no reports, queued work abandoned. */

@@ -184,6 +184,36 @@ describe('gpu-node on a machine without a GPU (CPU node)', () => {
       expect(count).toBeGreaterThan(0);
       expect(sum).toBeGreaterThan(count);
     });
+
+    it("runs every job of a pass's batch message, one bad dispatch failing alone", async () => {
+      const base = {
+        attempt: 1,
+        tenantId: 'tenant-a',
+        vramBytes: 0,
+        cpuFallbackAllowed: false,
+        timeoutMs: 10_000,
+      };
+      const ids = ['batch-1', 'batch-2', 'batch-3'].map((id) => `${id}-${Date.now()}`);
+      await node.send({
+        dispatches: [
+          {
+            ...base,
+            jobId: ids[0],
+            kernel: { name: 'reduce.sum' },
+            inputs: { x: [1, 2] },
+            dispatchedAtMs: Date.now(),
+          },
+          { ...base, jobId: ids[1], kernel: { name: 'noop' }, inputs: {}, dispatchedAtMs: Date.now() },
+          // Malformed (no dispatchedAtMs): fails with bad-input, the others still run.
+          { ...base, jobId: ids[2], kernel: { name: 'noop' }, inputs: {} },
+        ],
+      });
+      const [sum, noop, bad] = await Promise.all(ids.map((id) => node.final(id)));
+      expect(sum).toMatchObject({ type: 'succeeded', output: { sum: 3 } });
+      expect(noop).toMatchObject({ type: 'succeeded' });
+      expect(bad).toMatchObject({ type: 'failed', error: { code: 'bad-input' } });
+      expect(bad?.type === 'failed' && bad.error.message).toMatch(/dispatchedAtMs/);
+    });
   });
 
   describe('refusals', () => {

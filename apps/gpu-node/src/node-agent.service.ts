@@ -4,7 +4,7 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { nodeQueue } from '@voxelfleet/contracts';
+import { dispatchesIn, nodeQueue } from '@voxelfleet/contracts';
 import { APP_LOGGER, TRANSPORT } from '@voxelfleet/platform';
 import type { Consumer, Transport } from '@voxelfleet/transport';
 import type { Logger } from 'pino';
@@ -33,10 +33,16 @@ export class NodeAgentService implements OnApplicationBootstrap, BeforeApplicati
     const { agent } = this;
     this.heartbeat.start();
     // Jobs beyond the current limit wait inside the node, where their wait is measured and
-    // tiny ones of one tenant can be batched; the gate decides how many run.
+    // tiny ones of one tenant can be batched; the gate decides how many run. A message is a
+    // single dispatch or a pass's batch; it is acknowledged once all its jobs have ended.
     this.consumer = this.transport.consume(
       nodeQueue(agent.nodeId),
-      (job) => agent.executor.handle(job.data, Date.now()),
+      async (job) => {
+        const deliveredAt = Date.now();
+        await Promise.all(
+          dispatchesIn(job.data).map((dispatch) => agent.executor.handle(dispatch, deliveredAt)),
+        );
+      },
       { concurrency: agent.tuning.maxConcurrentJobs * 2 },
     );
     this.adaptTimer = setInterval(() => agent.adjustConcurrency(), agent.tuning.concurrencyIntervalMs);

@@ -3,7 +3,8 @@
  *
  * Flow: the scheduler places a job and enqueues a JobDispatch on the node's own queue
  * (`nodeQueue(nodeId)`, BullMQ job id `${jobId}.${attempt}` so a re-dispatch of the same
- * attempt is ignored). The node runs it and enqueues JobReport messages on JOB_REPORTS_QUEUE
+ * attempt is ignored); the placements one pass makes on one node travel as one
+ * JobDispatchBatch. The node runs them and enqueues JobReport messages on JOB_REPORTS_QUEUE
  * (a durable queue, not pub/sub: a completion must not be lost while the scheduler restarts).
  */
 
@@ -82,6 +83,31 @@ export interface JobDispatch {
   deadlineAtMs?: number;
   /** Epoch ms the scheduler enqueued it (for dispatch latency figures). */
   dispatchedAtMs: number;
+}
+
+/**
+ * The jobs one scheduling pass placed on one node, as one message on the node's queue (named
+ * JOB_DISPATCH_BATCH): one durable queue entry, one delivery and one acknowledgement instead
+ * of one per job. The node acknowledges the message once every job in it has ended, so a node
+ * that dies holding it gets it back (or, once it is declared lost, its jobs run elsewhere).
+ * A node accepts both this and a single JobDispatch.
+ */
+export interface JobDispatchBatch {
+  dispatches: JobDispatch[];
+}
+
+export const JOB_DISPATCH_BATCH = 'dispatch-batch';
+
+/**
+ * The dispatches a message on a node queue carries, whichever shape it has. They are unchecked:
+ * the node checks each one as it would a single message.
+ */
+export function dispatchesIn(message: unknown): readonly unknown[] {
+  if (typeof message === 'object' && message !== null && !Array.isArray(message)) {
+    const dispatches = (message as { dispatches?: unknown }).dispatches;
+    if (Array.isArray(dispatches) && !('jobId' in message)) return dispatches;
+  }
+  return [message];
 }
 
 export type JobErrorCode =

@@ -1,4 +1,10 @@
-import { nodeQueue, type CustomKernelRef, type JobDispatch } from '@voxelfleet/contracts';
+import {
+  JOB_DISPATCH_BATCH,
+  nodeQueue,
+  type CustomKernelRef,
+  type JobDispatch,
+  type JobDispatchBatch,
+} from '@voxelfleet/contracts';
 import { findKernel } from '@voxelfleet/persistence';
 import { priorityRank, type Placement } from '@voxelfleet/scheduling';
 import type { BulkEnqueueItem, Transport } from '@voxelfleet/transport';
@@ -12,10 +18,12 @@ export interface DispatchOrder {
 }
 
 /**
- * Puts placed jobs on their nodes' queues: one bulk add per node queue and pass, so a pass
- * of many placements costs a round trip per node, not per job. The BullMQ job id is
- * `${jobId}.${attempt}`, so dispatching the same attempt twice (a retry after a lost reply)
- * runs it once.
+ * Puts placed jobs on their nodes' queues: what a pass placed on one node travels as one
+ * JobDispatchBatch message (a single placement as a plain JobDispatch), and all the node
+ * queues of a pass are written concurrently. A queue entry is the dominant cost of a job on
+ * Redis and on the node, so a pass of many placements costs one entry per node, not per job.
+ * The BullMQ job id is `${jobId}.${attempt}` (for a batch, that of its first job with the
+ * batch's size), so dispatching the same placements twice runs them once.
  */
 export class Dispatcher {
   constructor(
@@ -25,27 +33,20 @@ export class Dispatcher {
 
   async dispatch(orders: readonly DispatchOrder[]): Promise<void> {
     const now = Date.now();
-    const byQueue = new Map<string, BulkEnqueueItem<JobDispatch>[]>();
-    // Orders keep the pass's order within each node queue (priority ties run in that order).
-    const items = await Promise.all(
-      orders.map(async (order) => ({
-        queue: nodeQueue(order.placement.nodeId),
-        item: {
-          name: order.row.kernel.name,
-          data: await this.message(order, now),
-          options: {
-            jobId: `${order.row.id}.${order.attempt}`,
-            priority: priorityRank(order.row.priority) + 1,
-          },
-        },
-      })),
-    );
-    for (const { queue, item } of items) {
-      const batch = byQueue.get(queue);
-      if (batch) batch.push(item);
-      else byQueue.set(queue, [item]);
+    // Orders keep the pass's order within each node (priority ties run in that order).
+    const byNode = new Map<string, DispatchOrder[]>();
+    for (const order of orders) {
+      const list = byNode.get(order.placement.nodeId);
+      if (list) list.push(order);
+      else byNode.set(order.placement.nodeId, [order]);
     }
-    await Promise.all([...byQueue].map(([queue, batch]) => this.transport.enqueueBulk(queue, batch)));
+    await Promise.all(
+      [...byNode].map(async ([nodeId, list]) => {
+        const messages = await Promise.all(list.map((order) => this.message(order, now)));
+        const item = messageFor(list, messages);
+        await this.transport.enqueue(nodeQueue(nodeId), item.name, item.data, item.options);
+      }),
+    );
   }
 
   private async message({ row, attempt, placement }: DispatchOrder, now: number): Promise<JobDispatch> {
@@ -92,4 +93,26 @@ function launchOf(inputs: QueuedJobRow['inputs']): CustomKernelRef['launch'] {
       ? [value[0] as number, value[1] as number, value[2] as number]
       : [1, 1, 1];
   return { grid: dims(inputs.grid), block: dims(inputs.block) };
+}
+
+/** One queue entry for a node's share of a pass: the most urgent job's priority goes first. */
+function messageFor(
+  orders: readonly DispatchOrder[],
+  messages: JobDispatch[],
+): BulkEnqueueItem<JobDispatch | JobDispatchBatch> {
+  const first = orders[0] as DispatchOrder;
+  if (orders.length === 1) {
+    return {
+      name: first.row.kernel.name,
+      data: messages[0] as JobDispatch,
+      options: { jobId: `${first.row.id}.${first.attempt}`, priority: priorityRank(first.row.priority) + 1 },
+    };
+  }
+  let rank = Number.POSITIVE_INFINITY;
+  for (const order of orders) rank = Math.min(rank, priorityRank(order.row.priority));
+  return {
+    name: JOB_DISPATCH_BATCH,
+    data: { dispatches: messages },
+    options: { jobId: `${first.row.id}.${first.attempt}.x${orders.length}`, priority: rank + 1 },
+  };
 }

@@ -66,10 +66,21 @@ export class ActiveJobs {
    * every other reserved job of `reservedIds` does not.
    */
   settle(reservedIds: readonly string[], committed: readonly RunningJob[]): void {
-    for (const jobId of reservedIds) this.reserved.delete(jobId);
+    const reserved = new Map<string, RunningJob>();
+    for (const jobId of reservedIds) {
+      const entry = this.reserved.get(jobId);
+      if (entry) reserved.set(jobId, entry);
+      this.reserved.delete(jobId);
+    }
     const kept = new Set(committed.map((job) => job.jobId));
     this.release(reservedIds.filter((jobId) => !kept.has(jobId)));
-    this.hold(committed);
+    // A committed placement equal to its reservation keeps the reserved (already hashed) entry.
+    this.hold(
+      committed.map((job) => {
+        const entry = reserved.get(job.jobId);
+        return entry && sameHold(entry, job) ? entry : job;
+      }),
+    );
   }
 
   /** Jobs that hold room as of a committed write. */
@@ -127,6 +138,21 @@ export class ActiveJobs {
       this.replay = null;
     }
   }
+}
+
+function sameHold(a: RunningJob, b: RunningJob): boolean {
+  return (
+    a.startedAtMs === b.startedAtMs &&
+    a.nodeId === b.nodeId &&
+    a.vramBytesPerDevice === b.vramBytesPerDevice &&
+    a.deviceIds.length === b.deviceIds.length &&
+    a.deviceIds.every((id, i) => id === b.deviceIds[i]) &&
+    a.priority === b.priority &&
+    a.preemptible === b.preemptible &&
+    a.tenantId === b.tenantId &&
+    a.estimatedDurationMs === b.estimatedDurationMs &&
+    a.lastCheckpointAtMs === b.lastCheckpointAtMs
+  );
 }
 
 function frozen(job: RunningJob): RunningJob {

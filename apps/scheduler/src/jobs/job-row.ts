@@ -55,12 +55,15 @@ export const QUEUED_JOB_COLUMNS = `id, tenant_id, workflow_id, state, kernel, in
   boost, deadline_at, estimated_duration_ms, timeout_ms, preemptible, affinity, cpu_fallback_allowed,
   max_attempts, attempt, checkpoint_at, submitted_at, pending`;
 
-/** The decision logic's view of a queued job. */
+/**
+ * The decision logic's view of a queued job, deeply frozen: a pass digests each job twice (in
+ * the pass's inputs and in its decision's), and a frozen value's canonical text is kept.
+ */
 export function toJobSpec(row: QueuedJobRow): JobSpec {
-  return {
+  return Object.freeze({
     id: row.id,
     tenantId: row.tenant_id,
-    kernel: { name: row.kernel.name, ...(row.kernel.kernelId ? { custom: true } : {}) },
+    kernel: Object.freeze({ name: row.kernel.name, ...(row.kernel.kernelId ? { custom: true } : {}) }),
     vramBytesPerDevice: Number(row.vram_bytes),
     gpus: row.gpus,
     priority: row.priority,
@@ -68,10 +71,18 @@ export function toJobSpec(row: QueuedJobRow): JobSpec {
     ...(row.deadline_at ? { deadlineMs: row.deadline_at.getTime() } : {}),
     ...(row.estimated_duration_ms === null ? {} : { estimatedDurationMs: row.estimated_duration_ms }),
     preemptible: row.preemptible,
-    ...(row.affinity ? { affinity: row.affinity } : {}),
+    ...(row.affinity ? { affinity: deepFreeze(row.affinity) } : {}),
     cpuFallbackAllowed: row.cpu_fallback_allowed,
     attempts: row.attempt,
     ...(row.checkpoint_at ? { lastCheckpointAtMs: row.checkpoint_at.getTime() } : {}),
     ...(row.boost > 0 ? { boost: row.boost } : {}),
-  };
+  });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const member of Object.values(value)) deepFreeze(member);
+    Object.freeze(value);
+  }
+  return value;
 }

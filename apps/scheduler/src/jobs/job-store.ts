@@ -120,13 +120,22 @@ export class JobStore {
   }
 
   /** One UPDATE for the whole batch; only jobs still queued are placed, and they come back. */
-  async markPlaced(manager: EntityManager, writes: readonly PlacementWrite[]): Promise<PlacedJob[]> {
+  /**
+   * Places the jobs still queued. `placedAtMs` is when the pass decided: the leader's view
+   * holds the placement from that moment, and the row says the same, so the view's entry does
+   * not change (and need not be hashed again) when the transaction commits.
+   */
+  async markPlaced(
+    manager: EntityManager,
+    writes: readonly PlacementWrite[],
+    placedAtMs: number,
+  ): Promise<PlacedJob[]> {
     if (writes.length === 0) return [];
     const rows: [PlacedJob[], number] = await manager.query(
       `UPDATE jobs j SET state = 'placed', attempt = j.attempt + 1, node_id = w.node_id,
               device_ids = CASE WHEN w.devices = '' THEN '{}'::text[] ELSE string_to_array(w.devices, ',') END,
               placement = w.placement, state_reason = w.reason,
-              placed_at = clock_timestamp(), started_at = NULL, pending = NULL, not_before = NULL
+              placed_at = to_timestamp($6 / 1000.0), started_at = NULL, pending = NULL, not_before = NULL
          FROM (SELECT unnest($1::uuid[]) AS id, unnest($2::text[]) AS node_id, unnest($3::text[]) AS devices,
                       unnest($4::jsonb[]) AS placement, unnest($5::text[]) AS reason) AS w
         WHERE j.id = w.id AND j.state IN ${QUEUED}
@@ -137,6 +146,7 @@ export class JobStore {
         writes.map((w) => (w.placement.target === 'gpu' ? w.placement.deviceIds.join(',') : '')),
         writes.map((w) => JSON.stringify(w.placement)),
         writes.map((w) => w.reason),
+        placedAtMs,
       ],
     );
     return rows[0];

@@ -126,7 +126,7 @@ export async function runPass(deps: PassRunnerDeps): Promise<PassOutcome> {
   await deps.previous.committed;
   const transaction = deps.store.transaction(async (manager) => {
     const preempted = await deps.store.preempt(manager, writes.victims);
-    const placed = await deps.store.markPlaced(manager, writes.placements);
+    const placed = await deps.store.markPlaced(manager, writes.placements, nowMs);
     await deps.store.markWaiting(manager, writes.waiting);
     const finished = [
       ...(await deps.store.finishQueued(manager, 'failed', writes.rejected)),

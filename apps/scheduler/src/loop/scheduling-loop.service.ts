@@ -63,11 +63,12 @@ export class SchedulingLoopService implements OnApplicationBootstrap, BeforeAppl
     @Inject(FleetRegistryService) private readonly fleet: FleetRegistryService,
     @Inject(LeaderElectionService) private readonly leader: LeaderElectionService,
   ) {
-    this.options = {
+    // Frozen, so every decision's digest reuses the options' canonical text.
+    this.options = Object.freeze({
       seed: settings.seed ?? 'voxelfleet',
       policy: settings.policy ?? 'least-loaded',
-      breaker: settings.breaker ?? DEFAULT_BREAKER_CONFIG,
-    };
+      breaker: Object.freeze({ ...(settings.breaker ?? DEFAULT_BREAKER_CONFIG) }),
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {

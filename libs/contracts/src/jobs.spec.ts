@@ -1,0 +1,20 @@
+import { describe, expect, it } from '@jest/globals';
+import { dispatchesIn } from './jobs.js';
+
+describe('dispatchesIn', () => {
+  it('unpacks a batch and passes a single dispatch through', () => {
+    const one = { jobId: 'a', attempt: 1 };
+    expect(dispatchesIn({ dispatches: [one, { jobId: 'b', attempt: 1 }] })).toEqual([
+      one,
+      { jobId: 'b', attempt: 1 },
+    ]);
+    expect(dispatchesIn(one)).toEqual([one]);
+  });
+
+  it('leaves anything else for the node to refuse as one malformed dispatch', () => {
+    expect(dispatchesIn(null)).toEqual([null]);
+    expect(dispatchesIn({ dispatches: 'nope' })).toEqual([{ dispatches: 'nope' }]);
+    // A dispatch that happens to carry a `dispatches` input is still a dispatch.
+    expect(dispatchesIn({ jobId: 'a', dispatches: [] })).toEqual([{ jobId: 'a', dispatches: [] }]);
+  });
+});
