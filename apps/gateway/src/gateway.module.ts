@@ -8,7 +8,6 @@ import {
   type Provider,
 } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import { ThrottlerModule } from '@nestjs/throttler';
 import { AuthGuard, AuthModule } from '@voxelfleet/auth';
 import { CoreModule, type AppInfra } from '@voxelfleet/platform';
 import { AuditCheckpointService } from './audit/audit-checkpoint.service.js';
@@ -52,11 +51,6 @@ export class GatewayModule implements NestModule {
       imports: [
         CoreModule.forRoot(infra),
         AuthModule.forRoot({ cacheTtlMs: settings.authCacheTtlMs }),
-        ThrottlerModule.forRoot({
-          throttlers: [
-            { name: 'default', ttl: settings.rateLimit.windowMs, limit: settings.rateLimit.limit },
-          ],
-        }),
         JobsApiModule,
         ConsoleModule.forRoot(),
       ],
