@@ -10,6 +10,17 @@ import { PERMISSION_KEY, PUBLIC_KEY } from './auth.decorators.js';
 import { AUTH_OPTIONS, type AuthOptions } from './auth.options.js';
 import { requestOriginOf, type AuthenticatedRequest } from './request-context.js';
 
+interface RouteAuth {
+  classRef: object;
+  isPublic: boolean;
+  permission: Permission | undefined;
+}
+
+/** "GET /v1/things/:id": the route pattern, for denial audit entries. */
+function routeOf(request: AuthenticatedRequest): string {
+  return `${request.method} ${(request.route as { path?: string } | undefined)?.path ?? request.path}`;
+}
+
 /**
  * The one guard: authenticates the Bearer key, then checks the route's permission. Fails
  * closed: an HTTP route with neither @RequirePermission nor @Public is refused, unless its
@@ -18,6 +29,8 @@ import { requestOriginOf, type AuthenticatedRequest } from './request-context.js
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  private readonly routes = new WeakMap<object, RouteAuth>();
+
   constructor(
     @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(ApiKeyAuthenticator) private readonly authenticator: ApiKeyAuthenticator,
@@ -27,23 +40,20 @@ export class AuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets) === true) return true;
+    const { isPublic, permission } = this.routeAuth(context);
+    if (isPublic) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const permission = this.reflector.getAllAndOverride<Permission | undefined>(PERMISSION_KEY, targets);
-    const route = `${request.method} ${(request.route as { path?: string } | undefined)?.path ?? request.path}`;
     if (permission === undefined) {
       if (this.isOperationalPath(request.path)) return true;
       throw new DomainError(403, 'forbidden', 'route declares no permission');
     }
-    const origin = requestOriginOf(request);
     const result = await this.authenticator.authenticate(request.headers.authorization);
     if (!result.ok) {
       await this.denials.record({
         principal: null,
-        origin,
+        origin: requestOriginOf(request),
         action: permission,
-        resource: { type: 'route', id: route },
+        resource: { type: 'route', id: routeOf(request) },
         status: 401,
         reason: result.keyPrefix ? `${result.reason} (prefix ${result.keyPrefix})` : result.reason,
       });
@@ -54,9 +64,9 @@ export class AuthGuard implements CanActivate {
     if (!decision.allowed) {
       await this.denials.record({
         principal: result.principal,
-        origin,
+        origin: requestOriginOf(request),
         action: permission,
-        resource: { type: 'route', id: route },
+        resource: { type: 'route', id: routeOf(request) },
         status: 403,
         reason: decision.reason,
       });
@@ -64,6 +74,25 @@ export class AuthGuard implements CanActivate {
     }
     request.principal = result.principal;
     return true;
+  }
+
+  /**
+   * The route's @Public and @RequirePermission, read through the Reflector once per handler:
+   * decorators are fixed once the app is built, and the lookups cost on every request.
+   */
+  private routeAuth(context: ExecutionContext): RouteAuth {
+    const handler = context.getHandler();
+    const classRef = context.getClass();
+    const cached = this.routes.get(handler);
+    if (cached !== undefined && cached.classRef === classRef) return cached;
+    const targets = [handler, classRef];
+    const found: RouteAuth = {
+      classRef,
+      isPublic: this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets) === true,
+      permission: this.reflector.getAllAndOverride<Permission | undefined>(PERMISSION_KEY, targets),
+    };
+    this.routes.set(handler, found);
+    return found;
   }
 
   private isOperationalPath(path: string): boolean {
