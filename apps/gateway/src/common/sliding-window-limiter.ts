@@ -77,7 +77,8 @@ export class SlidingWindowLimiter {
     for (const [key, state] of this.keys) {
       dropExpired(state, now);
       const blocked = state.blockedUntil > now;
-      if (!blocked && state.windowEndsAt <= now && state.head === state.expiries.length) this.keys.delete(key);
+      if (!blocked && state.windowEndsAt <= now && state.head === state.expiries.length)
+        this.keys.delete(key);
     }
   }
 }
