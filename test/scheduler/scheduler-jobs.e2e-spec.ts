@@ -270,6 +270,20 @@ describe('scheduler: jobs from submit to outcome (real Postgres, Redis, gateway,
     const actions = Object.fromEntries(audit.map((a) => [a.action, Number(a.n)]));
     expect(actions['job.placed']).toBeGreaterThanOrEqual(1);
     expect(actions['job.submitted']).toBeGreaterThanOrEqual(1);
+    // A pass's placements for the tenant are one entry that lists each job and its node.
+    const placed: { resource_type: string; diff: { jobs: { jobId: string; nodeId: string }[] } }[] =
+      await database.db.query(
+        `SELECT resource_type, diff FROM audit_log WHERE tenant_id = $1 AND action = 'job.placed'`,
+        [open.tenantId],
+      );
+    const listed = placed.flatMap((entry) => entry.diff.jobs);
+    expect(placed.every((entry) => entry.resource_type === 'scheduling-pass')).toBe(true);
+    const ran: { id: string; node_id: string }[] = await database.db.query(
+      `SELECT id, node_id FROM jobs WHERE tenant_id = $1 AND state = 'succeeded' AND node_id IS NOT NULL`,
+      [open.tenantId],
+    );
+    expect(ran.length).toBeGreaterThan(0);
+    for (const job of ran) expect(listed).toContainEqual(expect.objectContaining({ jobId: job.id }));
     const decisions: { n: string }[] = await database.db.query(
       `SELECT count(*) AS n FROM scheduling_decisions WHERE kind = 'placement'`,
     );

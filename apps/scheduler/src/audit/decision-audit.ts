@@ -5,7 +5,8 @@ import type { EntityManager } from 'typeorm';
 export interface DecisionAuditRecord {
   tenantId: string;
   action: 'job.placed' | 'job.rejected' | 'job.preempted' | 'job.requeued' | 'job.expired';
-  jobId: string;
+  /** The job; for the placements one pass made for a tenant, the pass (the diff lists the jobs). */
+  resource: { type: 'job' | 'scheduling-pass'; id: string };
   outcome: 'succeeded' | 'failed';
   reason: string;
   diff: JsonObject | null;
@@ -36,6 +37,7 @@ export async function appendDecisionAudit(
     chainSeq: [] as number[],
     tenantId: [] as string[],
     action: [] as string[],
+    resourceType: [] as string[],
     resourceId: [] as string[],
     outcome: [] as string[],
     reason: [] as string[],
@@ -72,7 +74,7 @@ export async function appendDecisionAudit(
         requestId: null,
         traceId: null,
         action: record.action,
-        resource: { type: 'job', id: record.jobId },
+        resource: record.resource,
         outcome: record.outcome,
         reason: record.reason,
         diff: record.diff,
@@ -82,7 +84,8 @@ export async function appendDecisionAudit(
       columns.chainSeq.push(linked.chainSeq);
       columns.tenantId.push(record.tenantId);
       columns.action.push(record.action);
-      columns.resourceId.push(record.jobId);
+      columns.resourceType.push(record.resource.type);
+      columns.resourceId.push(record.resource.id);
       columns.outcome.push(record.outcome);
       columns.reason.push(record.reason);
       columns.diff.push(record.diff === null ? null : JSON.stringify(record.diff));
@@ -93,11 +96,12 @@ export async function appendDecisionAudit(
   await manager.query(
     `INSERT INTO audit_log (chain, chain_seq, at, tenant_id, actor_id, actor_type, actor_roles, source_ip,
        request_id, trace_id, action, resource_type, resource_id, outcome, reason, diff, prev_hash, hash)
-     SELECT c.chain, c.chain_seq, $1, c.tenant_id, NULL, $2, '{}', NULL, NULL, NULL, c.action, 'job',
+     SELECT c.chain, c.chain_seq, $1, c.tenant_id, NULL, $2, '{}', NULL, NULL, NULL, c.action, c.resource_type,
             c.resource_id, c.outcome, c.reason, c.diff, c.prev_hash, c.hash
        FROM unnest($3::text[], $4::bigint[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[],
-                   $10::jsonb[], $11::text[], $12::text[])
-         AS c(chain, chain_seq, tenant_id, action, resource_id, outcome, reason, diff, prev_hash, hash)`,
+                   $10::text[], $11::jsonb[], $12::text[], $13::text[])
+         AS c(chain, chain_seq, tenant_id, action, resource_type, resource_id, outcome, reason, diff, prev_hash,
+              hash)`,
     [
       iso,
       SYSTEM_ACTOR.type,
@@ -105,6 +109,7 @@ export async function appendDecisionAudit(
       columns.chainSeq,
       columns.tenantId,
       columns.action,
+      columns.resourceType,
       columns.resourceId,
       columns.outcome,
       columns.reason,

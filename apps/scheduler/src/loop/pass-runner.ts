@@ -17,7 +17,7 @@ import { toJobSpec } from '../jobs/job-row.js';
 import type { FinishedJob, JobStore } from '../jobs/job-store.js';
 import type { SchedulerMetrics } from '../metrics/scheduler-metrics.js';
 import type { TenantView } from '../tenants/tenant-view.js';
-import { heldBy, leavingQueue, passWrites } from './pass-writes.js';
+import { heldBy, leavingQueue, passWrites, placementAudit } from './pass-writes.js';
 
 export interface PassRunnerDeps {
   store: JobStore;
@@ -123,6 +123,7 @@ export async function runPass(deps: PassRunnerDeps): Promise<PassOutcome> {
   // The pass's working snapshot marked half-open breakers' probes; keep that.
   for (const node of pass.snapshot.nodes) if (node.breaker) deps.fleet.setBreaker(node.id, node.breaker);
 
+  const placementOf = new Map(writes.placements.map((p) => [p.jobId, p.placement]));
   await deps.previous.committed;
   const transaction = deps.store.transaction(async (manager) => {
     const preempted = await deps.store.preempt(manager, writes.victims);
@@ -135,17 +136,15 @@ export async function runPass(deps: PassRunnerDeps): Promise<PassOutcome> {
     await deps.decisions.append(manager, writes.logged);
     if (deps.recordTrace)
       await deps.decisions.recordTrace(manager, pass.passDigest, snapshot, queue, deps.options);
-    const placedIds = new Set(placed.map((p) => p.id));
     // Only what really changed reaches the audit chains: a placement another leader made first
     // is not this leader's decision.
-    await appendDecisionAudit(
-      manager,
-      writes.audit.filter((a) => a.action !== 'job.placed' || placedIds.has(a.jobId)),
-    );
+    await appendDecisionAudit(manager, [
+      ...placementAudit(pass.passDigest, placed, byId, placementOf),
+      ...writes.audit,
+    ]);
     return { placed, preempted, finished };
   });
 
-  const placementOf = new Map(writes.placements.map((p) => [p.jobId, p.placement]));
   const committed = transaction.then(
     ({ placed, preempted }) => {
       deps.active.settle(

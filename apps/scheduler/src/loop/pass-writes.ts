@@ -61,7 +61,6 @@ export function passWrites(
           placement: decision.placement,
           reason: `placed: ${decision.placement.reason}`,
         });
-        writes.audit.push(placedAudit(row, decision.placement));
         break;
       case 'preempt': {
         const placement: Placement = {
@@ -76,13 +75,12 @@ export function passWrites(
           placement,
           reason: `placed after preemption: ${decision.plan.reason}`,
         });
-        writes.audit.push(placedAudit(row, placement));
         for (const victim of decision.plan.victims) {
           writes.victims.push({ jobId: victim.jobId, reason: `preempted for ${jobId} (${row.priority})` });
           writes.audit.push({
             tenantId: victim.tenantId,
             action: 'job.preempted',
-            jobId: victim.jobId,
+            resource: { type: 'job', id: victim.jobId },
             outcome: 'succeeded',
             reason: `preempted on ${decision.plan.nodeId} for a ${row.priority} job`,
             diff: { by: jobId, nodeId: decision.plan.nodeId },
@@ -99,7 +97,7 @@ export function passWrites(
         writes.audit.push({
           tenantId: row.tenant_id,
           action: 'job.rejected',
-          jobId,
+          resource: { type: 'job', id: jobId },
           outcome: 'failed',
           reason: decision.rejection.reason,
           diff: { code: decision.rejection.code },
@@ -134,7 +132,7 @@ export function passWrites(
       writes.audit.push({
         tenantId: row.tenant_id,
         action: 'job.expired',
-        jobId: v.jobId,
+        resource: { type: 'job', id: v.jobId },
         outcome: 'failed',
         reason: v.reason,
         diff: null,
@@ -170,17 +168,41 @@ export function heldBy(row: QueuedJobRow, placement: Placement, startedAtMs: num
   };
 }
 
-function placedAudit(row: QueuedJobRow, placement: Placement): DecisionAuditRecord {
-  return {
-    tenantId: row.tenant_id,
-    action: 'job.placed',
-    jobId: row.id,
-    outcome: 'succeeded',
-    reason: placement.reason,
-    diff: {
+/**
+ * The placements of a pass that committed, as one audit entry per tenant listing its jobs and
+ * where each went. An entry per placed job made the audit log grow by a row for every job the
+ * fleet ran (most of its size and of a pass's hashing); rejections, preemptions and expiries,
+ * which a tenant looks up one by one, keep an entry each.
+ */
+export function placementAudit(
+  passDigest: string,
+  placed: readonly { id: string }[],
+  byId: ReadonlyMap<string, QueuedJobRow>,
+  placementOf: ReadonlyMap<string, Placement>,
+): DecisionAuditRecord[] {
+  const byTenant = new Map<
+    string,
+    { jobId: string; nodeId: string; target: string; deviceIds: string[] }[]
+  >();
+  for (const { id } of placed) {
+    const row = byId.get(id);
+    const placement = placementOf.get(id);
+    if (!row || !placement) continue;
+    const jobs = byTenant.get(row.tenant_id) ?? [];
+    jobs.push({
+      jobId: id,
       nodeId: placement.nodeId,
       target: placement.target,
       deviceIds: placement.target === 'gpu' ? [...placement.deviceIds] : [],
-    },
-  };
+    });
+    byTenant.set(row.tenant_id, jobs);
+  }
+  return [...byTenant].map(([tenantId, jobs]) => ({
+    tenantId,
+    action: 'job.placed',
+    resource: { type: 'scheduling-pass', id: passDigest },
+    outcome: 'succeeded',
+    reason: jobs.length === 1 ? `placed 1 job on ${jobs[0]?.nodeId}` : `placed ${jobs.length} jobs`,
+    diff: { jobs },
+  }));
 }
