@@ -28,7 +28,8 @@ export class SimulateController {
     if (tenantId === null)
       throw new DomainError(400, 'bad_request', 'tenantId: a platform principal must name the tenant');
     const nowMs = Date.now();
-    const snapshot = await this.snapshots.fleetSnapshot(nowMs);
+    // The picture is as of its own time (up to 100 ms ago); the deadline counts from now.
+    const { snapshot, digest } = await this.snapshots.fleetPicture(nowMs);
     const known = snapshot.tenants.some((t) => t.id === tenantId);
     await this.access.ensure(actor, 'simulate:jobs', known ? { tenantId } : null, {
       type: 'tenant',
@@ -49,7 +50,7 @@ export class SimulateController {
         : { kernel: { name: dto.kernel.name, ...(dto.kernel.custom ? { custom: true } : {}) } }),
       ...(dto.affinity === undefined ? {} : { affinity: { ...dto.affinity } }),
     };
-    const result = simulate(snapshot, plan, { seed: 0 });
+    const result = simulate(snapshot, plan, { seed: 0, snapshotDigest: digest });
     return {
       ...result,
       changesNothing: 'dry run: nothing was reserved, queued or stored',

@@ -3,7 +3,13 @@ import { loadTenantPolicies, type TenantPolicy } from '@voxelfleet/persistence';
 import { DATA_SOURCE } from '@voxelfleet/platform';
 import { GATEWAY_SETTINGS, type GatewaySettings } from '../gateway.settings.js';
 import { TtlCache } from './ttl-cache.js';
-import type { FleetSnapshot, RunningJob, TenantSnapshot, TenantUsage } from '@voxelfleet/scheduling';
+import {
+  snapshotDigest,
+  type FleetSnapshot,
+  type RunningJob,
+  type TenantSnapshot,
+  type TenantUsage,
+} from '@voxelfleet/scheduling';
 import type { DataSource } from 'typeorm';
 import { nodeSnapshotOf } from '../fleet/fleet-snapshot.js';
 import { FleetViewService } from '../fleet/fleet-view.service.js';
@@ -12,10 +18,19 @@ import { EMPTY_USAGE, loadRunningJobs, usageFromJobs } from './tenant-usage.sour
 
 /**
  * How long simulate reuses one assembled fleet picture. Its sources are cached for longer
- * (policyCacheTtlMs); reusing the assembly for a moment spares rebuilding and re-serialising
- * every tenant, node and running job on each request.
+ * (policyCacheTtlMs); reusing the assembly for a moment spares rebuilding, re-serialising and
+ * re-hashing every tenant, node and running job on each request.
  */
 const SNAPSHOT_REUSE_MS = 100;
+
+/**
+ * One frozen fleet snapshot as of its own time (`snapshot.nowMs`, when it was assembled) and
+ * its digest, computed once for every decision made on it.
+ */
+export interface FleetPicture {
+  snapshot: FleetSnapshot;
+  digest: string;
+}
 
 /** Builds the scheduling library's snapshots from Postgres (policies) and the fleet view. */
 @Injectable()
@@ -23,7 +38,7 @@ export class TenantSnapshotsService {
   private readonly policies: TtlCache<Map<string, TenantPolicy>>;
   private readonly usage: TtlCache<Map<string, TenantUsage>>;
   private readonly running: TtlCache<RunningJob[]>;
-  private assembled?: { atMs: number; parts: Omit<FleetSnapshot, 'nowMs'> };
+  private assembled?: FleetPicture;
 
   constructor(
     @Inject(DATA_SOURCE) dataSource: DataSource,
@@ -61,24 +76,30 @@ export class TenantSnapshotsService {
     }));
   }
 
-  /** The whole picture simulate() reads: policies, usage, nodes and the jobs on them. */
-  async fleetSnapshot(nowMs = Date.now()): Promise<FleetSnapshot> {
+  /**
+   * The whole picture simulate() reads: policies, usage, nodes and the jobs on them, as of
+   * the time it was assembled, at most SNAPSHOT_REUSE_MS before `nowMs`.
+   */
+  async fleetPicture(nowMs = Date.now()): Promise<FleetPicture> {
     const reuse = this.assembled;
-    if (reuse && nowMs >= reuse.atMs && nowMs - reuse.atMs < SNAPSHOT_REUSE_MS)
-      return { nowMs, ...reuse.parts };
+    if (reuse && nowMs >= reuse.snapshot.nowMs && nowMs - reuse.snapshot.nowMs < SNAPSHOT_REUSE_MS)
+      return reuse;
     const [tenants, nodes, running] = await Promise.all([
       this.tenants(),
       this.fleet.nodes(nowMs),
       this.running.get(),
     ]);
-    // A frozen copy: the cached sources stay writable by their owners, the picture does not change.
-    const parts = frozenCopy({
+    // A frozen copy: the cached sources stay writable by their owners, the picture does not
+    // change, so its digest holds for as long as it is used.
+    const snapshot = frozenCopy({
+      nowMs,
       tenants: tenants.map((t) => t.snapshot),
       nodes: nodes.map((node) => nodeSnapshotOf(node, running)),
       running,
     });
-    this.assembled = { atMs: nowMs, parts };
-    return { nowMs, ...parts };
+    const picture = { snapshot, digest: snapshotDigest(snapshot) };
+    this.assembled = picture;
+    return picture;
   }
 }
 
