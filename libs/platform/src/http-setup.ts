@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { ValidationPipe } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createHttpDurationHistogram } from '@voxelfleet/observability';
 import type { NextFunction, Request, Response } from 'express';
@@ -8,6 +7,7 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { Registry } from 'prom-client';
 import { AllExceptionsFilter } from './exception.filter.js';
+import { FastValidationPipe } from './fast-validation.pipe.js';
 
 export interface HttpSetupOptions {
   logger: Logger;
@@ -42,7 +42,7 @@ export function setupHttp(
   );
   app.use(httpMetrics(registry));
   app.useGlobalPipes(
-    new ValidationPipe({
+    new FastValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,
       transform: true,
