@@ -1,13 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createHttpDurationHistogram } from '@voxelfleet/observability';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 import type { Registry } from 'prom-client';
 import { AllExceptionsFilter } from './exception.filter.js';
 import { FastValidationPipe } from './fast-validation.pipe.js';
+import { requestLogging } from './request-logging.js';
 
 export interface HttpSetupOptions {
   logger: Logger;
@@ -16,8 +15,6 @@ export interface HttpSetupOptions {
   jsonLimit?: string;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
 /** Middleware and pipes every app shares, in the order requests meet them. */
 export function setupHttp(
   app: NestExpressApplication,
@@ -25,21 +22,7 @@ export function setupHttp(
 ): void {
   app.use(helmet());
   app.useBodyParser('json', { limit: jsonLimit });
-  app.use(
-    pinoHttp({
-      logger,
-      // Keep a well-formed incoming id so one request can be followed across services.
-      genReqId: (req, res) => {
-        const incoming = req.headers['x-request-id'];
-        const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-        res.setHeader('x-request-id', id);
-        return id;
-      },
-      autoLogging: { ignore: (req) => req.url === '/metrics' || req.url?.startsWith('/health') === true },
-      customLogLevel: (_req, res, error) =>
-        error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-    }),
-  );
+  app.use(requestLogging(logger));
   app.use(httpMetrics(registry));
   app.useGlobalPipes(
     new FastValidationPipe({
