@@ -31,9 +31,9 @@ export function apiKeyPrefix(key: string): string | undefined {
   return KEY_PATTERN.exec(key)?.[1];
 }
 
-/** Constant-time comparison of a presented key with a stored hash. */
-export function apiKeyMatches(key: string, storedHash: string): boolean {
+/** Constant-time comparison of a presented key with a stored hash (hex, or its bytes). */
+export function apiKeyMatches(key: string, storedHash: string | Buffer): boolean {
   const presented = hash('sha256', key, 'buffer');
-  const stored = Buffer.from(storedHash, 'hex');
+  const stored = typeof storedHash === 'string' ? Buffer.from(storedHash, 'hex') : storedHash;
   return presented.length === stored.length && timingSafeEqual(presented, stored);
 }

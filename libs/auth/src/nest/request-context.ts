@@ -21,9 +21,27 @@ export function requestOriginOf(request: AuthenticatedRequest): RequestOrigin {
   };
 }
 
+/**
+ * The caller and where the request came from. The origin (source IP through the proxy
+ * settings, request id, active trace) is worked out on first use: most reads never write an
+ * audit entry, so they never need it.
+ */
 export function requestActorOf(request: AuthenticatedRequest): RequestActor | null {
   if (request.principal === undefined) return null;
-  return { principal: request.principal, ...requestOriginOf(request) };
+  let origin: RequestOrigin | undefined;
+  const originOf = (): RequestOrigin => (origin ??= requestOriginOf(request));
+  return {
+    principal: request.principal,
+    get sourceIp() {
+      return originOf().sourceIp;
+    },
+    get requestId() {
+      return originOf().requestId;
+    },
+    get traceId() {
+      return originOf().traceId;
+    },
+  };
 }
 
 /** How a principal appears in an audit entry: id, kind and roles, never its key. */
