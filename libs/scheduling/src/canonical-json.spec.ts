@@ -51,6 +51,21 @@ describe('canonicalJson', () => {
     );
   });
 
+  it('sorts each key set on its own, however many objects share a first key', () => {
+    const shapes = [
+      { id: 1, z: 2, a: 3 },
+      { id: 1, a: 3 },
+      { id: 1, z: 2, a: 3, m: 4 },
+      { id: 1, z: 2, b: 3 },
+    ];
+    for (let round = 0; round < 3; round += 1) {
+      for (const value of shapes) expect(canonicalJson(value)).toBe(JSON.stringify(sortedCopy(value)));
+      // Integer-like keys sort as text too (a JS object would list them first, in numeric order).
+      expect(canonicalJson({ '10': 1, '9': 2, a: 3 })).toBe('{"10":1,"9":2,"a":3}');
+      expect(canonicalJson({ '9': 2, '10': 1 })).toBe('{"10":1,"9":2}');
+    }
+  });
+
   it('refuses what JSON cannot carry faithfully', () => {
     expect(() => canonicalJson({ n: Number.POSITIVE_INFINITY })).toThrow('Infinity');
     expect(() => canonicalJson({ f: () => 1 })).toThrow('function');

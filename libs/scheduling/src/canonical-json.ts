@@ -5,7 +5,8 @@ import { createHash } from 'node:crypto';
  * serialise to the same bytes whatever order their keys were built in. Written directly
  * rather than through a sorted copy and JSON.stringify: every decision of a pass digests its
  * inputs, and the copy was most of the cost. The bytes are the same as
- * `JSON.stringify(sortedCopy)` (see canonical-json.spec.ts).
+ * `JSON.stringify(sortedCopy)` (see canonical-json.spec.ts), except that integer-like keys
+ * sort as text too, where a JavaScript object would list them first in numeric order.
  */
 export function canonicalJson(value: unknown): string {
   sawUnfrozen = false;
@@ -92,12 +93,12 @@ function write(value: unknown, seen: Set<object>): string {
   } else {
     out = '{';
     let first = true;
-    for (const key of Object.keys(value).sort()) {
+    for (const key of sortedKeys(value)) {
       const member = (value as Record<string, unknown>)[key];
       if (member === undefined) continue;
       if (!first) out += ',';
       first = false;
-      out += `${JSON.stringify(key)}:${write(member, seen)}`;
+      out += keyPrefix(key) + write(member, seen);
     }
     out += '}';
   }
@@ -105,4 +106,47 @@ function write(value: unknown, seen: Set<object>): string {
   if (!sawUnfrozen) frozenText.set(value, out);
   sawUnfrozen ||= outer;
   return out;
+}
+
+/**
+ * The keys of an object in sorted order. Objects of one shape (a snapshot's thousands of
+ * running jobs, a pass's queued jobs) list their keys in the same order, so the sorted list is
+ * kept per unsorted list; the lookup compares the lists key by key instead of sorting again.
+ */
+const sortedByShape = new Map<string, { keys: string[]; sorted: string[] }[]>();
+const MAX_SHAPES = 512;
+
+function sortedKeys(value: object): readonly string[] {
+  const keys = Object.keys(value);
+  if (keys.length < 2) return keys;
+  const first = keys[0] as string;
+  const known = sortedByShape.get(first);
+  if (known) {
+    for (const shape of known) if (sameList(shape.keys, keys)) return shape.sorted;
+  }
+  const sorted = [...keys].sort();
+  if (sortedByShape.size < MAX_SHAPES && (known?.length ?? 0) < 8) {
+    if (known) known.push({ keys, sorted });
+    else sortedByShape.set(first, [{ keys, sorted }]);
+  }
+  return sorted;
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** `"key":`, kept for the keys seen most (a bounded set: keys come from code, not from users). */
+const prefixes = new Map<string, string>();
+const MAX_PREFIXES = 4_096;
+
+function keyPrefix(key: string): string {
+  let prefix = prefixes.get(key);
+  if (prefix === undefined) {
+    prefix = `${JSON.stringify(key)}:`;
+    if (prefixes.size < MAX_PREFIXES) prefixes.set(key, prefix);
+  }
+  return prefix;
 }
