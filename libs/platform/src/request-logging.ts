@@ -65,10 +65,9 @@ export function requestLogging(logger: Logger) {
       line[level]({ res, responseTime }, message);
     };
     // As pino-http: probes are not logged when they finish, but an error on any answer is.
-    if (!quiet(request)) {
-      res.on('finish', () => finished());
-      res.on('close', () => finished());
-    }
+    // 'close' follows 'finish' on every answer and also ends an aborted one, so it is the one
+    // listener needed to see both.
+    if (!quiet(request)) res.on('close', () => finished());
     res.on('error', finished);
     next();
   };

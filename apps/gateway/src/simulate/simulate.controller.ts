@@ -7,6 +7,8 @@ import { TenantSnapshotsService } from '../usage/tenant-snapshots.service.js';
 import { USAGE_SOURCE } from '../usage/tenant-usage.source.js';
 import { SimulateDto } from './simulate.dto.js';
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 @ApiTags('gpu')
 @ApiBearerAuth()
 @Controller('admin/gpu/simulate')
@@ -35,21 +37,21 @@ export class SimulateController {
       type: 'tenant',
       id: tenantId,
     });
-    const plan: SimulationPlan = {
+    // Optional fields are set only when given (the plan has no undefined members).
+    const plan: Mutable<SimulationPlan> = {
       tenantId,
       vramBytesPerDevice: dto.vramBytesPerDevice,
       gpus: dto.gpus,
       priority: dto.priority,
-      ...(dto.deadlineInMs === undefined ? {} : { deadlineMs: nowMs + dto.deadlineInMs }),
-      ...(dto.estimatedDurationMs === undefined ? {} : { estimatedDurationMs: dto.estimatedDurationMs }),
-      ...(dto.preemptible === undefined ? {} : { preemptible: dto.preemptible }),
-      ...(dto.cpuFallbackAllowed === undefined ? {} : { cpuFallbackAllowed: dto.cpuFallbackAllowed }),
-      ...(dto.opensTrackingStream === undefined ? {} : { opensTrackingStream: dto.opensTrackingStream }),
-      ...(dto.kernel === undefined
-        ? {}
-        : { kernel: { name: dto.kernel.name, ...(dto.kernel.custom ? { custom: true } : {}) } }),
-      ...(dto.affinity === undefined ? {} : { affinity: { ...dto.affinity } }),
     };
+    if (dto.deadlineInMs !== undefined) plan.deadlineMs = nowMs + dto.deadlineInMs;
+    if (dto.estimatedDurationMs !== undefined) plan.estimatedDurationMs = dto.estimatedDurationMs;
+    if (dto.preemptible !== undefined) plan.preemptible = dto.preemptible;
+    if (dto.cpuFallbackAllowed !== undefined) plan.cpuFallbackAllowed = dto.cpuFallbackAllowed;
+    if (dto.opensTrackingStream !== undefined) plan.opensTrackingStream = dto.opensTrackingStream;
+    if (dto.kernel !== undefined)
+      plan.kernel = { name: dto.kernel.name, ...(dto.kernel.custom ? { custom: true } : {}) };
+    if (dto.affinity !== undefined) plan.affinity = { ...dto.affinity };
     const result = simulate(snapshot, plan, { seed: 0, snapshotDigest: digest });
     return {
       ...result,
