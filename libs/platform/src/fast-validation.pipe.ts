@@ -114,6 +114,7 @@ function compileCheck(target: Function, options: ValidatorOptions): ValidCheck |
       if (rules.nested && value !== undefined) return false;
       for (const { metadata, instance } of rules.constraints) {
         if (metadata.validateIf && !metadata.validateIf(object, value)) continue;
+        // What class-validator passes: a fresh object per call, as a validator may keep it.
         const args: ValidationArguments = {
           targetName: target.name,
           property,

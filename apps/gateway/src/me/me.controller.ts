@@ -5,6 +5,7 @@ import { DomainError } from '@voxelfleet/platform';
 import { quotaReport } from '@voxelfleet/scheduling';
 import { IsOptional, IsUUID } from 'class-validator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
+import { isoTime } from '../common/iso-time.js';
 import { TenantSnapshotsService } from '../usage/tenant-snapshots.service.js';
 import { USAGE_SOURCE } from '../usage/tenant-usage.source.js';
 
@@ -79,7 +80,7 @@ export class MeController {
       edition: policy.edition.name,
       suspended: policy.suspended,
       features: policy.edition.features,
-      at: new Date(nowMs).toISOString(),
+      at: isoTime(nowMs),
       quotas: quotaReport(snapshot, nowMs),
       usageSource: USAGE_SOURCE,
     };

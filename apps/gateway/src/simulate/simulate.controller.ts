@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AccessControl, CurrentActor, RequirePermission, type RequestActor } from '@voxelfleet/auth';
 import { DomainError } from '@voxelfleet/platform';
 import { simulate, type SimulationPlan } from '@voxelfleet/scheduling';
+import { isoTime } from '../common/iso-time.js';
 import { TenantSnapshotsService } from '../usage/tenant-snapshots.service.js';
 import { USAGE_SOURCE } from '../usage/tenant-usage.source.js';
 import { SimulateDto } from './simulate.dto.js';
@@ -56,8 +57,7 @@ export class SimulateController {
     return {
       ...result,
       changesNothing: 'dry run: nothing was reserved, queued or stored',
-      estimatedStartAt:
-        result.estimatedStartMs === null ? null : new Date(result.estimatedStartMs).toISOString(),
+      estimatedStartAt: result.estimatedStartMs === null ? null : isoTime(result.estimatedStartMs),
       basis: {
         nodes: snapshot.nodes.length,
         runningJobs: snapshot.running.length,
