@@ -60,6 +60,11 @@ function trackerOf(req: Request): string {
   return prefix !== undefined ? `key:${prefix}` : `ip:${typeof req.ip === 'string' ? req.ip : 'unknown'}`;
 }
 
+const OPERATIONAL_SUBPATHS = DEFAULT_OPERATIONAL_PATHS.map((prefix) => `${prefix}/`);
+
 function isOperational(path: string): boolean {
-  return DEFAULT_OPERATIONAL_PATHS.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+  return (
+    DEFAULT_OPERATIONAL_PATHS.some((prefix) => path === prefix) ||
+    OPERATIONAL_SUBPATHS.some((prefix) => path.startsWith(prefix))
+  );
 }
