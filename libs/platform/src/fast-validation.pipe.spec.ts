@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { describe, expect, it, jest } from '@jest/globals';
 import { ValidationPipe, type ArgumentMetadata, type ValidationPipeOptions } from '@nestjs/common';
-import { Type } from 'class-transformer';
+import { Expose, Transform, Type } from 'class-transformer';
 import {
   IsArray,
   IsBoolean,
@@ -62,6 +62,24 @@ class Tags {
   tags!: string[];
 }
 
+class Trimmed {
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @MaxLength(3)
+  name!: string;
+
+  @IsOptional()
+  @IsInt()
+  count?: number;
+}
+
+@Expose()
+class Exposed {
+  @IsOptional()
+  @IsString()
+  name?: string;
+}
+
 class Empty {
   @IsOptional()
   @IsUUID()
@@ -97,6 +115,8 @@ async function outcome(pipe: ValidationPipe, value: unknown, metadata: ArgumentM
     return {
       ok: true,
       type: (result as object | null)?.constructor?.name,
+      // Own properties by name, those set to undefined included (toEqual would not tell).
+      own: result !== null && typeof result === 'object' ? Object.getOwnPropertyNames(result).sort() : [],
       value: JSON.parse(JSON.stringify(result ?? null)) as unknown,
     };
   } catch (error) {
@@ -117,7 +137,29 @@ describe('FastValidationPipe', () => {
       ...PLAN_INPUTS.map((v): [unknown, ArgumentMetadata] => [v, { type: 'body', metatype: Plan }]),
       [{ tags: ['a', 'b'] }, { type: 'body', metatype: Tags }],
       [{ tags: ['a', 2] }, { type: 'body', metatype: Tags }],
+      [{ name: ' ab ' }, { type: 'body', metatype: Trimmed }],
+      [
+        { name: 'ab', count: 2 },
+        { type: 'body', metatype: Trimmed },
+      ],
+      [{ name: 'abcd ' }, { type: 'body', metatype: Trimmed }],
+      [{ name: 'x' }, { type: 'body', metatype: Exposed }],
+      [{}, { type: 'body', metatype: Exposed }],
       [{}, { type: 'query', metatype: Empty }],
+      [{ tenantId: null }, { type: 'query', metatype: Empty }],
+      [{ constructor: 'x' }, { type: 'query', metatype: Empty }],
+      [
+        Object.assign(Object.create(null) as object, { bytes: 2, priority: 'low' }),
+        { type: 'body', metatype: Plan },
+      ],
+      [
+        { bytes: 1, priority: 'normal' },
+        { type: 'custom', metatype: Plan },
+      ],
+      [
+        { bytes: 1, priority: 'normal' },
+        { type: 'body', metatype: Object },
+      ],
       [{ tenantId: 'x' }, { type: 'query', metatype: Empty }],
       [{ other: '1' }, { type: 'query', metatype: Empty }],
     ];
@@ -139,5 +181,20 @@ describe('FastValidationPipe', () => {
     await pipe.transform({ bytes: 1, priority: 'normal', inner: { name: 'abc' } }, metadata);
     expect(slow).toHaveBeenCalledTimes(2);
     slow.mockRestore();
+  });
+
+  it('copies plain values into the class itself only where class-transformer would do just that', async () => {
+    const pipe = new FastValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true });
+    const nest = jest.spyOn(ValidationPipe.prototype, 'transform');
+    const plan = await pipe.transform({ bytes: 1, priority: 'normal' }, { type: 'body', metatype: Plan });
+    expect(plan).toBeInstanceOf(Plan);
+    expect(nest).not.toHaveBeenCalled();
+    await pipe.transform({ name: ' ab ' }, { type: 'body', metatype: Trimmed });
+    await pipe.transform(
+      { bytes: 1, priority: 'normal', inner: { name: 'abc' } },
+      { type: 'body', metatype: Plan },
+    );
+    expect(nest).toHaveBeenCalledTimes(2);
+    nest.mockRestore();
   });
 });

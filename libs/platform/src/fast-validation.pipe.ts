@@ -1,4 +1,5 @@
-import { ValidationPipe } from '@nestjs/common';
+import { createRequire } from 'node:module';
+import { ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
 import {
   getMetadataStorage,
   ValidationTypes,
@@ -29,24 +30,77 @@ interface PropertyRules {
  * without calling class-validator. Anything else (a failing or asynchronous rule, a nested
  * object, an unknown property, per-item rules, options beyond the plain ones) goes through
  * class-validator as before, so every error and every stripped property is exactly its own.
+ * Likewise a flat body of plain values skips class-transformer where it would only copy
+ * them (see `transform`). fast-validation.pipe.spec.ts checks answers against Nest's pipe.
  */
 export class FastValidationPipe extends ValidationPipe {
   private readonly checks = new Map<unknown, ValidCheck | null>();
+  private readonly copyable = new Map<unknown, ReadonlySet<string> | null>();
+
+  /**
+   * A body or query of plain values (strings, numbers, booleans, null), each a property the
+   * class validates and none with a class-transformer decorator, becomes an instance the way
+   * class-transformer would make it (the class's constructor, then each value as it is);
+   * when it also passes every rule it is the answer. Anything else, or anything that fails,
+   * goes through Nest's pipe as it came.
+   */
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const copy = this.plainCopy(value, metadata);
+    if (copy !== undefined) return copy;
+    return super.transform(value, metadata);
+  }
 
   protected override validate(
     object: object,
     validatorOptions?: ValidatorOptions,
   ): Promise<ValidationError[]> | ValidationError[] {
-    if (isPlain(validatorOptions)) {
-      const target = object.constructor;
-      let check = this.checks.get(target);
-      if (check === undefined) {
-        check = typeof target === 'function' ? compileCheck(target, validatorOptions) : null;
-        this.checks.set(target, check);
-      }
-      if (check !== null && check(object as Record<string, unknown>)) return [];
-    }
+    const check = isPlain(validatorOptions) ? this.checkFor(object.constructor, validatorOptions) : null;
+    if (check !== null && check(object as Record<string, unknown>)) return [];
     return super.validate(object, validatorOptions);
+  }
+
+  private checkFor(target: unknown, options: ValidatorOptions): ValidCheck | null {
+    let check = this.checks.get(target);
+    if (check === undefined) {
+      check = typeof target === 'function' ? compileCheck(target, options) : null;
+      this.checks.set(target, check);
+    }
+    return check;
+  }
+
+  private plainCopy(value: unknown, metadata: ArgumentMetadata): object | undefined {
+    const target = metadata.metatype;
+    if (
+      !this.isTransformEnabled ||
+      this.expectedType !== undefined ||
+      this.transformOptions !== undefined ||
+      typeof target !== 'function' ||
+      !this.toValidate(metadata) ||
+      !isPlainRecord(value)
+    )
+      return undefined;
+    const options = { ...this.validatorOptions, validationError: { target: false } };
+    if (!isPlain(options)) return undefined;
+    const check = this.checkFor(target, options);
+    if (check === null) return undefined;
+    let keys = this.copyable.get(target);
+    if (keys === undefined) {
+      keys = copyableKeys(target, check);
+      this.copyable.set(target, keys);
+    }
+    if (keys === null) return undefined;
+    const instance = new (target as new () => Record<string, unknown>)();
+    const prototype = target.prototype as object;
+    for (const key of Object.keys(value)) {
+      const item = value[key];
+      if (!keys.has(key) || (item !== null && typeof item === 'object') || typeof item === 'function')
+        return undefined;
+      // class-transformer leaves out getter-only accessors and methods of the class.
+      const descriptor = Object.getOwnPropertyDescriptor(prototype, key);
+      if ((descriptor && !descriptor.set) || instance[key] instanceof Function) return undefined;
+      instance[key] = item;
+    }
+    return check(instance) ? instance : undefined;
   }
 }
 
@@ -105,7 +159,7 @@ function compileCheck(target: Function, options: ValidatorOptions): ValidCheck |
   }
   const entries = [...properties];
   const whitelist = options.whitelist === true;
-  return (object) => {
+  const check: ValidCheck = (object) => {
     // An unknown property is an error (forbidNonWhitelisted) or is stripped: class-validator's call.
     if (whitelist) for (const key of Object.keys(object)) if (!properties.has(key)) return false;
     for (const [property, rules] of entries) {
@@ -131,4 +185,68 @@ function compileCheck(target: Function, options: ValidatorOptions): ValidCheck |
     }
     return true;
   };
+  validatedProperties.set(check, [...properties.keys()]);
+  return check;
 }
+
+/** The properties each compiled check knows (its class's validated properties). */
+const validatedProperties = new WeakMap<ValidCheck, readonly string[]>();
+
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/** class-transformer's decorator store (not exported by its index; the same module instance). */
+interface TransformerStorage {
+  getStrategy(target: object): string;
+  getExposedMetadatas(target: object): unknown[];
+  getExcludedMetadatas(target: object): unknown[];
+  findTypeMetadata(target: object, property: string): unknown;
+  findTransformMetadatas(target: object, property: string, transformationType: number): unknown[];
+}
+
+const PLAIN_TO_CLASS = 0;
+
+function transformerStorage(): TransformerStorage | null {
+  try {
+    const storage = (
+      createRequire(import.meta.url)('class-transformer/cjs/storage.js') as {
+        defaultMetadataStorage?: TransformerStorage;
+      }
+    ).defaultMetadataStorage;
+    return storage !== undefined && typeof storage.findTypeMetadata === 'function' ? storage : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The properties a plain value may be copied into as it is: validated ones with no
+ * class-transformer decorator, in a class with no class-level @Expose/@Exclude. Null when the
+ * class has any (its values then go through class-transformer).
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- class-transformer keys its store by class
+function copyableKeys(target: Function, check: ValidCheck): ReadonlySet<string> | null {
+  const storage = transformerStorage();
+  const properties = validatedProperties.get(check);
+  if (storage === null || properties === undefined) return null;
+  if (
+    storage.getStrategy(target) !== 'none' ||
+    storage.getExposedMetadatas(target).length > 0 ||
+    storage.getExcludedMetadatas(target).length > 0
+  )
+    return null;
+  const keys = new Set<string>();
+  for (const property of properties) {
+    if (PROTO_KEYS.has(property)) continue;
+    if (storage.findTypeMetadata(target, property) !== undefined) continue;
+    if (storage.findTransformMetadatas(target, property, PLAIN_TO_CLASS).length > 0) continue;
+    keys.add(property);
+  }
+  return keys;
+}
+
+/** Keys Nest strips from every value before validating it. */
+const PROTO_KEYS = new Set(['__proto__', 'prototype', 'constructor']);
