@@ -16,6 +16,8 @@ import { Registry } from 'prom-client';
 
 import {
   JOB_REPORTS_QUEUE,
+  reportsIn,
+  type ReportMessage,
   type JobDispatch,
   type JobReport,
   type KernelInputs,
@@ -77,8 +79,9 @@ async function main(): Promise<void> {
   console.log(`device: ${device.dev.info.name}`);
 
   const waiting = new Map<string, (r: JobReport) => void>();
-  transport.consume<JobReport>(JOB_REPORTS_QUEUE, (job) => {
-    if (job.data.type !== 'started') waiting.get(job.data.jobId)?.(job.data);
+  transport.consume<ReportMessage>(JOB_REPORTS_QUEUE, (job) => {
+    for (const report of reportsIn(job.data))
+      if (report.type !== 'started') waiting.get(report.jobId)?.(report);
     return Promise.resolve();
   });
   let seq = 0;

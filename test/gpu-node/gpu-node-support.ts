@@ -1,5 +1,7 @@
 import {
   JOB_REPORTS_QUEUE,
+  reportsIn,
+  type ReportMessage,
   NODE_EVENTS_QUEUE,
   nodeQueue,
   type JobDispatch,
@@ -48,10 +50,10 @@ export class NodeUnderTest {
       ...env,
     });
     const node = new NodeUnderTest(app, transport, nodeId, `http://127.0.0.1:${port}`);
-    node.consumer = transport.consume<JobReport>(
+    node.consumer = transport.consume<ReportMessage>(
       JOB_REPORTS_QUEUE,
       async (job) => {
-        node.reports.push(job.data);
+        node.reports.push(...reportsIn(job.data));
         return Promise.resolve();
       },
       { concurrency: 8 },

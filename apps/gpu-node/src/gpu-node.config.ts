@@ -53,6 +53,8 @@ export const gpuNodeConfigSchema = z.object({
   TENANT_POOL_SHARE: z.coerce.number().gt(0, 'must be in (0, 1]').max(1, 'must be in (0, 1]').default(1),
   /** Time limit of one operation inside the CUDA addon. */
   DEVICE_OP_TIMEOUT_MS: positiveInt(30_000),
+  /** Reports made within this many ms travel as one message; 0 sends each on its own. */
+  REPORT_COALESCE_MS: nonNegativeInt(2),
 });
 export type GpuNodeConfig = z.infer<typeof gpuNodeConfigSchema>;
 
@@ -72,6 +74,7 @@ export interface AgentTuning {
   hostPoolBytes: number;
   tenantPoolShare: number;
   deviceOpTimeoutMs: number;
+  reportCoalesceMs: number;
 }
 
 export interface GpuNodeSettings extends Partial<AgentTuning> {
@@ -98,5 +101,6 @@ export function agentTuning(config: Partial<GpuNodeConfig> = {}): AgentTuning {
     hostPoolBytes: c.HOST_POOL_BYTES,
     tenantPoolShare: c.TENANT_POOL_SHARE,
     deviceOpTimeoutMs: c.DEVICE_OP_TIMEOUT_MS,
+    reportCoalesceMs: c.REPORT_COALESCE_MS,
   };
 }

@@ -167,6 +167,14 @@ export interface JobReportBatch {
 
 export const JOB_REPORT_BATCH = 'batch';
 
+/** What a node puts on JOB_REPORTS_QUEUE: one report, or a batch of them. */
+export type ReportMessage = JobReport | JobReportBatch;
+
+/** The reports a message carries, whichever shape its node sent. */
+export function reportsIn(message: ReportMessage): readonly JobReport[] {
+  return 'reports' in message && Array.isArray(message.reports) ? message.reports : [message as JobReport];
+}
+
 /** Node events for the audit log, on a durable queue the scheduler appends to the log from. */
 export const NODE_EVENTS_QUEUE = 'node-events';
 

@@ -56,7 +56,7 @@ export class NodeAgent {
     this.gate = new SlotGate(Math.max(tuning.minConcurrentJobs, start));
     this.metrics = new NodeMetrics(registry, this.devices, this.hostPool);
     this.metrics.concurrencyLimit.set(this.gate.limit);
-    this.reporter = new JobReporter(transport, logger);
+    this.reporter = new JobReporter(transport, logger, { coalesceMs: tuning.reportCoalesceMs });
     this.executor = new JobExecutor(
       this.devices,
       this.cpu,

@@ -4,7 +4,7 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { JOB_REPORTS_QUEUE, type JobReport } from '@voxelfleet/contracts';
+import { JOB_REPORTS_QUEUE, reportsIn, type JobReport, type ReportMessage } from '@voxelfleet/contracts';
 import { APP_LOGGER, TRANSPORT } from '@voxelfleet/platform';
 import { DEFAULT_RETRY_POLICY } from '@voxelfleet/scheduling';
 import type { Consumer, DeliveredJob, Transport } from '@voxelfleet/transport';
@@ -18,7 +18,6 @@ import type { SchedulerMetrics } from '../metrics/scheduler-metrics.js';
 import type { SchedulerSettings } from '../scheduler.config.js';
 import { ACTIVE_JOBS, JOB_STORE, SCHEDULER_METRICS, SCHEDULER_SETTINGS } from '../tokens.js';
 import { applyReports } from './report-batch.js';
-import { reportsIn, type ReportMessage } from './report-message.js';
 
 interface Waiting {
   reports: readonly JobReport[];

@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { JobReport } from '@voxelfleet/contracts';
-import { reportsIn } from './report-message.js';
+import { reportsIn, type JobReport } from './jobs.js';
 
 const report = (jobId: string): JobReport => ({
   type: 'succeeded',
