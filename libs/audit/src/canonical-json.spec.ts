@@ -60,6 +60,12 @@ describe('canonicalJson', () => {
     expect(() => canonicalJson(value)).toThrow(path);
   });
 
+  it('names the exact path of a value deep in arrays and objects', () => {
+    const bad = { ok: [1, 2], a: [{ b: [1, Number.NaN] }] };
+    expect(() => canonicalJson(bad)).toThrow(expect.objectContaining({ path: '$.a[0].b[1]' }));
+    expect(() => canonicalJson({ '[0]': undefined })).toThrow(expect.objectContaining({ path: '$.[0]' }));
+  });
+
   it('rejects cycles but allows the same object twice', () => {
     const shared = { x: 1 };
     expect(canonicalJson({ a: shared, b: shared })).toBe('{"a":{"x":1},"b":{"x":1}}');

@@ -19,48 +19,81 @@ export class CanonicalJsonError extends TypeError {
 }
 
 export function canonicalJson(value: unknown): string {
-  return write(value, '$', new Set());
+  try {
+    return write(value, new Set());
+  } catch (error) {
+    if (error instanceof Refusal)
+      throw new CanonicalJsonError(error.message, `$${error.segments.reverse().join('')}`);
+    throw error;
+  }
 }
 
-function write(value: unknown, path: string, seen: Set<object>): string {
+/**
+ * A refused value on its way up: each level adds its key or index, so the path is only built
+ * when something is refused (building it for every member was much of the cost of an entry).
+ */
+class Refusal extends Error {
+  readonly segments: string[] = [];
+}
+
+function write(value: unknown, seen: Set<object>): string {
   switch (typeof value) {
     case 'string':
     case 'boolean':
       return JSON.stringify(value);
     case 'number':
-      if (!Number.isFinite(value)) throw new CanonicalJsonError(`${value} is not a finite number`, path);
+      if (!Number.isFinite(value)) throw new Refusal(`${value} is not a finite number`);
       // -0 would come back from jsonb as 0; spell it 0 from the start.
       return JSON.stringify(Object.is(value, -0) ? 0 : value);
     case 'object':
       if (value === null) return 'null';
-      return writeObject(value, path, seen);
+      return writeObject(value, seen);
     default:
-      throw new CanonicalJsonError(`${typeof value} is not JSON`, path);
+      throw new Refusal(`${typeof value} is not JSON`);
   }
 }
 
-function writeObject(value: object, path: string, seen: Set<object>): string {
+function writeObject(value: object, seen: Set<object>): string {
   if (value instanceof Date) {
-    if (Number.isNaN(value.getTime())) throw new CanonicalJsonError('invalid Date', path);
+    if (Number.isNaN(value.getTime())) throw new Refusal('invalid Date');
     return JSON.stringify(value.toISOString());
   }
-  if (seen.has(value)) throw new CanonicalJsonError('cycle', path);
+  if (seen.has(value)) throw new Refusal('cycle');
   seen.add(value);
   let out: string;
   if (Array.isArray(value)) {
-    out = `[${value.map((item: unknown, i) => write(item, `${path}[${i}]`, seen)).join(',')}]`;
+    out = '[';
+    for (let i = 0; i < value.length; i += 1) {
+      if (i > 0) out += ',';
+      out += member(value[i], i, seen);
+    }
+    out += ']';
   } else {
     const proto: unknown = Object.getPrototypeOf(value);
     if (proto !== Object.prototype && proto !== null) {
       const kind = (value as { constructor?: { name?: string } }).constructor?.name ?? 'object';
-      throw new CanonicalJsonError(`${kind} is not a plain object`, path);
+      throw new Refusal(`${kind} is not a plain object`);
     }
     const record = value as Record<string, unknown>;
-    const members = Object.keys(record)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${write(record[key], `${path}.${key}`, seen)}`);
-    out = `{${members.join(',')}}`;
+    out = '{';
+    let first = true;
+    for (const key of Object.keys(record).sort()) {
+      if (!first) out += ',';
+      first = false;
+      out += `${JSON.stringify(key)}:${member(record[key], key, seen)}`;
+    }
+    out += '}';
   }
   seen.delete(value);
   return out;
+}
+
+/** A member's text; a refusal below it gains the member's place (index or key) in the path. */
+function member(value: unknown, place: number | string, seen: Set<object>): string {
+  try {
+    return write(value, seen);
+  } catch (error) {
+    if (error instanceof Refusal) error.segments.push(typeof place === 'number' ? `[${place}]` : `.${place}`);
+    throw error;
+  }
 }
