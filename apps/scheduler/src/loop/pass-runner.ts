@@ -17,6 +17,7 @@ import { toJobSpec } from '../jobs/job-row.js';
 import type { FinishedJob, JobStore } from '../jobs/job-store.js';
 import type { SchedulerMetrics } from '../metrics/scheduler-metrics.js';
 import type { TenantView } from '../tenants/tenant-view.js';
+import { passBatch } from './pass-size.js';
 import { heldBy, leavingQueue, passWrites, placementAudit } from './pass-writes.js';
 
 export interface PassRunnerDeps {
@@ -31,6 +32,8 @@ export interface PassRunnerDeps {
   logger: Logger;
   options: PassOptions;
   batchSize: number;
+  /** The previous pass was full: the queue is deeper than a pass (see pass-size.ts). */
+  backlog: boolean;
   recordTrace: boolean;
   /** The previous pass, still committing or dispatching: this one writes and dispatches after it. */
   previous: PassTail;
@@ -79,7 +82,8 @@ export async function runPass(deps: PassRunnerDeps): Promise<PassOutcome> {
   });
   // Deciding jobs that cannot fit only to find they still wait costs as much as placing
   // them: with the fleet nearly full, consider a few more jobs than there is room for.
-  const limit = Math.min(deps.batchSize, Math.max(MIN_BATCH, 2 * roomIn(nodes)));
+  const batch = passBatch(deps.batchSize, nodes.filter((n) => n.state === 'ready').length, deps.backlog);
+  const limit = Math.min(batch, Math.max(MIN_BATCH, 2 * roomIn(nodes)));
   const rows = await deps.store.loadQueue(limit, new Date(nowMs), deps.committing);
   if (rows.length === 0) {
     deps.metrics.queueDepth.reset();

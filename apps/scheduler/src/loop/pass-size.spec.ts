@@ -1,16 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
-import { MAX_PASS_GROWTH, nextPassScale } from './pass-size.js';
+import { JOBS_PER_NODE_MESSAGE, MAX_PASS_GROWTH, passBatch } from './pass-size.js';
 
-describe('nextPassScale', () => {
-  it('doubles while passes are full, up to the cap', () => {
-    const scales: number[] = [];
-    let scale = 1;
-    for (let i = 0; i < 5; i += 1) scales.push((scale = nextPassScale(scale, true)));
-    expect(scales).toEqual([2, 4, MAX_PASS_GROWTH, MAX_PASS_GROWTH, MAX_PASS_GROWTH]);
+describe('passBatch', () => {
+  it('keeps the configured batch without a backlog, whatever the fleet', () => {
+    expect(passBatch(1_000, 500, false)).toBe(1_000);
   });
 
-  it('goes back to the configured batch after the first pass that is not full', () => {
-    expect(nextPassScale(MAX_PASS_GROWTH, false)).toBe(1);
-    expect(nextPassScale(1, false)).toBe(1);
+  it('grows with the fleet while a backlog lasts, up to the cap', () => {
+    expect(passBatch(1_000, 10, true)).toBe(1_000);
+    expect(passBatch(1_000, 50, true)).toBe(50 * JOBS_PER_NODE_MESSAGE);
+    expect(passBatch(1_000, 100, true)).toBe(MAX_PASS_GROWTH * 1_000);
+    expect(passBatch(1_000, 10_000, true)).toBe(MAX_PASS_GROWTH * 1_000);
   });
 });

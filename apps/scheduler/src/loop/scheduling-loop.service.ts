@@ -31,12 +31,12 @@ import {
 } from '../tokens.js';
 import { advanceStoredWorkflow } from '../workflows/workflow-progress.js';
 import { runPass, type PassTail } from './pass-runner.js';
-import { nextPassScale } from './pass-size.js';
 
 /**
  * The leader's scheduling loop: a pass whenever something may have changed (a submission, a
  * finished job, a requeue) and at least every SCHEDULER_TICK_MS; passes run one at a time and
- * back to back while the queue holds more than a batch, growing while that lasts (pass-size.ts).
+ * back to back while the queue holds more than a batch, larger on a large fleet while that lasts
+ * (pass-size.ts).
  */
 @Injectable()
 export class SchedulingLoopService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -48,7 +48,8 @@ export class SchedulingLoopService implements OnApplicationBootstrap, BeforeAppl
   private readonly committing = new Set<string>();
   private unsubscribe?: Unsubscribe;
   private readonly options: PassOptions;
-  private passScale = 1;
+  /** The last pass was full: the queue is deeper than a pass. */
+  private backlog = false;
 
   constructor(
     @Inject(SCHEDULER_SETTINGS) private readonly settings: SchedulerSettings,
@@ -154,7 +155,8 @@ export class SchedulingLoopService implements OnApplicationBootstrap, BeforeAppl
           metrics: this.metrics,
           logger: this.logger,
           options: this.options,
-          batchSize: (this.settings.batchSize ?? 1_000) * this.passScale,
+          batchSize: this.settings.batchSize ?? 1_000,
+          backlog: this.backlog,
           recordTrace: this.settings.recordTrace ?? false,
           previous: this.previous,
           committing: this.committing,
@@ -168,7 +170,7 @@ export class SchedulingLoopService implements OnApplicationBootstrap, BeforeAppl
             this.logger.error({ err: error }, 'dispatch failed; the jobs are requeued by the reconcile');
           }),
         };
-        this.passScale = nextPassScale(this.passScale, outcome.more);
+        this.backlog = outcome.more;
         if (outcome.more) this.woken = true;
       } catch (error) {
         this.logger.error({ err: error }, 'scheduling pass failed; retrying on the next tick');
