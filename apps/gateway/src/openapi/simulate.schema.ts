@@ -1,0 +1,41 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+const LOOSE = { type: 'object', additionalProperties: true } as const;
+
+class SimulateBasisSchema {
+  @ApiProperty() nodes!: number;
+  @ApiProperty() runningJobs!: number;
+  @ApiProperty() usageSource!: string;
+}
+
+/** POST /admin/gpu/simulate: libs/scheduling simulate() plus what the gateway adds. */
+export class SimulateResultSchema {
+  @ApiProperty({ enum: [true], description: 'Always true' }) dryRun!: boolean;
+  @ApiProperty({ enum: ['would-start', 'would-preempt', 'would-wait', 'rejected'] }) outcome!: string;
+  @ApiProperty({ description: "Passes the tenant's checks now (suspension, features, quotas)" })
+  admitted!: boolean;
+  @ApiProperty({ ...LOOSE, nullable: true, description: 'Node and devices it would get; null if none' })
+  placement!: Record<string, unknown> | null;
+  @ApiProperty({
+    type: 'array',
+    items: LOOSE,
+    description: 'What holds it back, each with kind, message and shortfall',
+  })
+  blockers!: Record<string, unknown>[];
+  @ApiProperty({ ...LOOSE, nullable: true, description: '{ code, reason } when it could never run' })
+  rejection!: Record<string, unknown> | null;
+  @ApiProperty({ type: Number, nullable: true }) estimatedStartMs!: number | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) estimatedStartAt!: string | null;
+  @ApiProperty() estimateBasis!: string;
+  @ApiProperty({
+    type: 'array',
+    items: LOOSE,
+    description: 'Jobs it would preempt (jobId, tenantId, nodeId, deviceIds, lostWorkMs, ...)',
+  })
+  preempted!: Record<string, unknown>[];
+  @ApiProperty() reason!: string;
+  @ApiProperty({ ...LOOSE, description: 'The scheduler decision record (kind, atMs, seed, inputsDigest, choice)' })
+  decision!: Record<string, unknown>;
+  @ApiProperty({ example: 'dry run: nothing was reserved, queued or stored' }) changesNothing!: string;
+  @ApiProperty({ type: () => SimulateBasisSchema }) basis!: SimulateBasisSchema;
+}
