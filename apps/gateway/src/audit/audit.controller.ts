@@ -1,9 +1,11 @@
 import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, RequirePermission, type RequestActor } from '@voxelfleet/auth';
 import type { Response } from 'express';
 import { AuditQueryDto, AuditVerifyQueryDto } from './audit-query.dto.js';
 import { AuditService } from './audit.service.js';
+import { ApiAuthErrors } from '../openapi/api-errors.js';
+import { AuditPageSchema, AuditVerifySchema } from '../openapi/audit.schema.js';
 
 @ApiTags('audit')
 @ApiBearerAuth()
@@ -13,6 +15,11 @@ export class AuditController {
 
   @Get()
   @RequirePermission('read:audit')
+  @ApiOkResponse({
+    type: AuditPageSchema,
+    description: 'One page of entries, oldest first, with the cursor of the next',
+  })
+  @ApiAuthErrors(400, [404, 'tenantId of another tenant'])
   @ApiOperation({ summary: 'Audit entries with filters, oldest first; page with nextCursor' })
   query(@CurrentActor() actor: RequestActor, @Query() query: AuditQueryDto) {
     return this.audit.query(actor, query);
@@ -20,6 +27,11 @@ export class AuditController {
 
   @Get('verify')
   @RequirePermission('read:audit')
+  @ApiOkResponse({
+    type: AuditVerifySchema,
+    description: 'Per chain: entries checked and the first broken link, if any',
+  })
+  @ApiAuthErrors(400, [404, 'chain of another tenant'])
   @ApiOperation({
     summary: 'Recompute the hash chains (and signed checkpoints); report the first broken link',
   })
@@ -30,6 +42,16 @@ export class AuditController {
   @Get('export')
   @RequirePermission('read:audit')
   @ApiProduces('application/x-ndjson')
+  @ApiOkResponse({
+    description:
+      'application/x-ndjson: one AuditEntrySchema JSON object per line, oldest first, every matching entry',
+    content: {
+      'application/x-ndjson': {
+        schema: { type: 'string', example: '{"seq":"1","chain":"platform",...}\\n' },
+      },
+    },
+  })
+  @ApiAuthErrors(400, [404, 'tenantId of another tenant'])
   @ApiOperation({ summary: 'Every matching entry as NDJSON, one entry per line' })
   async export(
     @CurrentActor() actor: RequestActor,

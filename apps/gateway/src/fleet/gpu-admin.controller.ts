@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, RequirePermission, type RequestActor } from '@voxelfleet/auth';
 import { quotaReport } from '@voxelfleet/scheduling';
 import { TenantSnapshotsService } from '../usage/tenant-snapshots.service.js';
@@ -9,6 +9,8 @@ import { fleetStats, type FleetStats } from './gpu-stats.js';
 import { NodeControlDto } from './node-control.dto.js';
 import type { NodeView } from './node-view.js';
 import { NodesService } from './nodes.service.js';
+import { ApiAuthErrors } from '../openapi/api-errors.js';
+import { GpuStatsSchema, GpuTenantsSchema, NodeListSchema, NodeViewSchema } from '../openapi/fleet.schema.js';
 
 @ApiTags('gpu')
 @ApiBearerAuth()
@@ -22,6 +24,8 @@ export class GpuAdminController {
 
   @Get('stats')
   @RequirePermission('read:gpu')
+  @ApiOkResponse({ type: GpuStatsSchema, description: 'Fleet totals and per node and device figures' })
+  @ApiAuthErrors()
   @ApiOperation({
     summary: 'Fleet totals and per node/device VRAM, allocations, OOMs, fallbacks, telemetry, health',
   })
@@ -32,6 +36,11 @@ export class GpuAdminController {
 
   @Get('tenants')
   @RequirePermission('read:gpu')
+  @ApiOkResponse({
+    type: GpuTenantsSchema,
+    description: 'Per tenant quotas, usage and VRAM held; top consumers',
+  })
+  @ApiAuthErrors()
   @ApiOperation({ summary: 'Per tenant: usage against every quota, headroom, top consumers' })
   async tenants() {
     const now = Date.now();
@@ -75,6 +84,8 @@ export class GpuAdminController {
 
   @Get('nodes')
   @RequirePermission('read:nodes')
+  @ApiOkResponse({ type: NodeListSchema, description: 'Every node known, lost ones included' })
+  @ApiAuthErrors()
   @ApiOperation({
     summary: 'Nodes: registration, devices, last heartbeat, state (ready, draining, cordoned, lost)',
   })
@@ -84,6 +95,8 @@ export class GpuAdminController {
 
   @Get('nodes/:id')
   @RequirePermission('read:nodes')
+  @ApiOkResponse({ type: NodeViewSchema, description: 'The node' })
+  @ApiAuthErrors(404)
   @ApiOperation({ summary: 'One node' })
   node(@Param('id') id: string): Promise<NodeView> {
     return this.nodesService.get(id);
@@ -92,6 +105,8 @@ export class GpuAdminController {
   @Post('nodes/:id/drain')
   @HttpCode(200)
   @RequirePermission('drain:nodes')
+  @ApiOkResponse({ type: NodeViewSchema, description: 'The node, draining' })
+  @ApiAuthErrors(400, 404, 413)
   @ApiOperation({ summary: 'Drain: no new work; running jobs finish' })
   drain(
     @CurrentActor() actor: RequestActor,
@@ -104,6 +119,8 @@ export class GpuAdminController {
   @Post('nodes/:id/cordon')
   @HttpCode(200)
   @RequirePermission('drain:nodes')
+  @ApiOkResponse({ type: NodeViewSchema, description: 'The node, cordoned' })
+  @ApiAuthErrors(400, 404, 413)
   @ApiOperation({ summary: 'Cordon: nothing new is placed on the node' })
   cordon(
     @CurrentActor() actor: RequestActor,
@@ -116,6 +133,8 @@ export class GpuAdminController {
   @Post('nodes/:id/uncordon')
   @HttpCode(200)
   @RequirePermission('drain:nodes')
+  @ApiOkResponse({ type: NodeViewSchema, description: 'The node, ready again (unless it drains itself)' })
+  @ApiAuthErrors(400, 404, 413)
   @ApiOperation({ summary: 'Back to ready' })
   uncordon(
     @CurrentActor() actor: RequestActor,

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AccessControl, CurrentActor, RequirePermission, type RequestActor } from '@voxelfleet/auth';
 import { DomainError } from '@voxelfleet/platform';
 import { quotaReport } from '@voxelfleet/scheduling';
@@ -8,6 +8,9 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { isoTime } from '../common/iso-time.js';
 import { TenantSnapshotsService } from '../usage/tenant-snapshots.service.js';
 import { USAGE_SOURCE } from '../usage/tenant-usage.source.js';
+import { ApiAuthErrors } from '../openapi/api-errors.js';
+import { MeSchema } from '../openapi/principal.schema.js';
+import { QuotaViewSchema } from '../openapi/tenant.schema.js';
 
 export class QuotaQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'Platform callers: which tenant' })
@@ -27,6 +30,8 @@ export class MeController {
 
   @Get('me')
   @RequirePermission('read:self')
+  @ApiOkResponse({ type: MeSchema, description: 'The principal behind the key' })
+  @ApiAuthErrors()
   @ApiOperation({ summary: 'Who the key belongs to: principal, roles, tenant, live GPU grants' })
   async me(@CurrentActor() actor: RequestActor) {
     const { principal } = actor;
@@ -54,6 +59,11 @@ export class MeController {
 
   @Get('quota')
   @RequirePermission('read:quota')
+  @ApiOkResponse({ type: QuotaViewSchema, description: 'Every quota with limit, usage and headroom' })
+  @ApiAuthErrors(
+    [400, 'A platform principal without tenantId, or a tenantId that is not a UUID'],
+    [404, "No such tenant, or another tenant's"],
+  )
   @ApiOperation({ summary: 'Limits, current usage and headroom of every quota; changes nothing' })
   async quota(@CurrentActor() actor: RequestActor, @Query() query: QuotaQuery) {
     const tenantId = actor.principal.tenantId ?? query.tenantId;

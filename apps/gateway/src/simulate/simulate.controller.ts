@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AccessControl, CurrentActor, RequirePermission, type RequestActor } from '@voxelfleet/auth';
 import { DomainError } from '@voxelfleet/platform';
 import { simulate, type SimulationPlan } from '@voxelfleet/scheduling';
@@ -7,6 +7,8 @@ import { isoTime } from '../common/iso-time.js';
 import { TenantSnapshotsService } from '../usage/tenant-snapshots.service.js';
 import { USAGE_SOURCE } from '../usage/tenant-usage.source.js';
 import { SimulateDto } from './simulate.dto.js';
+import { ApiAuthErrors } from '../openapi/api-errors.js';
+import { SimulateResultSchema } from '../openapi/simulate.schema.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -22,6 +24,11 @@ export class SimulateController {
   @Post()
   @HttpCode(200)
   @RequirePermission('simulate:jobs')
+  @ApiOkResponse({
+    type: SimulateResultSchema,
+    description: 'What would happen now; nothing is reserved, queued or stored',
+  })
+  @ApiAuthErrors(400, 413, [404, "No such tenant, or another tenant's"])
   @ApiOperation({
     summary:
       'Dry run of an allocation or job: admitted?, where, what blocks it and by how much, start, preemptions',
