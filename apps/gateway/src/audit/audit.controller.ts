@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, RequirePermission, type RequestActor } from '@voxelfleet/auth';
 import type { Response } from 'express';
 import { AuditQueryDto, AuditVerifyQueryDto } from './audit-query.dto.js';
@@ -41,7 +41,7 @@ export class AuditController {
 
   @Get('export')
   @RequirePermission('read:audit')
-  @ApiProduces('application/x-ndjson')
+  // The content type is set on the 200 alone: errors from this route are JSON like any other.
   @ApiOkResponse({
     description:
       'application/x-ndjson: one AuditEntrySchema JSON object per line, oldest first, every matching entry',

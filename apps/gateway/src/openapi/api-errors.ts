@@ -73,7 +73,9 @@ export function ApiErrors(...specs: readonly ErrorSpec[]) {
     ...[...byStatus].map(([status, lines]) =>
       ApiResponse({
         status,
-        description: lines.join('; or '),
+        description: lines
+          .map((line, i) => (i === 0 ? line : line.charAt(0).toLowerCase() + line.slice(1)))
+          .join('; or '),
         type: ApiErrorBody,
         ...(WITH_RETRY_AFTER.has(status) ? { headers: RETRY_AFTER } : {}),
       }),

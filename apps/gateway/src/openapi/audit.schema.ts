@@ -57,8 +57,7 @@ class ChainReportSchema {
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
-    description:
-      '{ ok: true, checked, head } or { ok: false, checked, firstBrokenSeq, reason, detail }',
+    description: '{ ok: true, checked, head } or { ok: false, checked, firstBrokenSeq, reason, detail }',
   })
   result!: Record<string, unknown>;
   @ApiProperty({ type: [Number], description: 'Checkpoints whose signature did not verify (not used)' })

@@ -35,7 +35,8 @@ export class NodeViewSchema {
   @ApiProperty({
     type: 'array',
     items: LOOSE,
-    description: 'Devices as the node reports them (index, uuid, name, memory, capability, telemetry, pool, healthy)',
+    description:
+      'Devices as the node reports them (index, uuid, name, memory, capability, telemetry, pool, healthy)',
   })
   devices!: Record<string, unknown>[];
   @ApiProperty() runningJobs!: number;

@@ -18,8 +18,7 @@ export class JobSchema {
   step!: string | null;
   @ApiProperty({
     example: 'submitted',
-    description:
-      'waiting, submitted, admitted, requeued, placed, running, succeeded, failed, cancelled, ...',
+    description: 'waiting, submitted, admitted, requeued, placed, running, succeeded, failed, cancelled, ...',
   })
   state!: string;
   @ApiProperty() stateReason!: string;

@@ -34,7 +34,10 @@ export class SimulateResultSchema {
   })
   preempted!: Record<string, unknown>[];
   @ApiProperty() reason!: string;
-  @ApiProperty({ ...LOOSE, description: 'The scheduler decision record (kind, atMs, seed, inputsDigest, choice)' })
+  @ApiProperty({
+    ...LOOSE,
+    description: 'The scheduler decision record (kind, atMs, seed, inputsDigest, choice)',
+  })
   decision!: Record<string, unknown>;
   @ApiProperty({ example: 'dry run: nothing was reserved, queued or stored' }) changesNothing!: string;
   @ApiProperty({ type: () => SimulateBasisSchema }) basis!: SimulateBasisSchema;
