@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { dispatchesIn } from './jobs.js';
+import { dispatchesIn, reportsIn, type JobReport } from './jobs.js';
 
 describe('dispatchesIn', () => {
   it('unpacks a batch and passes a single dispatch through', () => {
@@ -16,5 +16,26 @@ describe('dispatchesIn', () => {
     expect(dispatchesIn({ dispatches: 'nope' })).toEqual([{ dispatches: 'nope' }]);
     // A dispatch that happens to carry a `dispatches` input is still a dispatch.
     expect(dispatchesIn({ jobId: 'a', dispatches: [] })).toEqual([{ jobId: 'a', dispatches: [] }]);
+  });
+});
+
+const report = (jobId: string): JobReport => ({
+  type: 'succeeded',
+  jobId,
+  attempt: 1,
+  nodeId: 'n1',
+  at: 1,
+  where: 'cpu',
+  durationMs: 0,
+  output: {},
+});
+
+describe('reportsIn', () => {
+  it('reads a single report as a batch of one (nodes that do not batch)', () => {
+    expect(reportsIn(report('a'))).toEqual([report('a')]);
+  });
+
+  it('reads every report of a batch, in order', () => {
+    expect(reportsIn({ reports: [report('a'), report('b')] }).map((r) => r.jobId)).toEqual(['a', 'b']);
   });
 });

@@ -5,7 +5,6 @@ import { DomainError } from '@voxelfleet/platform';
 import { quotaReport } from '@voxelfleet/scheduling';
 import { IsOptional, IsUUID } from 'class-validator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { isoTime } from '../common/iso-time.js';
 import { TenantSnapshotsService } from '../usage/tenant-snapshots.service.js';
 import { USAGE_SOURCE } from '../usage/tenant-usage.source.js';
 import { ApiAuthErrors } from '../openapi/api-errors.js';
@@ -90,7 +89,7 @@ export class MeController {
       edition: policy.edition.name,
       suspended: policy.suspended,
       features: policy.edition.features,
-      at: isoTime(nowMs),
+      at: new Date(nowMs).toISOString(),
       quotas: quotaReport(snapshot, nowMs),
       usageSource: USAGE_SOURCE,
     };

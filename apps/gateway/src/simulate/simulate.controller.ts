@@ -3,7 +3,6 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import { AccessControl, CurrentActor, RequirePermission, type RequestActor } from '@voxelfleet/auth';
 import { DomainError } from '@voxelfleet/platform';
 import { simulate, type SimulationPlan } from '@voxelfleet/scheduling';
-import { isoTime } from '../common/iso-time.js';
 import { TenantSnapshotsService } from '../usage/tenant-snapshots.service.js';
 import { USAGE_SOURCE } from '../usage/tenant-usage.source.js';
 import { SimulateDto } from './simulate.dto.js';
@@ -64,7 +63,8 @@ export class SimulateController {
     return {
       ...result,
       changesNothing: 'dry run: nothing was reserved, queued or stored',
-      estimatedStartAt: result.estimatedStartMs === null ? null : isoTime(result.estimatedStartMs),
+      estimatedStartAt:
+        result.estimatedStartMs === null ? null : new Date(result.estimatedStartMs).toISOString(),
       basis: {
         nodes: snapshot.nodes.length,
         runningJobs: snapshot.running.length,
