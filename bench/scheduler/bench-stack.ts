@@ -2,6 +2,7 @@ import { createLogger, createMetricsRegistry } from '@voxelfleet/observability';
 import { createDataSource, insertJobs, migrateWithLock, type NewJobRow } from '@voxelfleet/persistence';
 import { startApp, type RunningApp } from '@voxelfleet/platform';
 import { BullMqTransport } from '@voxelfleet/transport';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { SchedulerModule } from '../../apps/scheduler/src/scheduler.module.js';
@@ -37,6 +38,11 @@ export class BenchStack {
     readonly url: string,
     readonly db: DataSource,
   ) {}
+
+  /** Every Redis key of this setup starts with it; stop() removes them. */
+  private get prefix(): string {
+    return `vf-bench-${process.pid}-${this.name}`;
+  }
 
   static async create(env: BenchEnv, label: string): Promise<BenchStack> {
     const name = `vf_bench_${label}_${process.pid}`;
@@ -75,7 +81,7 @@ export class BenchStack {
   }
 
   async start(nodeCount: number, settings: Partial<SchedulerSettings> = {}): Promise<void> {
-    const prefix = `vf-bench-${process.pid}-${this.name}`;
+    const prefix = this.prefix;
     const transport = (): BullMqTransport => new BullMqTransport({ url: this.env.redisUrl, prefix });
     this.schedulerTransport = transport();
     this.submitTransport = transport();
@@ -185,5 +191,18 @@ export class BenchStack {
     await admin.connect();
     await admin.query(`DROP DATABASE IF EXISTS ${this.name} WITH (FORCE)`);
     await admin.end();
+    await this.dropQueues();
+  }
+
+  /** The setup's queues (up to a thousand finished jobs each are kept by design) go with it. */
+  private async dropQueues(): Promise<void> {
+    const redis = new Redis(this.env.redisUrl);
+    try {
+      for await (const keys of redis.scanStream({ match: `${this.prefix}:*`, count: 1_000 })) {
+        if ((keys as string[]).length > 0) await redis.unlink(...(keys as string[]));
+      }
+    } finally {
+      await redis.quit();
+    }
   }
 }
