@@ -2,6 +2,9 @@ import { IdentityAndAudit1763700000000 } from './1763700000000-identity-and-audi
 import { JobsAndScheduling1763900000000 } from './1763900000000-jobs-and-scheduling.js';
 import { GatewayPolicy1763800000000 } from './1763800000000-gateway-policy.js';
 import { Tracking1764000000000 } from './1764000000000-tracking.js';
+import { LeanJobHistory1764100000000 } from './1764100000000-lean-job-history.js';
+import { InlineStateGuard1764200000000 } from './1764200000000-inline-state-guard.js';
+import { HistoryTriggersPlanPerStatement1764300000000 } from './1764300000000-history-triggers-plan-per-statement.js';
 
 /** Every migration, oldest first. Classes, not globs: the build is ESM and bundler-friendly. */
 export const MIGRATIONS = [
@@ -9,4 +12,7 @@ export const MIGRATIONS = [
   GatewayPolicy1763800000000,
   JobsAndScheduling1763900000000,
   Tracking1764000000000,
+  LeanJobHistory1764100000000,
+  InlineStateGuard1764200000000,
+  HistoryTriggersPlanPerStatement1764300000000,
 ];

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { MIGRATIONS } from '@voxelfleet/migrations';
+import { JOB_STATES } from '../../apps/gateway/src/jobs/job.dto.js';
 import pg from 'pg';
 import { createTestDatabase } from '../support/database.js';
 import { SpawnedApp } from '../support/spawned-app.js';
@@ -61,6 +62,116 @@ describe('migrations (npm run migration:run / migration:revert)', () => {
     await expect(client.query(`TRUNCATE audit_log`)).rejects.toThrow(/append-only/);
     const { rows } = await client.query<{ action: string }>('SELECT action FROM audit_log');
     expect(rows).toEqual([{ action: 'test' }]);
+  });
+
+  it("records a job's moves and removes them with the job, down to a deleted tenant", async () => {
+    const tenant = await client.query<{ id: string }>(
+      `INSERT INTO tenants (name) VALUES ('history') RETURNING id`,
+    );
+    const tenantId = tenant.rows[0]?.id;
+    const jobs = await client.query<{ id: string }>(
+      `INSERT INTO jobs (tenant_id, kernel, priority) VALUES ($1, '{"name":"noop"}', 'normal'), ($1, '{"name":"noop"}', 'normal')
+       RETURNING id`,
+      [tenantId],
+    );
+    const [kept, dropped] = jobs.rows.map((row) => row.id);
+    await client.query(`UPDATE jobs SET state = 'placed', state_reason = 'placed on n1', node_id = 'n1'`);
+    const moves = await client.query<{ job_id: string; to_state: string }>(
+      `SELECT job_id, to_state FROM job_transitions WHERE job_id = $1 ORDER BY id`,
+      [kept],
+    );
+    expect(moves.rows.map((row) => row.to_state)).toEqual(['submitted', 'admitted', 'placed']);
+
+    await client.query(`DELETE FROM jobs WHERE id = $1`, [dropped]);
+    const left = await client.query<{ job_id: string }>(`SELECT DISTINCT job_id FROM job_transitions`);
+    expect(left.rows).toEqual([{ job_id: kept }]);
+
+    await client.query(`DELETE FROM tenants WHERE id = $1`, [tenantId]);
+    expect((await client.query(`SELECT count(*)::int AS n FROM job_transitions`)).rows[0]).toEqual({ n: 0 });
+  });
+
+  it('allows exactly the state moves job_state_moves lists, and stamps each with its time', async () => {
+    const tenant = await client.query<{ id: string }>(
+      `INSERT INTO tenants (name) VALUES ('moves') RETURNING id`,
+    );
+    const allowed = new Set(
+      (
+        await client.query<{ move: string }>(
+          `SELECT from_state || '>' || to_state AS move FROM job_state_moves`,
+        )
+      ).rows.map((row) => row.move),
+    );
+    expect(allowed.size).toBeGreaterThan(20);
+    for (const from of JOB_STATES) {
+      for (const to of JOB_STATES) {
+        if (from === to) continue;
+        const job = await client.query<{ id: string }>(
+          `INSERT INTO jobs (tenant_id, kernel, priority) VALUES ($1, '{"name":"noop"}', 'normal') RETURNING id`,
+          [tenant.rows[0]?.id],
+        );
+        // Put the job in the starting state with triggers off, as a superuser could.
+        await client.query(`SET session_replication_role = replica`);
+        await client.query(`UPDATE jobs SET state = $2, updated_at = '2000-01-01' WHERE id = $1`, [
+          job.rows[0]?.id,
+          from,
+        ]);
+        await client.query(`SET session_replication_role = DEFAULT`);
+        const move = client.query<{ updated_at: Date }>(
+          `UPDATE jobs SET state = $2 WHERE id = $1 RETURNING updated_at`,
+          [job.rows[0]?.id, to],
+        );
+        if (allowed.has(`${from}>${to}`)) {
+          const moved = await move;
+          expect(moved.rows[0]?.updated_at.getFullYear()).toBeGreaterThan(2000);
+        } else {
+          await expect(move).rejects.toThrow(`${from} -> ${to} is not a valid transition`);
+        }
+      }
+    }
+    await client.query(`DELETE FROM tenants WHERE id = $1`, [tenant.rows[0]?.id]);
+  });
+
+  it('records every move of a large statement after small ones on the same connection', async () => {
+    // A connection's first statements change a few jobs, a later one thousands: the
+    // transitions trigger plans each statement for its own size (it once kept the first
+    // plan's nested loop, which made such a statement quadratic) and still sees both
+    // transition tables.
+    const tenant = await client.query<{ id: string }>(
+      `INSERT INTO tenants (name) VALUES ('sizes') RETURNING id`,
+    );
+    const tenantId = tenant.rows[0]?.id;
+    for (let i = 0; i < 8; i += 1) {
+      await client.query(
+        `INSERT INTO jobs (tenant_id, kernel, priority) SELECT $1, '{"name":"noop"}', 'normal' FROM generate_series(1, 2)`,
+        [tenantId],
+      );
+      await client.query(
+        `UPDATE jobs SET state = 'placed', node_id = 'n1' WHERE tenant_id = $1 AND state = 'submitted'`,
+        [tenantId],
+      );
+    }
+    await client.query(
+      `INSERT INTO jobs (tenant_id, kernel, priority) SELECT $1, '{"name":"noop"}', 'normal' FROM generate_series(1, 3000)`,
+      [tenantId],
+    );
+    await client.query(
+      `UPDATE jobs SET state = 'placed', node_id = 'n2' WHERE tenant_id = $1 AND state = 'submitted'`,
+      [tenantId],
+    );
+    const moves = await client.query<{ moves: string }>(
+      `SELECT string_agg(t.to_state, '>' ORDER BY t.id) AS moves
+         FROM jobs j JOIN job_transitions t ON t.job_id = j.id
+        WHERE j.tenant_id = $1
+        GROUP BY j.id`,
+      [tenantId],
+    );
+    expect(moves.rows).toHaveLength(3016);
+    expect(new Set(moves.rows.map((row) => row.moves))).toEqual(new Set(['submitted>admitted>placed']));
+    const source = await client.query<{ prosrc: string }>(
+      `SELECT prosrc FROM pg_proc WHERE proname = 'jobs_record_transitions'`,
+    );
+    expect(source.rows[0]?.prosrc).toMatch(/EXECUTE/);
+    await client.query(`DELETE FROM tenants WHERE id = $1`, [tenantId]);
   });
 
   it('refuses an unknown command with a usage line', async () => {

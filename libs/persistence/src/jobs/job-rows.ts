@@ -29,38 +29,43 @@ export interface NewJobRow {
 export async function insertJobs(manager: EntityManager, rows: readonly NewJobRow[]): Promise<string[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id ?? randomUUID());
+  // One JSON parameter rather than an array per column: pg builds and escapes an array literal
+  // per column, the JSON columns twice over, and a batch holds thousands of rows.
   await manager.query(
     `INSERT INTO jobs (id, tenant_id, workflow_id, step, state, state_reason, kernel, inputs, vram_bytes, gpus, priority,
        boost, deadline_at, estimated_duration_ms, timeout_ms, preemptible, affinity, cpu_fallback_allowed, max_attempts)
      SELECT r.id, r.tenant_id, r.workflow_id, r.step, r.state, r.state_reason, r.kernel, r.inputs, r.vram_bytes, r.gpus,
             r.priority, r.boost, r.deadline_at, r.estimated_duration_ms, r.timeout_ms, r.preemptible, r.affinity,
             r.cpu_fallback_allowed, r.max_attempts
-       FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::jsonb[],
-                   $9::bigint[], $10::int[], $11::text[], $12::int[], $13::timestamptz[], $14::int[], $15::int[],
-                   $16::boolean[], $17::jsonb[], $18::boolean[], $19::int[])
-         AS r(id, tenant_id, workflow_id, step, state, state_reason, kernel, inputs, vram_bytes, gpus, priority, boost,
-              deadline_at, estimated_duration_ms, timeout_ms, preemptible, affinity, cpu_fallback_allowed,
-              max_attempts)`,
+       FROM json_to_recordset($1::json)
+         AS r(id uuid, tenant_id uuid, workflow_id uuid, step text, state text, state_reason text, kernel jsonb,
+              inputs jsonb, vram_bytes bigint, gpus int, priority text, boost int, deadline_at timestamptz,
+              estimated_duration_ms int, timeout_ms int, preemptible boolean, affinity jsonb,
+              cpu_fallback_allowed boolean, max_attempts int)`,
     [
-      ids,
-      rows.map((r) => r.tenantId),
-      rows.map((r) => r.workflowId ?? null),
-      rows.map((r) => r.step ?? null),
-      rows.map((r) => r.state),
-      rows.map((r) => r.stateReason),
-      rows.map((r) => JSON.stringify(r.kernel)),
-      rows.map((r) => JSON.stringify(r.inputs)),
-      rows.map((r) => r.vramBytes),
-      rows.map((r) => r.gpus),
-      rows.map((r) => r.priority),
-      rows.map((r) => r.boost ?? 0),
-      rows.map((r) => r.deadlineAt),
-      rows.map((r) => r.estimatedDurationMs),
-      rows.map((r) => r.timeoutMs),
-      rows.map((r) => r.preemptible),
-      rows.map((r) => (r.affinity ? JSON.stringify(r.affinity) : null)),
-      rows.map((r) => r.cpuFallbackAllowed),
-      rows.map((r) => r.maxAttempts),
+      JSON.stringify(
+        rows.map((r, i) => ({
+          id: ids[i],
+          tenant_id: r.tenantId,
+          workflow_id: r.workflowId ?? null,
+          step: r.step ?? null,
+          state: r.state,
+          state_reason: r.stateReason,
+          kernel: r.kernel,
+          inputs: r.inputs,
+          vram_bytes: r.vramBytes,
+          gpus: r.gpus,
+          priority: r.priority,
+          boost: r.boost ?? 0,
+          deadline_at: r.deadlineAt,
+          estimated_duration_ms: r.estimatedDurationMs,
+          timeout_ms: r.timeoutMs,
+          preemptible: r.preemptible,
+          affinity: r.affinity,
+          cpu_fallback_allowed: r.cpuFallbackAllowed,
+          max_attempts: r.maxAttempts,
+        })),
+      ),
     ],
   );
   return ids;
