@@ -2,7 +2,7 @@ import type { QuotaBlocker, Rejection } from './blockers.js';
 import type { DeviceClass } from './device-class.js';
 import { neverFitsFleet } from './fleet-fit.js';
 import { validateJob } from './job-validation.js';
-import { countsTowardRate, effectiveLimit, RATE_WINDOW_MS, submissionsInWindow } from './quota.js';
+import { countsTowardRate, effectiveLimit, RATE_WINDOW_MS, submissionWindow } from './quota.js';
 import type { JobSpec, NodeSnapshot, QuotaName, TenantSnapshot } from './snapshot.types.js';
 import { reservedGpuSeconds } from './tenant-usage.js';
 import { formatBytes, formatDurationMs } from './units.js';
@@ -125,13 +125,14 @@ function checkFeatures(job: JobSpec, tenant: TenantSnapshot): Rejection | null {
 
 function quotaDemands(job: JobSpec, tenant: TenantSnapshot, nowMs: number): QuotaDemand[] {
   const usage = tenant.usage;
-  const window = submissionsInWindow(usage.recentSubmissionsMs, nowMs);
+  const window = submissionWindow(usage.recentSubmissionsMs, nowMs);
   const rateLimit = effectiveLimit(tenant, 'jobsPerMinute').limit;
   const rateRequest = countsTowardRate(job.affinity) ? 1 : 0;
   // The window frees one slot each time its oldest entry ages out; the job fits once
   // enough of them have gone that `window.length + 1 <= limit`.
-  const mustAgeOut = rateRequest === 0 ? 0 : window.length + 1 - rateLimit;
-  const rateClearsAt = mustAgeOut > 0 ? window[mustAgeOut - 1] : undefined;
+  const mustAgeOut = rateRequest === 0 ? 0 : window.count + 1 - rateLimit;
+  const rateClearsAt =
+    mustAgeOut > 0 && mustAgeOut <= window.count ? window.oldest(mustAgeOut - 1) : undefined;
   return [
     { quota: 'vramBytesPerDevice', requested: job.vramBytesPerDevice, used: 0 },
     { quota: 'vramBytesTotal', requested: job.vramBytesPerDevice * job.gpus, used: usage.vramBytes },
@@ -140,7 +141,7 @@ function quotaDemands(job: JobSpec, tenant: TenantSnapshot, nowMs: number): Quot
     {
       quota: 'jobsPerMinute',
       requested: rateRequest,
-      used: window.length,
+      used: window.count,
       ...(rateClearsAt === undefined ? {} : { clearsAtMs: rateClearsAt + RATE_WINDOW_MS }),
     },
     {

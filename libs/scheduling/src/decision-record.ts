@@ -26,17 +26,19 @@ export function recordDecision<TChoice>(args: {
   tenantId?: string;
   affectedTenantIds?: readonly string[];
 }): DecisionRecord<TChoice> {
-  const record: DecisionRecord<TChoice> = {
+  // Built in one go: every decision of every pass makes one, and most touch no other tenant.
+  const affected = args.affectedTenantIds;
+  const others =
+    affected === undefined || affected.length === 0
+      ? []
+      : [...new Set(affected)].filter((id) => id !== args.tenantId).sort();
+  return {
     kind: args.kind,
     atMs: args.atMs,
     seed: args.seed,
     inputsDigest: digestOf(args.inputs),
     choice: args.choice,
     reason: args.reason,
-  };
-  const others = [...new Set(args.affectedTenantIds ?? [])].filter((id) => id !== args.tenantId).sort();
-  return {
-    ...record,
     ...(args.tenantId === undefined ? {} : { tenantId: args.tenantId }),
     ...(others.length === 0 ? {} : { affectedTenantIds: others }),
   };

@@ -9,7 +9,7 @@ import type {
   PlacementOptions,
   PlacementResult,
 } from './placement.types.js';
-import { seededUnitsAfter } from './seeded-random.js';
+import { seededDrawAfter, seededUnitsAfter } from './seeded-random.js';
 import type { DeviceSnapshot, JobSpec, NodeSnapshot } from './snapshot.types.js';
 import { formatBytes } from './units.js';
 
@@ -28,7 +28,6 @@ interface Candidate {
 export function placeJob(job: JobSpec, fleet: PlacementFleet, options: PlacementOptions): PlacementResult {
   const exclusions: Exclusion[] = [];
   const candidates: Candidate[] = [];
-  const readyNodes: NodeSnapshot[] = [];
   const streamNode =
     job.affinity?.sameNodeAsStream === undefined
       ? undefined
@@ -48,13 +47,15 @@ export function placeJob(job: JobSpec, fleet: PlacementFleet, options: Placement
     return tenantJobsByNode.get(nodeId) ?? 0;
   };
 
-  for (const node of sortedById(fleet.nodes)) {
+  const nodes = sortedById(fleet.nodes);
+  for (const node of nodes) {
     const nodeReason = nodeExclusion(node, job, options);
     if (nodeReason) {
       exclusions.push({ nodeId: node.id, reason: nodeReason });
       continue;
     }
-    readyNodes.push(node);
+    // A node without devices (a CPU node) has nothing to score or exclude.
+    if (node.devices.length === 0) continue;
     const eligible = eligibleDevices(node, job, options);
     exclusions.push(...eligible.exclusions);
     if (eligible.devices.length < job.gpus) continue;
@@ -73,9 +74,12 @@ export function placeJob(job: JobSpec, fleet: PlacementFleet, options: Placement
   const best = pickBest(candidates, job, options);
   if (best) return { ok: true, placement: gpuPlacement(best, candidates.length, options) };
 
-  const cpu = options.cpuFallbackPermitted ? placeOnCpu(job, readyNodes, streamNode, options) : null;
+  // Ready nodes are found again rather than collected above: the CPU path runs for every
+  // job on a CPU fleet, and a list of the fleet per job was most of placement's garbage.
+  const ready = (node: NodeSnapshot): boolean => nodeExclusion(node, job, options) === null;
+  const cpu = options.cpuFallbackPermitted ? placeOnCpu(job, nodes, ready, streamNode, options) : null;
   if (cpu) return { ok: true, placement: cpu };
-  return { ok: false, blockers: capacityBlockers(job, readyNodes, options), exclusions };
+  return { ok: false, blockers: capacityBlockers(job, nodes.filter(ready), options), exclusions };
 }
 
 /** Highest score wins; only on an exact tie is the seeded draw computed. */
@@ -112,34 +116,47 @@ function gpuPlacement(best: Candidate, candidateCount: number, options: Placemen
   };
 }
 
+/** placeOnCpu's scratch: one score per node, reused from job to job (see there). */
+let scores = new Float64Array(256);
+
 function placeOnCpu(
   job: JobSpec,
-  readyNodes: readonly NodeSnapshot[],
+  nodes: readonly NodeSnapshot[],
+  ready: (node: NodeSnapshot) => boolean,
   streamNode: string | undefined,
   options: PlacementOptions,
 ): Placement | null {
   // Highest score, then the lowest seeded draw, then the id. The draw is only computed for
   // nodes tied at the top score: a fleet of many equal nodes would otherwise hash every one
-  // of them for every queued job.
+  // of them for every queued job. This runs for every job on a CPU fleet, so the scores go
+  // into a reused typed array (no list of tied nodes, no boxed number per node).
+  if (scores.length < nodes.length) scores = new Float64Array(nodes.length * 2);
   let withRoom = 0;
   let bestScore = -Infinity;
-  let tied: NodeSnapshot[] = [];
-  for (const node of readyNodes) {
+  let tied = 0;
+  for (let i = 0; i < nodes.length; i += 1) {
+    const node = nodes[i] as NodeSnapshot;
     const slots = node.cpuSlots;
-    if (!slots || slots.free <= 0) continue;
+    scores[i] = -1;
+    if (!slots || slots.free <= 0 || !ready(node)) continue;
+    // roundScore, written out so the score never leaves a register.
+    const score =
+      Math.round((slots.free / Math.max(1, slots.total) + (node.id === streamNode ? 3 : 0)) * 1e9) / 1e9;
+    scores[i] = score;
     withRoom += 1;
-    const score = roundScore(slots.free / Math.max(1, slots.total) + (node.id === streamNode ? 3 : 0));
     if (score > bestScore) {
       bestScore = score;
-      tied = [node];
+      tied = 1;
     } else if (score === bestScore) {
-      tied.push(node);
+      tied += 1;
     }
   }
   let best: NodeSnapshot | undefined;
   let bestDraw = Infinity;
-  const drawFor = tied.length > 1 ? seededUnitsAfter(options.seed, 'cpu', job.id) : () => 0;
-  for (const node of tied) {
+  const drawFor = tied > 1 ? seededDrawAfter(options.seed, 'cpu', job.id) : () => 0;
+  for (let i = 0; i < nodes.length; i += 1) {
+    if (scores[i] !== bestScore) continue;
+    const node = nodes[i] as NodeSnapshot;
     const draw = drawFor(node.id);
     if (!best || draw < bestDraw || (draw === bestDraw && compareStrings(node.id, best.id) < 0)) {
       best = node;

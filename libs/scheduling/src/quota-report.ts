@@ -1,4 +1,4 @@
-import { effectiveLimit, QUOTA_NAMES, submissionsInWindow } from './quota.js';
+import { effectiveLimit, QUOTA_NAMES, submissionWindow } from './quota.js';
 import type { QuotaName, TenantSnapshot } from './snapshot.types.js';
 
 export interface QuotaLine {
@@ -20,7 +20,7 @@ export function quotaReport(tenant: TenantSnapshot, nowMs: number): QuotaLine[] 
     vramBytesTotal: tenant.usage.vramBytes,
     gpus: tenant.usage.gpus,
     concurrentJobs: tenant.usage.runningJobs,
-    jobsPerMinute: submissionsInWindow(tenant.usage.recentSubmissionsMs, nowMs).length,
+    jobsPerMinute: submissionWindow(tenant.usage.recentSubmissionsMs, nowMs).count,
     gpuSecondsPerDay: tenant.usage.gpuSecondsToday,
     trackingStreams: tenant.usage.trackingStreams,
   };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { firstIndexAbove, RATE_WINDOW_MS, submissionsInWindow } from './quota.js';
+import { firstIndexAbove, RATE_WINDOW_MS, submissionsInWindow, submissionWindow } from './quota.js';
 import { chargeAdmission } from './tenant-usage.js';
 import { aJob, EMPTY_USAGE } from './testing/fixtures.js';
 
@@ -18,6 +18,18 @@ describe('rate window', () => {
             now,
           ),
         ).toEqual(expected);
+      }),
+    );
+  });
+
+  it('counts and indexes the window as the copied window would, sorted or not', () => {
+    fc.assert(
+      fc.property(times, fc.integer({ min: 0, max: 200_000 }), fc.boolean(), (values, now, sort) => {
+        const usage = sort ? [...values].sort((a, b) => a - b) : values;
+        const copied = submissionsInWindow(usage, now);
+        const window = submissionWindow(usage, now);
+        expect(window.count).toBe(copied.length);
+        for (let i = 0; i < copied.length; i += 1) expect(window.oldest(i)).toBe(copied[i]);
       }),
     );
   });

@@ -45,6 +45,26 @@ export function submissionsInWindow(recentSubmissionsMs: readonly number[], nowM
   return recentSubmissionsMs.slice(from, to);
 }
 
+/** The submissions inside the rate window: how many, and the i-th oldest of them. */
+export interface SubmissionWindow {
+  readonly count: number;
+  oldest(i: number): number;
+}
+
+/**
+ * `submissionsInWindow` without the copy: admission asks once per job for the count and at
+ * most one entry, and a busy tenant's window holds a minute of placements.
+ */
+export function submissionWindow(recentSubmissionsMs: readonly number[], nowMs: number): SubmissionWindow {
+  if (!isAscending(recentSubmissionsMs)) {
+    const inside = submissionsInWindow(recentSubmissionsMs, nowMs);
+    return { count: inside.length, oldest: (i) => inside[i] as number };
+  }
+  const from = firstIndexAbove(recentSubmissionsMs, nowMs - RATE_WINDOW_MS);
+  const to = firstIndexAbove(recentSubmissionsMs, nowMs);
+  return { count: to - from, oldest: (i) => recentSubmissionsMs[from + i] as number };
+}
+
 export function isAscending(values: readonly number[]): boolean {
   for (let i = 1; i < values.length; i += 1)
     if ((values[i] as number) < (values[i - 1] as number)) return false;

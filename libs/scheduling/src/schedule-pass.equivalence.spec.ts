@@ -6,7 +6,7 @@ import { DEFAULT_FAIR_SHARE_HALF_LIFE_MS } from './fair-share.js';
 import { buildOrderingContext, compareStrings, orderQueue } from './ordering.js';
 import { placeJob } from './placement.js';
 import { schedulePass, type PassOptions } from './schedule-pass.js';
-import { seededUnit, seededUnitsAfter } from './seeded-random.js';
+import { seededDrawAfter, seededUnit, seededUnitsAfter } from './seeded-random.js';
 import type { FleetSnapshot, JobSpec } from './snapshot.types.js';
 import { applyPlacement, applyPreemption } from './snapshot-updates.js';
 import { deepFreeze } from './testing/deep-freeze.js';
@@ -155,6 +155,8 @@ describe('seededUnitsAfter', () => {
         fc.array(key, { minLength: 1, maxLength: 3 }),
         (seed, prefix, rest) => {
           expect(seededUnitsAfter(seed, ...prefix)(...rest)).toBe(seededUnit(seed, ...prefix, ...rest));
+          const key = rest.map(String).join('\u0000');
+          expect(seededDrawAfter(seed, ...prefix)(key)).toBe(seededUnit(seed, ...prefix, key));
         },
       ),
       { numRuns: 1_000 },

@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { effectiveQuota } from './quota.js';
-import { replayPass, schedulePass } from './schedule-pass.js';
+import { canonicalJson } from './canonical-json.js';
+import { PASS_STEP, passSteps, replayPass, schedulePass } from './schedule-pass.js';
 import { planToJob } from './simulate.js';
 import type { JobSpec } from './snapshot.types.js';
 import {
@@ -20,6 +21,27 @@ import { GIB } from './units.js';
 const NOW = 1_000_000;
 
 describe('schedulePass', () => {
+  it('decides in steps exactly as in one go, yielding after every PASS_STEP decisions', () => {
+    const fleet = aFleet({
+      nowMs: NOW,
+      nodes: [aNode({ id: 'n1', devices: [aDevice({ freeVramBytes: 80 * GIB })] })],
+    });
+    const queue = Array.from({ length: 2 * PASS_STEP + 3 }, (_, i) =>
+      aJob({ id: `j${String(i).padStart(3, '0')}`, vramBytesPerDevice: GIB, submittedAtMs: i }),
+    );
+    const steps = passSteps(fleet, queue, { seed: 7 });
+    const yielded: number[] = [];
+    let step = steps.next();
+    while (!step.done) {
+      yielded.push(step.value);
+      step = steps.next();
+    }
+    expect(yielded).toEqual([PASS_STEP, 2 * PASS_STEP]);
+    expect(canonicalJson(step.value)).toBe(canonicalJson(schedulePass(fleet, queue, { seed: 7 })));
+    const kinds = new Set(step.value.decisions.map((d) => d.decision.kind));
+    expect([...kinds].sort()).toEqual(['place', 'wait']);
+  });
+
   it('never hands the same room to two jobs', () => {
     const fleet = aFleet({ nowMs: NOW, nodes: [aNode({ devices: [aDevice({ freeVramBytes: 50 * GIB })] })] });
     const queue = [

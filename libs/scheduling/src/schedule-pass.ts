@@ -5,7 +5,7 @@ import { DEFAULT_FAIR_SHARE_HALF_LIFE_MS } from './fair-share.js';
 import { buildOrderingContext, compareStrings, orderQueue } from './ordering.js';
 import type { Victim } from './preemption.js';
 import type { FleetSnapshot, JobSpec } from './snapshot.types.js';
-import { applyPreemption, ownedBy, placeInPass } from './snapshot-updates.js';
+import { applyPreemption, ownedBy, placeInPass, settled } from './snapshot-updates.js';
 import { canonicalJson } from './canonical-json.js';
 
 export interface PassOptions extends Omit<SchedulingOptions, 'snapshotDigest'> {
@@ -40,6 +40,28 @@ export function schedulePass(
   queue: readonly JobSpec[],
   options: PassOptions,
 ): SchedulingPass {
+  const steps = passSteps(snapshot, queue, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Decisions a pass makes between two yields of `passSteps`. */
+export const PASS_STEP = 128;
+
+/**
+ * `schedulePass` in steps: the generator yields the number of jobs decided so far after every
+ * `PASS_STEP` decisions and returns the pass, the same pass `schedulePass` returns. A
+ * scheduler deciding thousands of jobs can let other work (the previous pass's transaction,
+ * reports, dispatches) run between steps; nothing the pass reads changes in between, as it
+ * decides against its own copy of the snapshot.
+ */
+export function* passSteps(
+  snapshot: FleetSnapshot,
+  queue: readonly JobSpec[],
+  options: PassOptions,
+): Generator<number, SchedulingPass, void> {
   const passDigest = passInputsDigest(snapshot, queue, options);
   const context = buildOrderingContext(
     snapshot.tenants,
@@ -53,7 +75,9 @@ export function schedulePass(
   // The pass works on its own copy of the lists, updated in place: copying them for each
   // placement made a pass quadratic in the fleet's running jobs.
   let working = ownedBy(snapshot);
-  orderQueue(queue, context).forEach((job, position) => {
+  const ordered = orderQueue(queue, context);
+  for (let position = 0; position < ordered.length; position += 1) {
+    const job = ordered[position] as JobSpec;
     const { decision, record } = decideJob(job, working, {
       ...options,
       snapshotDigest: `${passDigest}#${position}`,
@@ -63,7 +87,7 @@ export function schedulePass(
       placeInPass(working, job, decision.placement, options.breaker);
     } else if (decision.kind === 'preempt') {
       requeue.push(...decision.plan.victims);
-      working = ownedBy(applyPreemption(working, decision.plan.victims));
+      working = ownedBy(applyPreemption(settled(working), decision.plan.victims));
       const placement = {
         target: 'gpu' as const,
         nodeId: decision.plan.nodeId,
@@ -73,8 +97,9 @@ export function schedulePass(
       };
       placeInPass(working, job, placement, options.breaker);
     }
-  });
-  return { passDigest, decisions, requeue, snapshot: working };
+    if ((position + 1) % PASS_STEP === 0 && position + 1 < ordered.length) yield position + 1;
+  }
+  return { passDigest, decisions, requeue, snapshot: settled(working) };
 }
 
 /**

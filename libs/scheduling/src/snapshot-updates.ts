@@ -3,7 +3,8 @@ import { DEFAULT_BREAKER_CONFIG, type BreakerConfig } from './circuit-breaker.ty
 import type { Placement } from './placement.types.js';
 import type { Victim } from './preemption.js';
 import type { FleetSnapshot, JobSpec, NodeSnapshot, RunningJob, TenantSnapshot } from './snapshot.types.js';
-import { chargeAdmission } from './tenant-usage.js';
+import { countsTowardRate } from './quota.js';
+import { chargeAdmission, chargeHeld, withinWindow } from './tenant-usage.js';
 
 /**
  * A new snapshot in which `job` runs where `placement` says: VRAM or a CPU slot taken, the
@@ -35,6 +36,8 @@ export interface PassSnapshot extends FleetSnapshot {
   readonly nodes: NodeSnapshot[];
   readonly tenants: TenantSnapshot[];
   readonly running: RunningJob[];
+  /** Per tenant, the rate window this pass grows (copied from the snapshot at its first placement). */
+  readonly rateWindows: Map<string, number[]>;
 }
 
 /** Copies the lists (not the nodes, tenants or jobs in them) for `placeInPass`. */
@@ -44,14 +47,24 @@ export function ownedBy(snapshot: FleetSnapshot): PassSnapshot {
     nodes: [...snapshot.nodes],
     tenants: [...snapshot.tenants],
     running: [...snapshot.running],
+    rateWindows: new Map(),
   };
+}
+
+/** The pass's snapshot as a plain `FleetSnapshot` again, for whoever reads it after the pass. */
+export function settled(working: PassSnapshot): FleetSnapshot {
+  const { rateWindows, ...snapshot } = working;
+  void rateWindows;
+  return snapshot;
 }
 
 /**
  * `applyPlacement` for a pass: the same result, written into the pass's own lists instead of
  * copying every list (the running jobs grow with the fleet) for each placement. Node and
- * tenant entries are replaced, never changed, so whoever holds the original snapshot, or an
- * earlier entry, sees it as it was.
+ * tenant entries are replaced, never changed, so whoever holds the original snapshot sees it
+ * as it was. One exception, inside the pass: a tenant's rate window is one list that the
+ * pass appends to (all its placements share `nowMs`), where copying it for each placement
+ * made a busy tenant's pass quadratic; the tenant entries this pass replaced share it.
  */
 export function placeInPass(
   working: PassSnapshot,
@@ -66,9 +79,23 @@ export function placeInPass(
   }
   for (let i = 0; i < tenants.length; i += 1) {
     const tenant = tenants[i] as TenantSnapshot;
-    if (tenant.id === job.tenantId) tenants[i] = chargedTenant(tenant, job, nowMs);
+    if (tenant.id === job.tenantId) {
+      tenants[i] = { ...tenant, usage: chargeHeld(tenant.usage, job, passWindow(working, tenant, job)) };
+    }
   }
   working.running.push(runningJobOf(job, placement, nowMs));
+}
+
+function passWindow(working: PassSnapshot, tenant: TenantSnapshot, job: JobSpec): readonly number[] {
+  const recent = tenant.usage.recentSubmissionsMs;
+  if (!countsTowardRate(job.affinity)) return recent;
+  let window = working.rateWindows.get(tenant.id);
+  if (window === undefined || window !== recent) {
+    window = [...withinWindow(recent, working.nowMs)];
+    working.rateWindows.set(tenant.id, window);
+  }
+  window.push(working.nowMs);
+  return window;
 }
 
 function placedNode(

@@ -8,14 +8,31 @@ export function reservedGpuSeconds(job: Pick<JobSpec, 'gpus' | 'estimatedDuratio
 
 /** The tenant's usage once `job` is admitted and starts at `nowMs`. */
 export function chargeAdmission(usage: TenantUsage, job: JobSpec, nowMs: number): TenantUsage {
+  return chargeHeld(
+    usage,
+    job,
+    countsTowardRate(job.affinity)
+      ? [...withinWindow(usage.recentSubmissionsMs, nowMs), nowMs]
+      : usage.recentSubmissionsMs,
+  );
+}
+
+/**
+ * `chargeAdmission` with the rate window given: what the job holds (VRAM, GPUs, a running
+ * slot, its GPU-second estimate, a stream) charged, and `recentSubmissionsMs` as the caller
+ * built it (a scheduling pass grows one list per tenant instead of copying it per job).
+ */
+export function chargeHeld(
+  usage: TenantUsage,
+  job: JobSpec,
+  recentSubmissionsMs: readonly number[],
+): TenantUsage {
   return {
     ...usage,
     vramBytes: usage.vramBytes + job.vramBytesPerDevice * job.gpus,
     gpus: usage.gpus + job.gpus,
     runningJobs: usage.runningJobs + 1,
-    recentSubmissionsMs: countsTowardRate(job.affinity)
-      ? [...withinWindow(usage.recentSubmissionsMs, nowMs), nowMs]
-      : usage.recentSubmissionsMs,
+    recentSubmissionsMs,
     gpuSecondsToday: usage.gpuSecondsToday + reservedGpuSeconds(job),
     trackingStreams: usage.trackingStreams + (job.opensTrackingStream ? 1 : 0),
   };
@@ -37,7 +54,7 @@ export function releaseCompletion(usage: TenantUsage, job: JobSpec, actualGpuSec
 }
 
 /** The entries still inside the rate window; a sorted array is cut, not filtered. */
-function withinWindow(times: readonly number[], nowMs: number): readonly number[] {
+export function withinWindow(times: readonly number[], nowMs: number): readonly number[] {
   const cutoff = nowMs - RATE_WINDOW_MS;
   if (!isAscending(times)) return times.filter((t) => t > cutoff);
   const from = firstIndexAbove(times, cutoff);

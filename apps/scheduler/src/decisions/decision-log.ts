@@ -40,26 +40,32 @@ export class DecisionLog {
 
   async append(manager: EntityManager, decisions: readonly LoggedDecision[]): Promise<void> {
     if (decisions.length === 0) return;
+    // One JSON parameter: a pass writes thousands of rows, and pg would build and escape an
+    // array literal per column (the choices' JSON twice over).
     await manager.query(
       `INSERT INTO scheduling_decisions (at, pass_digest, position, kind, job_id, tenant_id, seed, inputs_digest,
          choice, reason, leader)
        SELECT to_timestamp(d.at / 1000.0), d.pass_digest, d.position, d.kind, d.job_id, d.tenant_id, d.seed,
               d.inputs_digest, d.choice, d.reason, $1
-         FROM unnest($2::float8[], $3::text[], $4::int[], $5::text[], $6::uuid[], $7::uuid[], $8::text[],
-                     $9::text[], $10::jsonb[], $11::text[])
-           AS d(at, pass_digest, position, kind, job_id, tenant_id, seed, inputs_digest, choice, reason)`,
+         FROM json_to_recordset($2::json)
+           AS d(at float8, pass_digest text, position int, kind text, job_id uuid, tenant_id uuid, seed text,
+                inputs_digest text, choice jsonb, reason text)`,
       [
         this.leader,
-        decisions.map((d) => d.record.atMs),
-        decisions.map((d) => d.passDigest),
-        decisions.map((d) => d.position),
-        decisions.map((d) => d.record.kind),
-        decisions.map((d) => d.jobId),
-        decisions.map((d) => d.record.tenantId ?? null),
-        decisions.map((d) => String(d.record.seed)),
-        decisions.map((d) => d.record.inputsDigest),
-        decisions.map((d) => JSON.stringify(d.record.choice)),
-        decisions.map((d) => d.record.reason),
+        JSON.stringify(
+          decisions.map((d) => ({
+            at: d.record.atMs,
+            pass_digest: d.passDigest,
+            position: d.position,
+            kind: d.record.kind,
+            job_id: d.jobId,
+            tenant_id: d.record.tenantId ?? null,
+            seed: String(d.record.seed),
+            inputs_digest: d.record.inputsDigest,
+            choice: d.record.choice,
+            reason: d.record.reason,
+          })),
+        ),
       ],
     );
   }

@@ -133,19 +133,21 @@ export class JobStore {
     if (writes.length === 0) return [];
     const rows: [PlacedJob[], number] = await manager.query(
       `UPDATE jobs j SET state = 'placed', attempt = j.attempt + 1, node_id = w.node_id,
-              device_ids = CASE WHEN w.devices = '' THEN '{}'::text[] ELSE string_to_array(w.devices, ',') END,
-              placement = w.placement, state_reason = w.reason,
-              placed_at = to_timestamp($6 / 1000.0), started_at = NULL, pending = NULL, not_before = NULL
-         FROM (SELECT unnest($1::uuid[]) AS id, unnest($2::text[]) AS node_id, unnest($3::text[]) AS devices,
-                      unnest($4::jsonb[]) AS placement, unnest($5::text[]) AS reason) AS w
+              device_ids = w.devices, placement = w.placement, state_reason = w.reason,
+              placed_at = to_timestamp($2 / 1000.0), started_at = NULL, pending = NULL, not_before = NULL
+         FROM json_to_recordset($1::json) AS w(id uuid, node_id text, devices text[], placement jsonb, reason text)
         WHERE j.id = w.id AND j.state IN ${QUEUED}
         RETURNING j.id, j.attempt, j.placed_at`,
       [
-        writes.map((w) => w.jobId),
-        writes.map((w) => w.placement.nodeId),
-        writes.map((w) => (w.placement.target === 'gpu' ? w.placement.deviceIds.join(',') : '')),
-        writes.map((w) => JSON.stringify(w.placement)),
-        writes.map((w) => w.reason),
+        JSON.stringify(
+          writes.map((w) => ({
+            id: w.jobId,
+            node_id: w.placement.nodeId,
+            devices: w.placement.target === 'gpu' ? w.placement.deviceIds : [],
+            placement: w.placement,
+            reason: w.reason,
+          })),
+        ),
         placedAtMs,
       ],
     );
@@ -283,18 +285,21 @@ export class JobStore {
       `UPDATE jobs j SET state = 'succeeded', output = r.output, state_reason = r.reason, pending = NULL,
               started_at = coalesce(j.started_at, to_timestamp((r.at - r.duration) / 1000.0)),
               finished_at = to_timestamp(r.at / 1000.0)
-         FROM (SELECT unnest($1::uuid[]) AS id, unnest($2::int[]) AS attempt, unnest($3::float8[]) AS at,
-                      unnest($4::float8[]) AS duration, unnest($5::jsonb[]) AS output,
-                      unnest($6::text[]) AS reason) AS r
+         FROM json_to_recordset($1::json)
+           AS r(id uuid, attempt int, at float8, duration float8, output jsonb, reason text)
         WHERE j.id = r.id AND j.attempt = r.attempt AND j.state IN ${ACTIVE}
         RETURNING j.id, j.tenant_id, j.workflow_id, j.node_id, j.state`,
       [
-        reports.map((r) => r.jobId),
-        reports.map((r) => r.attempt),
-        reports.map((r) => r.at),
-        reports.map((r) => r.durationMs),
-        reports.map((r) => JSON.stringify(r.output)),
-        reports.map((r) => r.reason),
+        JSON.stringify(
+          reports.map((r) => ({
+            id: r.jobId,
+            attempt: r.attempt,
+            at: r.at,
+            duration: r.durationMs,
+            output: r.output,
+            reason: r.reason,
+          })),
+        ),
       ],
     );
     return rows[0];

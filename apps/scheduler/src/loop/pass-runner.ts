@@ -1,10 +1,11 @@
 import {
   checkDeadlines,
   countsTowardRate,
-  schedulePass,
+  passSteps,
   type FleetSnapshot,
   type NodeSnapshot,
   type PassOptions,
+  type SchedulingPass,
 } from '@voxelfleet/scheduling';
 import type { Logger } from 'pino';
 import { appendDecisionAudit } from '../audit/decision-audit.js';
@@ -105,7 +106,7 @@ export async function runPass(deps: PassRunnerDeps): Promise<PassOutcome> {
   // With no node known yet (a scheduler that just started, an empty fleet) nothing can be
   // judged against the fleet: admission would refuse every job as never fitting. Wait instead.
   const decidable = snapshot.nodes.length === 0 ? [] : queue;
-  const pass = schedulePass(snapshot, decidable, deps.options);
+  const pass = await decideInSteps(passSteps(snapshot, decidable, deps.options));
   const writes = passWrites(pass, expired, byId, nowMs, deps.recordTrace);
   for (const { error } of writes.rejected) deps.metrics.rejections.inc({ reason: error.code });
 
@@ -222,6 +223,20 @@ export async function runPass(deps: PassRunnerDeps): Promise<PassOutcome> {
     committed: ended,
     dispatched,
   };
+}
+
+/**
+ * Runs a pass's decisions, letting the event loop turn between steps. Deciding thousands of
+ * jobs takes a couple of hundred milliseconds; run in one go, it held up every statement of
+ * the previous pass's transaction (each waits for a turn of the loop to be sent), its
+ * dispatches and the nodes' reports, leaving Postgres idle while the pass decided.
+ */
+async function decideInSteps(steps: Generator<number, SchedulingPass, void>): Promise<SchedulingPass> {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
 }
 
 const MIN_BATCH = 64;

@@ -182,18 +182,19 @@ export function placementAudit(
 ): DecisionAuditRecord[] {
   const byTenant = new Map<
     string,
-    { jobId: string; nodeId: string; target: string; deviceIds: string[] }[]
+    { deviceIds: string[]; jobId: string; nodeId: string; target: string }[]
   >();
   for (const { id } of placed) {
     const row = byId.get(id);
     const placement = placementOf.get(id);
     if (!row || !placement) continue;
     const jobs = byTenant.get(row.tenant_id) ?? [];
+    // Keys in sorted order: the audit log's canonical form then has nothing to sort.
     jobs.push({
+      deviceIds: placement.target === 'gpu' ? [...placement.deviceIds] : [],
       jobId: id,
       nodeId: placement.nodeId,
       target: placement.target,
-      deviceIds: placement.target === 'gpu' ? [...placement.deviceIds] : [],
     });
     byTenant.set(row.tenant_id, jobs);
   }

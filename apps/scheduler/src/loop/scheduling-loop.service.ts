@@ -50,6 +50,8 @@ export class SchedulingLoopService implements OnApplicationBootstrap, BeforeAppl
   private readonly options: PassOptions;
   /** The last pass was full: the queue is deeper than a pass. */
   private backlog = false;
+  /** The last pass found nothing queued: room that jobs free has no one to go to. */
+  private queueEmpty = false;
 
   constructor(
     @Inject(SCHEDULER_SETTINGS) private readonly settings: SchedulerSettings,
@@ -102,7 +104,11 @@ export class SchedulingLoopService implements OnApplicationBootstrap, BeforeAppl
   async onFinished(jobs: readonly FinishedJob[]): Promise<void> {
     const workflows = [...new Set(jobs.flatMap((job) => (job.workflow_id ? [job.workflow_id] : [])))];
     await this.advanceWorkflows(workflows);
-    if (jobs.length > 0) this.wake();
+    // Finished jobs free room for queued ones. With nothing queued at the last pass, a pass
+    // now would find nothing to place: on a busy fleet every report batch started one (the
+    // fleet and its running jobs snapshotted, a query) for nothing. A submission, a released
+    // workflow step and the tick still start passes.
+    if (jobs.length > 0 && !this.queueEmpty) this.wake();
   }
 
   async advanceWorkflows(workflowIds: readonly string[]): Promise<void> {
@@ -171,6 +177,7 @@ export class SchedulingLoopService implements OnApplicationBootstrap, BeforeAppl
           }),
         };
         this.backlog = outcome.more;
+        this.queueEmpty = outcome.considered === 0;
         if (outcome.more) this.woken = true;
       } catch (error) {
         this.logger.error({ err: error }, 'scheduling pass failed; retrying on the next tick');

@@ -17,13 +17,20 @@ const tenantArb = (id: string): fc.Arbitrary<TenantSnapshot> =>
       usedGpus: fc.integer({ min: 0, max: 8 }),
       usage: fc.integer({ min: 0, max: 5000 }),
       policy: fc.constantFrom('least-loaded', 'bin-pack', 'spread' as const),
+      // Some tenants near their jobs-per-minute limit, so a pass's own placements can reach it.
+      perMinute: fc.constantFrom(2, 4, GENEROUS_QUOTA.jobsPerMinute),
+      recentAgesMs: fc.array(fc.integer({ min: 0, max: 70_000 }), { minLength: 1, maxLength: 3 }),
     })
     .map((t) =>
       aTenant({
         id,
         suspended: t.suspended,
-        quota: { ...GENEROUS_QUOTA, gpus: t.gpus },
-        usage: { ...EMPTY_USAGE, gpus: t.usedGpus, recentSubmissionsMs: [NOW - 1_000] },
+        quota: { ...GENEROUS_QUOTA, gpus: t.gpus, jobsPerMinute: t.perMinute },
+        usage: {
+          ...EMPTY_USAGE,
+          gpus: t.usedGpus,
+          recentSubmissionsMs: t.recentAgesMs.map((age) => NOW - age).sort((a, b) => a - b),
+        },
         decayedUsage: { gpuSeconds: t.usage, atMs: NOW - 60_000 },
         placementPolicy: t.policy,
       }),
