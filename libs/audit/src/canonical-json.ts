@@ -77,7 +77,7 @@ function writeObject(value: object, seen: Set<object>): string {
     const record = value as Record<string, unknown>;
     out = '{';
     let first = true;
-    for (const key of Object.keys(record).sort()) {
+    for (const key of sortedKeys(record)) {
       if (!first) out += ',';
       first = false;
       out += `${JSON.stringify(key)}:${member(record[key], key, seen)}`;
@@ -86,6 +86,15 @@ function writeObject(value: object, seen: Set<object>): string {
   }
   seen.delete(value);
   return out;
+}
+
+/** The keys in code-unit order; objects built with their keys in that order skip the sort. */
+function sortedKeys(record: Record<string, unknown>): string[] {
+  const keys = Object.keys(record);
+  for (let i = 1; i < keys.length; i += 1) {
+    if ((keys[i - 1] as string) > (keys[i] as string)) return keys.sort();
+  }
+  return keys;
 }
 
 /** A member's text; a refusal below it gains the member's place (index or key) in the path. */

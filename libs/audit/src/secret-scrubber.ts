@@ -37,9 +37,21 @@ const SECRET_VALUES = [
 ];
 
 export function isSecretKey(key: string): boolean {
-  const name = key.toLowerCase().replace(/[^a-z0-9]/g, '');
-  return SECRET_NAMES.has(name) || SECRET_SUFFIXES.some((suffix) => name.endsWith(suffix));
+  let secret = keyVerdicts.get(key);
+  if (secret === undefined) {
+    const name = key.toLowerCase().replace(/[^a-z0-9]/g, '');
+    secret = SECRET_NAMES.has(name) || SECRET_SUFFIXES.some((suffix) => name.endsWith(suffix));
+    if (keyVerdicts.size < MAX_KEY_VERDICTS) keyVerdicts.set(key, secret);
+  }
+  return secret;
 }
+
+/**
+ * Verdicts for the keys seen so far: an entry listing a thousand placements asks about the
+ * same few keys a thousand times. Bounded, as keys of user-supplied values are unbounded.
+ */
+const keyVerdicts = new Map<string, boolean>();
+const MAX_KEY_VERDICTS = 4_096;
 
 export function looksLikeSecret(value: string): boolean {
   return SECRET_VALUES.some((pattern) => pattern.test(value));
