@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { QUOTA_NAMES } from '@voxelfleet/scheduling';
 
 /** Every quota as a number; the seven names QuotaDto accepts. */
 export class QuotaLimitsSchema {
@@ -58,17 +59,7 @@ export class TenantListSchema {
 
 /** One line of me.controller.ts / quota-report.ts quotaReport(). */
 export class QuotaLineSchema {
-  @ApiProperty({
-    enum: [
-      'vramBytesPerDevice',
-      'vramBytesTotal',
-      'gpus',
-      'concurrentJobs',
-      'jobsPerMinute',
-      'gpuSecondsPerDay',
-      'trackingStreams',
-    ],
-  })
+  @ApiProperty({ enum: QUOTA_NAMES })
   quota!: string;
 
   @ApiProperty() limit!: number;

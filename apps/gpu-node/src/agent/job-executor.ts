@@ -1,4 +1,4 @@
-import type { JobDispatch, JobReport, KernelInputs } from '@voxelfleet/contracts';
+import type { JobDispatch, KernelInputs } from '@voxelfleet/contracts';
 import { CudaError, type VramPool } from '@voxelfleet/cuda';
 import type { Logger } from 'pino';
 import type { CpuRunner } from './cpu-pool.js';
@@ -16,6 +16,7 @@ import { checkDispatch } from './dispatch-shape.js';
 import type { FallbackBudgets } from './fallback-budget.js';
 import type { DeviceSet, GpuDevice } from './gpu-devices.js';
 import { BadInputError } from './inline-buffer.js';
+import { finishedReport, safeKernelLabel } from './finished-report.js';
 import type { JobReporter } from './job-reporter.js';
 import { encodeResult, runKernel, type KernelCall } from './kernel-call.js';
 import { countAllocFailure, fail, type Outcome } from './job-outcome.js';
@@ -354,35 +355,21 @@ export class JobExecutor {
     t0: number,
     o: Outcome,
   ): Promise<void> {
-    const base = {
-      jobId: job.jobId,
-      attempt: job.attempt,
-      nodeId: this.settings.nodeId,
-      at: Date.now(),
-      durationMs: Date.now() - t0,
-    };
-    const kernel = job.kernel.custom ? 'custom' : job.kernel.name;
-    const report: JobReport = o.ok
-      ? {
-          ...base,
-          type: 'succeeded',
-          where: o.where,
-          deviceIndex: o.deviceIndex,
-          output: o.output,
-          fallbackReason: o.fallbackReason,
-        }
-      : { ...base, type: 'failed', error: o.error };
+    const report = finishedReport(job, this.settings.nodeId, t0, o);
+    const kernel = safeKernelLabel(job.kernel.custom ? 'custom' : job.kernel.name);
     const where = o.ok ? o.where : 'none';
-    this.metrics.jobs.inc({
-      outcome: o.ok ? 'succeeded' : o.error.code,
-      where,
-      kernel: safeKernelLabel(kernel),
-    });
-    if (o.ok)
-      this.metrics.duration.observe({ where, kernel: safeKernelLabel(kernel) }, base.durationMs / 1000);
+    this.metrics.jobs.inc({ outcome: o.ok ? 'succeeded' : o.error.code, where, kernel });
+    if (report.type === 'succeeded')
+      this.metrics.duration.observe({ where, kernel }, report.durationMs / 1000);
     if (!o.ok) this.logger.info({ jobId: job.jobId, attempt: job.attempt, error: o.error }, 'job failed');
     await this.reporter.send(report);
-    const event = outcomeEvent(this.settings.nodeId, job, kernel, o, base.at);
+    const event = outcomeEvent(
+      this.settings.nodeId,
+      job,
+      job.kernel.custom ? 'custom' : job.kernel.name,
+      o,
+      report.at,
+    );
     if (event) await this.reporter.event(event);
   }
 
@@ -405,13 +392,4 @@ export class JobExecutor {
     else this.logger.info(line, 'custom kernel accepted');
     void this.reporter.event(customKernelEvent(this.settings.nodeId, job, e, Date.now()));
   }
-}
-
-/** Built-in names as they are; anything else collapses, so a client cannot mint label values. */
-function safeKernelLabel(name: string): string {
-  return /^(noop|saxpy|reduce\.sum|scan\.exclusive|matmul\.f32|motion\.diff|voxel\.evidence|custom)$/.test(
-    name,
-  )
-    ? name
-    : 'other';
 }

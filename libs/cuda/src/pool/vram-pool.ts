@@ -15,6 +15,7 @@ import { DeviceOutOfMemoryError, InvalidArgumentError, QuotaExceededError } from
 import type { PoolBacking } from './backing.js';
 import { FreeIndex } from './free-index.js';
 import type { Allocation, LeakReport, PoolStats, TenantStats } from './pool-types.js';
+import type { Block, Job, Slab, Tenant } from './pool-records.js';
 
 export type { Allocation, LeakReport, PoolStats, TenantStats } from './pool-types.js';
 
@@ -32,40 +33,6 @@ export interface VramPoolOptions {
   defaultTenantQuotaBytes?: number;
   /** Past this fragmentation (1 - largest free / free), empty slabs are released. */
   trimThreshold?: number;
-}
-
-interface Slab {
-  address: number;
-  size: number;
-  dedicated: boolean;
-  first: Block;
-}
-
-interface Block {
-  slab: Slab;
-  address: number;
-  size: number;
-  state: 'free' | 'used' | 'dirty';
-  prev: Block | null;
-  next: Block | null;
-  alloc: Allocation | null;
-}
-
-interface Job {
-  id: string;
-  tenant: string;
-  peakBytes: number;
-  usedBytes: number;
-  blocks: Map<number, Block>;
-}
-
-interface Tenant {
-  limitBytes: number;
-  usedBytes: number;
-  reservedUnusedBytes: number;
-  allocations: number;
-  softOoms: number;
-  peakUsedBytes: number;
 }
 
 const unreserved = (j: Job, used: number): number => Math.max(0, j.peakBytes - used);
