@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import process from 'node:process';
 import { percentile, reportBench } from '../lib/results.js';
 import { BenchStack, type BenchEnv } from './bench-stack.js';
@@ -12,25 +13,55 @@ const env: BenchEnv = {
   redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   postgresAdminUrl: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
 };
-const THROUGHPUT_JOBS = Number(process.env.BENCH_JOBS ?? 10_000);
+/** Jobs per throughput run, the same for the raw BullMQ baseline and each scheduler setup. */
+const THROUGHPUT_JOBS = Number(process.env.BENCH_JOBS ?? 20_000);
 
 async function throughput(nodes: number): Promise<number> {
   const stack = await BenchStack.create(env, `tp${nodes}`);
   try {
-    await stack.start(nodes);
+    // Dispatch receipts cost the measured process work; only the timeline reads them here.
+    await stack.start(nodes, {}, Boolean(process.env.BENCH_TIMELINE));
     for (let i = 0; i < THROUGHPUT_JOBS; i += 1_000) await stack.submit(Math.min(1_000, THROUGHPUT_JOBS - i));
     await stack.waitFor(['succeeded'], THROUGHPUT_JOBS, 300_000);
     const rows: { seconds: number }[] = await stack.db.query(
       `SELECT extract(epoch FROM max(updated_at) - min(submitted_at))::float8 AS seconds FROM jobs`,
     );
     const rate = THROUGHPUT_JOBS / (rows[0]?.seconds ?? Number.NaN);
+    if (process.env.BENCH_TIMELINE) process.stdout.write(`  ${await timeline(stack)}\n`);
     process.stdout.write(
       `  ${nodes} node(s): ${THROUGHPUT_JOBS} jobs, ${rate.toFixed(0)} jobs/s (${await stack.passSummary()})\n`,
     );
     return rate;
   } finally {
     await stack.stop();
+    settleBetweenSetups();
   }
+}
+
+/** Where a throughput run's time went: ms from the first submission to each milestone. */
+async function timeline(stack: BenchStack): Promise<string> {
+  const rows: ({ start_ms: number } & Record<string, number>)[] = await stack.db.query(
+    `SELECT extract(epoch FROM min(submitted_at)) * 1000 AS start_ms,
+            extract(epoch FROM max(submitted_at) - min(submitted_at)) * 1000 AS last_submitted,
+            extract(epoch FROM min(placed_at) - min(submitted_at)) * 1000 AS first_placed,
+            extract(epoch FROM max(placed_at) - min(submitted_at)) * 1000 AS last_placed,
+            extract(epoch FROM min(updated_at) - min(submitted_at)) * 1000 AS first_done,
+            extract(epoch FROM max(updated_at) - min(submitted_at)) * 1000 AS last_done
+       FROM jobs`,
+  );
+  const { start_ms: startMs, ...row } = rows[0] ?? { start_ms: Number.NaN };
+  await stack.flushObservations();
+  let first = Infinity;
+  let last = -Infinity;
+  for (const at of stack.observations.receivedAt.values()) {
+    first = Math.min(first, at);
+    last = Math.max(last, at);
+  }
+  row.first_received = first - Number(startMs);
+  row.last_received = last - Number(startMs);
+  return Object.entries(row)
+    .map(([name, ms]) => `${name} ${Number(ms).toFixed(0)} ms`)
+    .join(', ');
 }
 
 /** Open loop at a fixed rate: 50 jobs every 50 ms for five seconds. */
@@ -73,6 +104,7 @@ async function latencyAt1000(): Promise<{
     };
   } finally {
     await stack.stop();
+    settleBetweenSetups();
   }
 }
 
@@ -107,12 +139,31 @@ async function failover(): Promise<number> {
     return seconds;
   } finally {
     await stack.stop();
+    settleBetweenSetups();
+  }
+}
+
+/**
+ * Each setup starts from a settled machine. Its process heap is collected (npm run
+ * bench:scheduler passes --expose-gc): the garbage of 20,000 jobs would otherwise be collected
+ * in the middle of the next setup. And the previous setup's writes are flushed to disk: every
+ * commit waits for its WAL to reach the disk, and a hundred megabytes of another setup's
+ * writes still on their way there made the latency run's commits wait behind them.
+ */
+function settleBetweenSetups(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc) gc();
+  try {
+    execFileSync('sync');
+  } catch {
+    // No sync command here: the next setup just starts sooner.
   }
 }
 
 async function main(): Promise<void> {
-  // BENCH_ONLY=10 measures the 10-node throughput alone, BENCH_ONLY=latency the open loop
-  // at 1,000 jobs/s alone (for profiling).
+  // BENCH_ONLY=10 measures the 10-node throughput alone (BENCH_ONLY=10,100: one after the
+  // other, the first warming the code up), BENCH_ONLY=latency the open loop at 1,000 jobs/s
+  // alone (for profiling).
   if (process.env.BENCH_ONLY === 'latency') {
     const latency = await latencyAt1000();
     process.stdout.write(
@@ -121,11 +172,12 @@ async function main(): Promise<void> {
     return;
   }
   if (process.env.BENCH_ONLY) {
-    await throughput(Number(process.env.BENCH_ONLY));
+    for (const nodes of process.env.BENCH_ONLY.split(',')) await throughput(Number(nodes));
     return;
   }
-  process.stdout.write('raw BullMQ (producer addBulk -> worker, no-op)\n');
-  const bullmq = await rawBullmq(env.redisUrl, `vf-bench-raw-${process.pid}`, 20_000);
+  process.stdout.write(`raw BullMQ (producer addBulk -> worker, no-op), ${THROUGHPUT_JOBS} jobs\n`);
+  settleBetweenSetups();
+  const bullmq = await rawBullmq(env.redisUrl, `vf-bench-raw-${process.pid}`, THROUGHPUT_JOBS);
   process.stdout.write(`  ${bullmq.toFixed(0)} jobs/s\n`);
   process.stdout.write('scheduler end to end\n');
   const one = await throughput(1);

@@ -14,13 +14,15 @@ export interface FleetWorkerData {
   redisUrl: string;
   prefix: string;
   nodeIds: string[];
+  /** Send dispatch receipts to the main thread (a throughput run does without them). */
+  observe: boolean;
 }
 
 /**
  * The simulated nodes, on a thread of their own: in production nodes are other processes on
  * other machines, and sharing the scheduler's event loop would charge their queue work to it.
  */
-const { redisUrl, prefix, nodeIds } = workerData as FleetWorkerData;
+const { redisUrl, prefix, nodeIds, observe } = workerData as FleetWorkerData;
 const port = parentPort;
 if (!port) throw new Error('node-fleet.worker must run as a worker thread');
 
@@ -28,7 +30,7 @@ let pending: [string, number][] = [];
 const observations: NodeObservations = {
   receivedAt: {
     set(jobId: string, at: number) {
-      pending.push([jobId, at]);
+      if (observe) pending.push([jobId, at]);
       return this;
     },
   } as NodeObservations['receivedAt'],
