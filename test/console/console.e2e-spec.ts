@@ -87,7 +87,17 @@ beforeAll(async () => {
       String(FPS),
     ],
   ]);
-  [stack, browser] = await Promise.all([startConsoleStack('console', 5110), launchChromium(), render]);
+  // Settled, not Promise.all: when one of them fails, what did start is kept for afterAll to
+  // stop (a stack left running holds its ports for the next run).
+  const [started, launched, rendered] = await Promise.allSettled([
+    startConsoleStack('console', 5110),
+    launchChromium(),
+    render,
+  ]);
+  if (started.status === 'fulfilled') stack = started.value;
+  if (launched.status === 'fulfilled') browser = launched.value;
+  for (const outcome of [started, launched, rendered])
+    if (outcome.status === 'rejected') throw outcome.reason;
   metadata = JSON.parse(readFileSync(join(sceneDir, 'metadata.json'), 'utf8')) as typeof metadata;
   grid = (JSON.parse(readFileSync(join(sceneDir, 'ground-truth.json'), 'utf8')) as { grid: typeof grid })
     .grid;
