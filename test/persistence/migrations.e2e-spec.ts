@@ -140,24 +140,18 @@ describe('migrations (npm run migration:run / migration:revert)', () => {
       `INSERT INTO tenants (name) VALUES ('sizes') RETURNING id`,
     );
     const tenantId = tenant.rows[0]?.id;
-    for (let i = 0; i < 8; i += 1) {
+    const submitAndPlace = async (count: number, nodeId: string) => {
       await client.query(
-        `INSERT INTO jobs (tenant_id, kernel, priority) SELECT $1, '{"name":"noop"}', 'normal' FROM generate_series(1, 2)`,
-        [tenantId],
+        `INSERT INTO jobs (tenant_id, kernel, priority) SELECT $1, '{"name":"noop"}', 'normal' FROM generate_series(1, $2)`,
+        [tenantId, count],
       );
       await client.query(
-        `UPDATE jobs SET state = 'placed', node_id = 'n1' WHERE tenant_id = $1 AND state = 'submitted'`,
-        [tenantId],
+        `UPDATE jobs SET state = 'placed', node_id = $2 WHERE tenant_id = $1 AND state = 'submitted'`,
+        [tenantId, nodeId],
       );
-    }
-    await client.query(
-      `INSERT INTO jobs (tenant_id, kernel, priority) SELECT $1, '{"name":"noop"}', 'normal' FROM generate_series(1, 3000)`,
-      [tenantId],
-    );
-    await client.query(
-      `UPDATE jobs SET state = 'placed', node_id = 'n2' WHERE tenant_id = $1 AND state = 'submitted'`,
-      [tenantId],
-    );
+    };
+    for (let i = 0; i < 8; i += 1) await submitAndPlace(2, 'n1');
+    await submitAndPlace(3000, 'n2');
     const moves = await client.query<{ moves: string }>(
       `SELECT string_agg(t.to_state, '>' ORDER BY t.id) AS moves
          FROM jobs j JOIN job_transitions t ON t.job_id = j.id
