@@ -68,7 +68,14 @@ describe('scheduler: jobs from submit to outcome (real Postgres, Redis, gateway,
     await database.db.query(
       `INSERT INTO node_controls (node_id, state, reason) VALUES ('solo', 'cordoned', 'e2e')`,
     );
-    apps.push(startApp('scheduler', SCHEDULER, { ...common, SCHEDULER_RECORD_TRACE: 'true' }));
+    apps.push(
+      startApp('scheduler', SCHEDULER, {
+        ...common,
+        SCHEDULER_RECORD_TRACE: 'true',
+        // Rounds often enough for the retention test below.
+        SCHEDULER_RETENTION_INTERVAL_MS: '500',
+      }),
+    );
     NODES.forEach((port, i) =>
       apps.push(startApp('gpu-node', port, { ...common, NODE_ID: `cpu-${i}`, CPU_SLOTS: '2' })),
     );
@@ -333,6 +340,41 @@ describe('scheduler: jobs from submit to outcome (real Postgres, Redis, gateway,
       expect(Number(entry.chain_seq)).toBe(Number(chain[0]!.chain_seq) + i);
       if (i > 0) expect(entry.prev_hash).toBe(chain[i - 1]!.hash);
     });
+  });
+
+  it('prunes jobs that finished past their retention, and keeps recent ones', async () => {
+    const recent = (
+      await submit(open, { kernel: 'noop', priority: 'normal', cpuFallbackAllowed: true }).expect(201)
+    ).body as { id: string };
+    await until(open, recent.id, ['succeeded']);
+    // A job that finished 40 days ago (the default retention is 30), through the state machine.
+    const rows: { id: string }[] = await database.db.query(
+      `INSERT INTO jobs (tenant_id, kernel, priority) VALUES ($1, '{"name":"noop"}', 'normal') RETURNING id`,
+      [open.tenantId],
+    );
+    const old = rows[0]?.id as string;
+    for (const sql of [
+      `UPDATE jobs SET state = 'placed', node_id = 'cpu-0' WHERE id = $1`,
+      `UPDATE jobs SET state = 'running' WHERE id = $1`,
+      `UPDATE jobs SET state = 'succeeded', finished_at = now() - interval '40 days' WHERE id = $1`,
+    ])
+      await database.db.query(sql, [old]);
+    await eventually(
+      async () => {
+        const left: unknown[] = await database.db.query(`SELECT 1 FROM jobs WHERE id = $1`, [old]);
+        return left.length === 0 ? true : undefined;
+      },
+      10_000,
+      'the leader to prune the old job',
+    );
+    await request(gateway).get(`/v1/jobs/${old}`).set('authorization', `Bearer ${open.key}`).expect(404);
+    expect((await job(open, recent.id)).state).toBe('succeeded');
+    const history: unknown[] = await database.db.query(`SELECT 1 FROM job_transitions WHERE job_id = $1`, [
+      old,
+    ]);
+    expect(history).toEqual([]);
+    const metrics = await request(`http://127.0.0.1:${SCHEDULER}`).get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/voxelfleet_scheduler_history_pruned_rows_total\{[^}]*table="jobs"[^}]*\} [1-9]/);
   });
 
   it('replays a recorded pass to the same decisions', async () => {

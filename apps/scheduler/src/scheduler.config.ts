@@ -27,6 +27,18 @@ export const schedulerConfigSchema = z.object({
   SCHEDULER_RECORD_TRACE: booleanFlag(false),
   /** Advisory lock key the scheduler instances compete for. */
   SCHEDULER_LEADER_KEY: positiveInt(0x766673636864),
+  /** Finished jobs (and their history) are deleted after this many days; 0 keeps them. */
+  SCHEDULER_JOB_RETENTION_DAYS: z.coerce
+    .number()
+    .min(0)
+    .default(30)
+    .refine((days) => days === 0 || days >= 2, {
+      message: 'must be 0 (keep) or at least 2: admission counts the day of finished jobs',
+    }),
+  /** The decision log and recorded passes are deleted after this many days; 0 keeps them. */
+  SCHEDULER_DECISION_RETENTION_DAYS: z.coerce.number().min(0).default(14),
+  /** How often the leader prunes old history. */
+  SCHEDULER_RETENTION_INTERVAL_MS: positiveInt(600_000),
 });
 export type SchedulerConfig = z.infer<typeof schedulerConfigSchema>;
 
@@ -45,7 +57,14 @@ export interface SchedulerSettings {
   dispatchTimeoutMs?: number;
   /** How often the leader checks node liveness. */
   livenessIntervalMs?: number;
+  /** Finished jobs kept this long (0: forever); see libs/scheduling retention.ts. */
+  jobRetentionMs?: number;
+  /** Decision log and recorded passes kept this long (0: forever). */
+  decisionRetentionMs?: number;
+  retentionIntervalMs?: number;
 }
+
+const DAY_MS = 86_400_000;
 
 export function settingsFromConfig(config: SchedulerConfig): SchedulerSettings {
   return {
@@ -56,5 +75,8 @@ export function settingsFromConfig(config: SchedulerConfig): SchedulerSettings {
     policy: config.SCHEDULER_POLICY,
     recordTrace: config.SCHEDULER_RECORD_TRACE,
     leaderLockKey: config.SCHEDULER_LEADER_KEY,
+    jobRetentionMs: config.SCHEDULER_JOB_RETENTION_DAYS * DAY_MS,
+    decisionRetentionMs: config.SCHEDULER_DECISION_RETENTION_DAYS * DAY_MS,
+    retentionIntervalMs: config.SCHEDULER_RETENTION_INTERVAL_MS,
   };
 }

@@ -8,6 +8,7 @@ import { DecisionLog } from './decisions/decision-log.js';
 import { DecisionsController } from './decisions/decisions.controller.js';
 import { Dispatcher } from './dispatch/dispatcher.js';
 import { FailoverService } from './fleet/failover.service.js';
+import { RetentionService } from './retention/retention.service.js';
 import { FleetController } from './fleet/fleet.controller.js';
 import { FleetRegistryService } from './fleet/fleet-registry.service.js';
 import { NodeHistory } from './fleet/node-history.js';
@@ -78,6 +79,7 @@ export class SchedulerModule {
         JobReportsConsumer,
         NodeEventsConsumer,
         FailoverService,
+        RetentionService,
       ],
     };
   }

@@ -25,6 +25,7 @@ export * from './preemption.js';
 export * from './priority.js';
 export * from './quota.js';
 export * from './quota-report.js';
+export * from './retention.js';
 export * from './retry.js';
 export * from './schedule-pass.js';
 export * from './seeded-random.js';

@@ -12,6 +12,7 @@ export class SchedulerMetrics {
   readonly outcomes: Counter<'outcome'>;
   readonly preemptions: Counter;
   readonly leader: Gauge;
+  readonly pruned: Counter<'table'>;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -69,6 +70,12 @@ export class SchedulerMetrics {
     this.leader = new Gauge({
       name: 'voxelfleet_scheduler_leader',
       help: '1 while this instance is the leader',
+      registers,
+    });
+    this.pruned = new Counter({
+      name: 'voxelfleet_scheduler_history_pruned_rows_total',
+      help: 'History rows deleted past their retention, by table',
+      labelNames: ['table'],
       registers,
     });
   }
