@@ -7,7 +7,14 @@ import {
   transportSchema,
 } from '@voxelfleet/config';
 import { DEFAULT_PORTS } from '@voxelfleet/contracts';
-import type { BreakerConfig, PlacementPolicy, RetryPolicy } from '@voxelfleet/scheduling';
+import {
+  DAY_MS,
+  DEFAULT_RETENTION,
+  MIN_JOB_RETENTION_MS,
+  type BreakerConfig,
+  type PlacementPolicy,
+  type RetryPolicy,
+} from '@voxelfleet/scheduling';
 import { z } from 'zod';
 
 export const schedulerConfigSchema = z.object({
@@ -31,12 +38,15 @@ export const schedulerConfigSchema = z.object({
   SCHEDULER_JOB_RETENTION_DAYS: z.coerce
     .number()
     .min(0)
-    .default(30)
-    .refine((days) => days === 0 || days >= 2, {
-      message: 'must be 0 (keep) or at least 2: admission counts the day of finished jobs',
+    .default(DEFAULT_RETENTION.jobRetentionMs / DAY_MS)
+    .refine((days) => days === 0 || days * DAY_MS >= MIN_JOB_RETENTION_MS, {
+      message: `must be 0 (keep) or at least ${MIN_JOB_RETENTION_MS / DAY_MS}: admission counts the day of finished jobs`,
     }),
   /** The decision log and recorded passes are deleted after this many days; 0 keeps them. */
-  SCHEDULER_DECISION_RETENTION_DAYS: z.coerce.number().min(0).default(14),
+  SCHEDULER_DECISION_RETENTION_DAYS: z.coerce
+    .number()
+    .min(0)
+    .default(DEFAULT_RETENTION.decisionRetentionMs / DAY_MS),
   /** How often the leader prunes old history. */
   SCHEDULER_RETENTION_INTERVAL_MS: positiveInt(600_000),
 });
@@ -63,8 +73,6 @@ export interface SchedulerSettings {
   decisionRetentionMs?: number;
   retentionIntervalMs?: number;
 }
-
-const DAY_MS = 86_400_000;
 
 export function settingsFromConfig(config: SchedulerConfig): SchedulerSettings {
   return {

@@ -11,7 +11,13 @@ export interface RetentionPolicy {
 /** Job states with no way out (see job_state_moves): only these are ever pruned. */
 export const FINISHED_JOB_STATES = ['succeeded', 'failed', 'cancelled', 'expired', 'skipped'] as const;
 
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
+
+/** Finished jobs for a month, decisions for two weeks. */
+export const DEFAULT_RETENTION: RetentionPolicy = {
+  jobRetentionMs: 30 * DAY_MS,
+  decisionRetentionMs: 14 * DAY_MS,
+};
 
 /**
  * The shortest job retention accepted: admission counts GPU-seconds since 00:00 UTC and

@@ -5,7 +5,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { APP_LOGGER, DATA_SOURCE } from '@voxelfleet/platform';
-import { retentionCutoffs } from '@voxelfleet/scheduling';
+import { DEFAULT_RETENTION, retentionCutoffs } from '@voxelfleet/scheduling';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { LeaderElectionService } from '../leader/leader-election.service.js';
@@ -14,8 +14,6 @@ import type { SchedulerSettings } from '../scheduler.config.js';
 import { SCHEDULER_METRICS, SCHEDULER_SETTINGS } from '../tokens.js';
 import { HistoryRetention, type PrunedRows } from './history-retention.js';
 
-export const DEFAULT_JOB_RETENTION_MS = 30 * 86_400_000;
-export const DEFAULT_DECISION_RETENTION_MS = 14 * 86_400_000;
 const DEFAULT_INTERVAL_MS = 10 * 60_000;
 
 /**
@@ -69,8 +67,8 @@ export class RetentionService implements OnApplicationBootstrap, BeforeApplicati
 
   private async round(nowMs: number): Promise<PrunedRows | null> {
     const cutoffs = retentionCutoffs(nowMs, {
-      jobRetentionMs: this.settings.jobRetentionMs ?? DEFAULT_JOB_RETENTION_MS,
-      decisionRetentionMs: this.settings.decisionRetentionMs ?? DEFAULT_DECISION_RETENTION_MS,
+      jobRetentionMs: this.settings.jobRetentionMs ?? DEFAULT_RETENTION.jobRetentionMs,
+      decisionRetentionMs: this.settings.decisionRetentionMs ?? DEFAULT_RETENTION.decisionRetentionMs,
     });
     try {
       const pruned = await this.history.prune(cutoffs);
