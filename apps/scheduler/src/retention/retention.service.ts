@@ -66,11 +66,11 @@ export class RetentionService implements OnApplicationBootstrap, BeforeApplicati
   }
 
   private async round(nowMs: number): Promise<PrunedRows | null> {
-    const cutoffs = retentionCutoffs(nowMs, {
-      jobRetentionMs: this.settings.jobRetentionMs ?? DEFAULT_RETENTION.jobRetentionMs,
-      decisionRetentionMs: this.settings.decisionRetentionMs ?? DEFAULT_RETENTION.decisionRetentionMs,
-    });
     try {
+      const cutoffs = retentionCutoffs(nowMs, {
+        jobRetentionMs: this.settings.jobRetentionMs ?? DEFAULT_RETENTION.jobRetentionMs,
+        decisionRetentionMs: this.settings.decisionRetentionMs ?? DEFAULT_RETENTION.decisionRetentionMs,
+      });
       const pruned = await this.history.prune(cutoffs);
       for (const [table, rows] of Object.entries(pruned) as [keyof PrunedRows, number][])
         this.metrics.pruned.inc({ table }, rows);
@@ -78,7 +78,8 @@ export class RetentionService implements OnApplicationBootstrap, BeforeApplicati
         this.logger.info({ pruned, cutoffs }, 'pruned old history');
       return pruned;
     } catch (error) {
-      // A failed round leaves everything in place; the next one starts over.
+      // Batches already deleted stay deleted (each is its own statement); the next round
+      // carries on from there.
       this.logger.error({ err: error }, 'pruning old history failed; retrying on the next round');
       return null;
     }
