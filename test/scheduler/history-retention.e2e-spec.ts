@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createDataSource, migrateWithLock } from '@voxelfleet/persistence';
-import { FINISHED_JOB_STATES, retentionCutoffs } from '@voxelfleet/scheduling';
+import { DAY_MS, FINISHED_JOB_STATES, retentionCutoffs } from '@voxelfleet/scheduling';
 import type { DataSource } from 'typeorm';
 import { HistoryRetention } from '../../apps/scheduler/src/retention/history-retention.js';
 import { createTestDatabase } from '../support/database.js';
 
-const DAY_MS = 86_400_000;
 const NOW = Date.parse('2026-11-22T12:00:00Z');
 const daysAgo = (days: number) => new Date(NOW - days * DAY_MS).toISOString();
 

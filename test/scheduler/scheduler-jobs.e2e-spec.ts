@@ -374,7 +374,9 @@ describe('scheduler: jobs from submit to outcome (real Postgres, Redis, gateway,
     ]);
     expect(history).toEqual([]);
     const metrics = await request(`http://127.0.0.1:${SCHEDULER}`).get('/metrics').expect(200);
-    expect(metrics.text).toMatch(/voxelfleet_scheduler_history_pruned_rows_total\{[^}]*table="jobs"[^}]*\} [1-9]/);
+    expect(metrics.text).toMatch(
+      /voxelfleet_scheduler_history_pruned_rows_total\{[^}]*table="jobs"[^}]*\} [1-9]/,
+    );
   });
 
   it('replays a recorded pass to the same decisions', async () => {

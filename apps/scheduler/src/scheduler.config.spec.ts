@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
+import { DAY_MS } from '@voxelfleet/scheduling';
 import { schedulerConfigSchema, settingsFromConfig } from './scheduler.config.js';
 
-const DAY_MS = 86_400_000;
 const REQUIRED = { DATABASE_URL: 'postgres://voxelfleet@127.0.0.1:5432/voxelfleet' };
 
 describe('scheduler configuration: history retention', () => {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { MIN_JOB_RETENTION_MS, retentionCutoffs } from './retention.js';
+import { DAY_MS, MIN_JOB_RETENTION_MS, retentionCutoffs } from './retention.js';
 
-const DAY_MS = 86_400_000;
 const NOW = Date.parse('2026-11-22T12:00:00Z');
 
 describe('retentionCutoffs', () => {

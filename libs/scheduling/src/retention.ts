@@ -35,7 +35,7 @@ export interface RetentionCutoffs {
 export function retentionCutoffs(nowMs: number, policy: RetentionPolicy): RetentionCutoffs {
   if (policy.jobRetentionMs > 0 && policy.jobRetentionMs < MIN_JOB_RETENTION_MS)
     throw new RangeError(
-      `jobRetentionMs: at least ${MIN_JOB_RETENTION_MS} ms (2 days), or 0 to keep jobs; got ${policy.jobRetentionMs}`,
+      `jobRetentionMs: at least ${MIN_JOB_RETENTION_MS} ms (${MIN_JOB_RETENTION_MS / DAY_MS} days), or 0 to keep jobs; got ${policy.jobRetentionMs}`,
     );
   return {
     jobsFinishedBefore: policy.jobRetentionMs > 0 ? new Date(nowMs - policy.jobRetentionMs) : null,

@@ -1,5 +1,6 @@
 import { loadTenantPolicies, tenantSnapshotOf, type TenantPolicy } from '@voxelfleet/persistence';
 import {
+  DAY_MS,
   DEFAULT_FAIR_SHARE_HALF_LIFE_MS,
   effectiveLimit,
   RATE_WINDOW_MS,
@@ -96,7 +97,7 @@ export class TenantView {
             passSize,
           ),
           gpuSecondsToday: history?.gpuSecondsToday ?? 0,
-          dayResetsAtMs: startOfUtcDay(nowMs) + 86_400_000,
+          dayResetsAtMs: startOfUtcDay(nowMs) + DAY_MS,
           trackingStreams: 0,
         },
         decayedUsage: { gpuSeconds: history?.decayedGpuSeconds ?? 0, atMs: nowMs },
@@ -167,5 +168,5 @@ function background(read: Promise<void>, settled: () => void, failed: () => void
 }
 
 function startOfUtcDay(nowMs: number): number {
-  return nowMs - (nowMs % 86_400_000);
+  return nowMs - (nowMs % DAY_MS);
 }
