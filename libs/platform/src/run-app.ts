@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { PinoNestLogger } from '@voxelfleet/observability';
 import { setupHttp } from './http-setup.js';
+import { PrototypedExpressAdapter } from './prototyped-express-adapter.js';
 import type { AppInfra } from './core.module.js';
 import type { DynamicModule } from '@nestjs/common';
 
@@ -31,7 +32,7 @@ export async function startApp({
   jsonLimit,
   configure,
 }: StartAppOptions): Promise<RunningApp> {
-  const app = await NestFactory.create<NestExpressApplication>(module, {
+  const app = await NestFactory.create<NestExpressApplication>(module, new PrototypedExpressAdapter(), {
     logger: new PinoNestLogger(infra.logger.child({ context: 'nest' })),
     bodyParser: false,
     abortOnError: false,
