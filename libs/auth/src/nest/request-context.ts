@@ -28,20 +28,42 @@ export function requestOriginOf(request: AuthenticatedRequest): RequestOrigin {
  */
 export function requestActorOf(request: AuthenticatedRequest): RequestActor | null {
   if (request.principal === undefined) return null;
-  let origin: RequestOrigin | undefined;
-  const originOf = (): RequestOrigin => (origin ??= requestOriginOf(request));
-  return {
-    principal: request.principal,
-    get sourceIp() {
-      return originOf().sourceIp;
-    },
-    get requestId() {
-      return originOf().requestId;
-    },
-    get traceId() {
-      return originOf().traceId;
-    },
-  };
+  return new LazyRequestActor(request.principal, request);
+}
+
+/**
+ * A class rather than an object literal with getters: a literal's getters are new closures
+ * on every call, which gives every actor its own hidden class, and V8 keeps those (and,
+ * through the getters, the whole request) alive until its next full collection, so each
+ * authenticated request's objects outlived it. Here the getters live on the prototype and the
+ * request in a private field (never enumerated or serialised).
+ */
+class LazyRequestActor implements RequestActor {
+  readonly #request: AuthenticatedRequest;
+  #origin: RequestOrigin | undefined;
+
+  constructor(
+    readonly principal: AuthenticatedPrincipal,
+    request: AuthenticatedRequest,
+  ) {
+    this.#request = request;
+  }
+
+  get sourceIp(): string | null {
+    return this.#originOf().sourceIp;
+  }
+
+  get requestId(): string | null {
+    return this.#originOf().requestId;
+  }
+
+  get traceId(): string | null {
+    return this.#originOf().traceId;
+  }
+
+  #originOf(): RequestOrigin {
+    return (this.#origin ??= requestOriginOf(this.#request));
+  }
 }
 
 /** How a principal appears in an audit entry: id, kind and roles, never its key. */
