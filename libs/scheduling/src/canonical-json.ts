@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * JSON with object keys sorted and `undefined` members dropped, so two equal inputs always
@@ -22,8 +22,9 @@ const frozenText = new WeakMap<object, string>();
 /** Whether an object of the subtree being written is not frozen (so the subtree may change). */
 let sawUnfrozen = false;
 
+// The one-shot form: no Hash object per digest (every decision digests its inputs).
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return hash('sha256', text, 'hex');
 }
 
 export function digestOf(value: unknown): string {

@@ -60,8 +60,19 @@ export class SimulateController {
       plan.kernel = { name: dto.kernel.name, ...(dto.kernel.custom ? { custom: true } : {}) };
     if (dto.affinity !== undefined) plan.affinity = { ...dto.affinity };
     const result = simulate(snapshot, plan, { seed: 0, snapshotDigest: digest });
+    // Member by member, not `{ ...result, ... }`: see `withRecord` in libs/scheduling.
     return {
-      ...result,
+      dryRun: result.dryRun,
+      decision: result.decision,
+      reason: result.reason,
+      outcome: result.outcome,
+      admitted: result.admitted,
+      placement: result.placement,
+      blockers: result.blockers,
+      rejection: result.rejection,
+      estimatedStartMs: result.estimatedStartMs,
+      estimateBasis: result.estimateBasis,
+      preempted: result.preempted,
       changesNothing: 'dry run: nothing was reserved, queued or stored',
       estimatedStartAt:
         result.estimatedStartMs === null ? null : new Date(result.estimatedStartMs).toISOString(),
