@@ -36,6 +36,7 @@ interface PropertyRules {
 export class FastValidationPipe extends ValidationPipe {
   private readonly checks = new Map<unknown, ValidCheck | null>();
   private readonly copyable = new Map<unknown, ReadonlySet<string> | null>();
+  private plainOptions?: ValidatorOptions | null;
 
   /**
    * A body or query of plain values (strings, numbers, booleans, null), each a property the
@@ -68,6 +69,19 @@ export class FastValidationPipe extends ValidationPipe {
     return check;
   }
 
+  /**
+   * The options Nest's pipe validates a transformed value with, when the shortcut can
+   * reproduce them (null otherwise). The pipe's options are fixed at construction, so this is
+   * worked out on the first request.
+   */
+  private shortcutOptions(): ValidatorOptions | null {
+    if (this.plainOptions === undefined) {
+      const options = { ...this.validatorOptions, validationError: { target: false } };
+      this.plainOptions = isPlain(options) ? options : null;
+    }
+    return this.plainOptions;
+  }
+
   private plainCopy(value: unknown, metadata: ArgumentMetadata): object | undefined {
     const target = metadata.metatype;
     if (
@@ -79,8 +93,8 @@ export class FastValidationPipe extends ValidationPipe {
       !isPlainRecord(value)
     )
       return undefined;
-    const options = { ...this.validatorOptions, validationError: { target: false } };
-    if (!isPlain(options)) return undefined;
+    const options = this.shortcutOptions();
+    if (options === null) return undefined;
     const check = this.checkFor(target, options);
     if (check === null) return undefined;
     let keys = this.copyable.get(target);
