@@ -40,7 +40,10 @@ export class DenialRecorder {
     const entry: AuditRecord = {
       tenantId: denial.tenantId !== undefined ? denial.tenantId : (denial.principal?.tenantId ?? null),
       actor: auditActorOf(denial.principal),
-      ...denial.origin,
+      // Read member by member: an actor's origin members are getters on its prototype.
+      sourceIp: denial.origin.sourceIp,
+      requestId: denial.origin.requestId,
+      traceId: denial.origin.traceId,
       action: denial.action,
       resource: denial.resource,
       outcome: 'denied',
