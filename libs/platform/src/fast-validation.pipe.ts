@@ -178,7 +178,7 @@ function compileCheck(target: Function, options: ValidatorOptions): ValidCheck |
     if (whitelist) for (const key of Object.keys(object)) if (!properties.has(key)) return false;
     for (const [property, rules] of entries) {
       const value = object[property];
-      if (!rules.conditions.every((condition) => condition(object, value))) continue;
+      if (!allHold(rules.conditions, object, value)) continue;
       if (rules.nested && value !== undefined) return false;
       for (const { metadata, instance } of rules.constraints) {
         if (metadata.validateIf && !metadata.validateIf(object, value)) continue;
@@ -201,6 +201,16 @@ function compileCheck(target: Function, options: ValidatorOptions): ValidCheck |
   };
   validatedProperties.set(check, [...properties.keys()]);
   return check;
+}
+
+/** Whether every @ValidateIf/@IsOptional condition holds (a loop: no closure per property). */
+function allHold(
+  conditions: readonly ((object: object, value: unknown) => boolean)[],
+  object: object,
+  value: unknown,
+): boolean {
+  for (const condition of conditions) if (!condition(object, value)) return false;
+  return true;
 }
 
 /** The properties each compiled check knows (its class's validated properties). */
