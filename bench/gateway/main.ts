@@ -8,13 +8,14 @@ import type { NodeHeartbeat } from '@voxelfleet/contracts';
 import { createTransport } from '@voxelfleet/transport';
 import pg from 'pg';
 import { reportBench } from '../lib/results.js';
+import { interleavedFlat, type FlatResult } from './interleaved.js';
 import { pacedLoad, type PacedResult } from './paced-load.js';
 
 /**
  * bench:gateway: the built gateway as its own process on real Postgres and Redis, loaded by
  * autocannon from this process. Authenticated GET /v1/quota and POST /admin/gpu/simulate are
  * measured beside the bare, unauthenticated /health/live in the same run: first flat out
- * (requests/s, autocannon), then at a fixed 500 requests/s from an open-loop paced generator
+ * (requests/s, autocannon, the targets taking turns; see interleaved.ts), then at a fixed 500 requests/s from an open-loop paced generator
  * (p99 latency from each request's due time; see paced-load.ts).
  */
 // npm runs scripts from the repository root, where the built gateway lives under dist/.
@@ -24,6 +25,8 @@ const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+// Flat-out turns per target, interleaved (see interleaved.ts); SECONDS is split among them.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const GiB = 2 ** 30;
 // A subset of the targets to load (a profiling aid); figures of the others read as absent.
 const ONLY = (process.env.BENCH_ONLY ?? 'bare,quota,simulate').split(',');
@@ -101,21 +104,26 @@ async function main(): Promise<void> {
     // Correctness before speed: each target answers 200 with what it should.
     await check(base, targets);
     for (const target of Object.values(targets)) await run(base, target, 2); // warm-up
-    const flat: Record<string, Result> = {};
     const paced: Record<string, PacedResult> = {};
     const names = (['bare', 'quota', 'simulate'] as const).filter((name) => ONLY.includes(name));
-    for (const name of names) flat[name] = await run(base, targets[name], SECONDS);
+    const flat: Partial<Record<(typeof names)[number], FlatResult>> = await interleavedFlat(
+      names,
+      ROUNDS,
+      SECONDS * names.length,
+      (name, seconds) => run(base, targets[name], seconds),
+    );
     for (const name of names) paced[name] = await pacedLoad(base, targets[name], 500, SECONDS);
     clearInterval(beat);
-    const rps = (r: Result | undefined) => r?.requests.average ?? 0;
+    const rps = (r: FlatResult | undefined) => r?.rps ?? 0;
     for (const [name, r] of Object.entries(flat)) {
+      const slices = r.sliceRps.map((x) => x.toFixed(0)).join(' ');
       process.stdout.write(
-        `${name.padEnd(12)} ${rps(r).toFixed(0).padStart(6)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  non-2xx ${r.non2xx}  errors ${r.errors}\n`,
+        `${name.padEnd(12)} ${rps(r).toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  non-2xx ${r.non2xx}  errors ${r.errors}  (turns: ${slices})\n`,
       );
     }
     for (const [name, r] of Object.entries(paced)) {
       process.stdout.write(
-        `${`${name}@500`.padEnd(12)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  failed ${r.failed}\n`,
+        `${`${name}@500`.padEnd(12)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  failed ${r.failed}  (generator's own send lag p99 ${r.sendLagP99.toFixed(1)} ms)\n`,
       );
     }
     const failures =
@@ -132,11 +140,11 @@ async function main(): Promise<void> {
       bare_rps: rps(flat.bare),
       quota_ratio: rps(flat.quota) / rps(flat.bare),
       simulate_ratio: rps(flat.simulate) / rps(flat.bare),
-      quota_p50_ms: flat.quota?.latency.p50 ?? Number.NaN,
-      quota_p99_ms: flat.quota?.latency.p99 ?? Number.NaN,
-      simulate_p50_ms: flat.simulate?.latency.p50 ?? Number.NaN,
-      simulate_p99_ms: flat.simulate?.latency.p99 ?? Number.NaN,
-      bare_p99_ms: flat.bare?.latency.p99 ?? Number.NaN,
+      quota_p50_ms: flat.quota?.p50 ?? Number.NaN,
+      quota_p99_ms: flat.quota?.p99 ?? Number.NaN,
+      simulate_p50_ms: flat.simulate?.p50 ?? Number.NaN,
+      simulate_p99_ms: flat.simulate?.p99 ?? Number.NaN,
+      bare_p99_ms: flat.bare?.p99 ?? Number.NaN,
       bare_p99_ms_at_500: paced.bare?.p99 ?? Number.NaN,
       quota_p99_ms_at_500: paced.quota?.p99 ?? Number.NaN,
       simulate_p99_ms_at_500: paced.simulate?.p99 ?? Number.NaN,

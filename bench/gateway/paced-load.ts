@@ -16,6 +16,8 @@ export interface PacedResult {
   rps: number;
   p50: number;
   p99: number;
+  /** p99 of how late the generator sent requests (its own stalls, not the server's), ms. */
+  sendLagP99: number;
 }
 
 /**
@@ -35,6 +37,7 @@ export async function pacedLoad(
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const total = Math.round(rate * seconds);
   const latencies: number[] = [];
+  const sendLags: number[] = [];
   let ok = 0;
   let failed = 0;
   let sent = 0;
@@ -72,7 +75,9 @@ export async function pacedLoad(
     const tick = (): void => {
       const now = performance.now();
       while (sent < total && start + (sent * 1000) / rate <= now) {
-        inFlight.push(one(start + (sent * 1000) / rate));
+        const due = start + (sent * 1000) / rate;
+        sendLags.push(now - due);
+        inFlight.push(one(due));
         sent++;
       }
       if (sent >= total) {
@@ -87,6 +92,7 @@ export async function pacedLoad(
   const elapsed = (performance.now() - start) / 1000;
   agent.destroy();
   latencies.sort((a, b) => a - b);
+  sendLags.sort((a, b) => a - b);
   return {
     sent,
     ok,
@@ -94,5 +100,6 @@ export async function pacedLoad(
     rps: ok / elapsed,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
+    sendLagP99: percentile(sendLags, 99),
   };
 }
