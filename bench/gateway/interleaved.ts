@@ -16,7 +16,7 @@ export interface FlatResult {
 
 /**
  * Runs the targets flat out in turns, `rounds` times (bare, quota, simulate, bare, quota, ...),
- * each turn `seconds / rounds` long, so every target meets the same machine: on a shared
+ * each target `seconds` in all (turns of `seconds / rounds`), so every target meets the same machine: on a shared
  * 2-core VM the capacity left to the server drifts over a minute, and targets measured one
  * after the other would carry that drift into their ratios.
  */

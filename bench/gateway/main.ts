@@ -109,7 +109,7 @@ async function main(): Promise<void> {
     const flat: Partial<Record<(typeof names)[number], FlatResult>> = await interleavedFlat(
       names,
       ROUNDS,
-      SECONDS * names.length,
+      SECONDS,
       (name, seconds) => run(base, targets[name], seconds),
     );
     for (const name of names) paced[name] = await pacedLoad(base, targets[name], 500, SECONDS);
