@@ -7,14 +7,13 @@ import {
   type NestModule,
   type Provider,
 } from '@nestjs/common';
-import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_GUARD } from '@nestjs/core';
 import { AuthGuard, AuthModule } from '@voxelfleet/auth';
 import { CoreModule, type AppInfra } from '@voxelfleet/platform';
 import { AuditCheckpointService } from './audit/audit-checkpoint.service.js';
 import { AuditController } from './audit/audit.controller.js';
 import { AuditService } from './audit/audit.service.js';
 import { corsMiddleware } from './common/cors.middleware.js';
-import { IdempotencyInterceptor } from './common/idempotency.interceptor.js';
 import { RateLimitGuard } from './common/rate-limit.guard.js';
 import { ConsoleModule } from './console/console.module.js';
 import { FleetViewService } from './fleet/fleet-view.service.js';
@@ -67,7 +66,6 @@ export class GatewayModule implements NestModule {
       providers: [
         { provide: GATEWAY_SETTINGS, useValue: settings },
         ...guards,
-        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         TenantsService,
         PrincipalsService,
         GrantsService,

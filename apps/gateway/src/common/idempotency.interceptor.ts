@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import {
   Inject,
   Injectable,
-  SetMetadata,
+  UseInterceptors,
   type CallHandler,
   type ExecutionContext,
   type NestInterceptor,
@@ -17,11 +17,7 @@ import type { Logger } from 'pino';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import type { DataSource } from 'typeorm';
 
-const IDEMPOTENT_KEY = 'voxelfleet:idempotent';
 const KEY_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
-
-/** A creating POST that honours `Idempotency-Key`: a retry with the same key replays the answer. */
-export const Idempotent = () => SetMetadata(IDEMPOTENT_KEY, true);
 
 interface StoredRequest {
   method: string;
@@ -48,7 +44,6 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
-    if (this.reflector.get<boolean>(IDEMPOTENT_KEY, context.getHandler()) !== true) return next.handle();
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = request.headers['idempotency-key'];
     if (header === undefined || request.principal === undefined) return next.handle();
@@ -141,3 +136,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
     return stored.response;
   }
 }
+
+/**
+ * A creating POST that honours `Idempotency-Key`: a retry with the same key replays the answer.
+ * The interceptor is bound here, on these routes only, not globally: Nest runs a route with
+ * no interceptor without its RxJS pipeline (an Observable chain per request), and every other
+ * route has no use for it.
+ */
+export const Idempotent = () => UseInterceptors(IdempotencyInterceptor);
