@@ -16,6 +16,13 @@ describe('API keys', () => {
     expect(apiKeyMatches(key, hash)).toBe(true);
     expect(apiKeyMatches(`${key.slice(0, -1)}x`, hash)).toBe(false);
     expect(apiKeyMatches(key, 'abcd')).toBe(false);
+    expect(apiKeyMatches(key, `${hash}00`)).toBe(false);
+  });
+
+  it('reads a stored hash in either case, as hex is', () => {
+    const { key, hash } = generateApiKey();
+    expect(apiKeyMatches(key, hash.toUpperCase())).toBe(true);
+    expect(apiKeyMatches(`${key.slice(0, -1)}x`, hash.toUpperCase())).toBe(false);
   });
 
   it('rejects malformed keys', () => {

@@ -1,4 +1,4 @@
-import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 /**
  * API keys look like `vf_<prefix>_<secret>`. The prefix is stored in clear to find the key's
@@ -31,9 +31,19 @@ export function apiKeyPrefix(key: string): string | undefined {
   return KEY_PATTERN.exec(key)?.[1];
 }
 
-/** Constant-time comparison of a presented key with a stored hash (hex, or its bytes). */
-export function apiKeyMatches(key: string, storedHash: string | Buffer): boolean {
-  const presented = hash('sha256', key, 'buffer');
-  const stored = typeof storedHash === 'string' ? Buffer.from(storedHash, 'hex') : storedHash;
-  return presented.length === stored.length && timingSafeEqual(presented, stored);
+/**
+ * Whether a presented key hashes to a stored hash (hex, either case), in time that does not
+ * depend on where the two differ. Compared as text: the hex digest is the one-shot hash's
+ * cheap form, where asking it for a Buffer (for `timingSafeEqual`) costs about three times as
+ * much, on every authenticated request.
+ */
+export function apiKeyMatches(key: string, storedHashHex: string): boolean {
+  return constantTimeEqual(hashApiKey(key), storedHashHex.toLowerCase());
+}
+
+function constantTimeEqual(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let difference = 0;
+  for (let i = 0; i < a.length; i += 1) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return difference === 0;
 }

@@ -46,8 +46,6 @@ interface GrantRow {
 
 interface CachedKey {
   row: KeyRow;
-  /** key_hash decoded once, not on every request. */
-  hashBytes: Buffer;
   grants: GpuGrant[];
   loadedAt: number;
 }
@@ -93,7 +91,7 @@ export class ApiKeyAuthenticator {
     if (prefix === undefined) return { ok: false, failure: 'malformed', reason: 'not a well-formed API key' };
     const now = this.clock();
     const entry = await this.load(prefix, now);
-    if (entry === null || !apiKeyMatches(key, entry.hashBytes)) {
+    if (entry === null || !apiKeyMatches(key, entry.row.key_hash)) {
       return { ok: false, failure: 'unknown', reason: 'unknown API key', keyPrefix: prefix };
     }
     const { row } = entry;
@@ -163,7 +161,6 @@ export class ApiKeyAuthenticator {
     );
     const entry: CachedKey = {
       row,
-      hashBytes: Buffer.from(row.key_hash, 'hex'),
       grants: grants.map((g) => ({
         id: g.id,
         kernels: g.kernels,
