@@ -768,6 +768,45 @@ describe('gateway behaviour', () => {
       expect(stored.rows.map((r: { response: string }) => r.response).join()).not.toContain(key.body.key);
     });
 
+    it('honours Idempotency-Key on the creating routes of every module, and only there', async () => {
+      const twice = async (path: string, body: object, key: string, caller = admin) => {
+        const first = await as(caller).post(path, body).set('idempotency-key', key);
+        const again = await as(caller).post(path, body).set('idempotency-key', key);
+        return { first, again };
+      };
+      const grant = await twice(
+        '/admin/grants',
+        { principalId: memberA.id, kernels: ['noop'], deviceClasses: ['*'], cpuFallback: true },
+        'grant-idem-1',
+      );
+      expect(grant.first.status).toBe(201);
+      expect(grant.again.headers['idempotent-replayed']).toBe('true');
+      expect(grant.again.body.id).toBe(grant.first.body.id);
+      // The jobs API is its own module: the key is honoured there too.
+      const job = await twice(
+        '/v1/jobs',
+        { kernel: 'noop', priority: 'normal', vramBytes: GiB },
+        'job-idem-1',
+        memberA.key,
+      );
+      expect(job.first.status).toBe(201);
+      expect(job.again.headers['idempotent-replayed']).toBe('true');
+      expect(job.again.body.id).toBe(job.first.body.id);
+      const jobs = await gw.db.query(`SELECT count(*)::int AS n FROM jobs WHERE tenant_id = $1`, [tenantA]);
+      expect(jobs.rows[0].n).toBe(1);
+      await as(admin).delete(`/admin/grants/${grant.first.body.id}`).expect(200);
+      // A dry run creates nothing: the header is not looked at, nothing is stored for it.
+      const plan = { tenantId: tenantA, vramBytesPerDevice: GiB, gpus: 1, priority: 'normal' };
+      const simulated = await twice('/admin/gpu/simulate', plan, 'simulate-idem-1');
+      expect(simulated.first.status).toBe(200);
+      expect(simulated.again.status).toBe(200);
+      expect(simulated.again.headers['idempotent-replayed']).toBeUndefined();
+      const stored = await gw.db.query(`SELECT count(*)::int AS n FROM idempotency_keys WHERE key = $1`, [
+        'simulate-idem-1',
+      ]);
+      expect(stored.rows[0].n).toBe(0);
+    });
+
     it('limits each key, answering 429 with Retry-After, other keys unaffected', async () => {
       await gw.startSibling(4302, { RATE_LIMIT_PER_WINDOW: '5', RATE_LIMIT_WINDOW_MS: '60000' });
       const limited = `http://127.0.0.1:4302`;
