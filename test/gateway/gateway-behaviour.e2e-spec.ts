@@ -784,8 +784,11 @@ describe('gateway behaviour', () => {
       expect(grant.again.body.id).toBe(grant.first.body.id);
       // The jobs API is its own module: the key is honoured there too. Other tests in this file
       // submit jobs for tenant A as well, so the replay is judged by how many rows it adds.
-      const countJobs = async (): Promise<number> =>
-        (await gw.db.query(`SELECT count(*)::int AS n FROM jobs WHERE tenant_id = $1`, [tenantA])).rows[0].n;
+      const countJobs = async (): Promise<number> => {
+        const sql = `SELECT count(*)::int AS n FROM jobs WHERE tenant_id = $1`;
+        const { rows } = await gw.db.query<{ n: number }>(sql, [tenantA]);
+        return rows[0]?.n ?? 0;
+      };
       const jobsBefore = await countJobs();
       const job = await twice(
         '/v1/jobs',
