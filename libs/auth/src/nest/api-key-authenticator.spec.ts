@@ -48,6 +48,24 @@ function fakeDatabase(keys: FakeKey[], grantExpiresAt: Date | null = null) {
   return { dataSource, calls };
 }
 
+/** Like fakeDatabase, but each key read waits until the test releases it, and sees the row as it was when asked. */
+function gatedDatabase(row: FakeKey) {
+  const reads: (() => void)[] = [];
+  const dataSource = {
+    query(sql: string): Promise<unknown> {
+      if (sql.includes('FROM api_keys k JOIN principals')) {
+        const snapshot = { ...row };
+        return new Promise((resolve) => reads.push(() => resolve([snapshot])));
+      }
+      return Promise.resolve([]);
+    },
+  } as unknown as DataSource;
+  return { dataSource, reads };
+}
+
+/** Lets queued promise callbacks run. */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
 function keyRow(overrides: Partial<FakeKey> = {}) {
   const generated = generateApiKey();
   const row: FakeKey = {
@@ -140,5 +158,40 @@ describe('ApiKeyAuthenticator', () => {
     const second = await auth.authenticateKey(key);
     expect(second.ok && second.principal.grants).toEqual([]);
     expect(calls.selects).toBe(1);
+  });
+
+  it('reads a key once for a burst of requests that find no fresh entry', async () => {
+    const { row, key } = keyRow();
+    const shared = fakeDatabase([row]);
+    const auth = new ApiKeyAuthenticator(shared.dataSource, { cacheTtlMs: 1_000 });
+    const burst = await Promise.all(Array.from({ length: 20 }, () => auth.authenticateKey(key)));
+    expect(burst.every((result) => result.ok)).toBe(true);
+    expect(shared.calls.selects).toBe(1);
+    // Without a cache each request reads for itself.
+    const uncached = fakeDatabase([row]);
+    const strict = new ApiKeyAuthenticator(uncached.dataSource, { cacheTtlMs: 0 });
+    await Promise.all(Array.from({ length: 20 }, () => strict.authenticateKey(key)));
+    expect(uncached.calls.selects).toBe(20);
+  });
+
+  it('does not let a read that began before a revocation answer or cache for later requests', async () => {
+    const { row, key } = keyRow();
+    const { dataSource, reads } = gatedDatabase(row);
+    const auth = new ApiKeyAuthenticator(dataSource, { cacheTtlMs: 60_000 });
+    const before = auth.authenticateKey(key);
+    await settle();
+    expect(reads).toHaveLength(1);
+    row.revoked_at = new Date();
+    auth.forget({ keyId: row.key_id });
+    const after = auth.authenticateKey(key);
+    await settle();
+    expect(reads).toHaveLength(2); // its own read, not the one under way
+    reads[1]?.();
+    expect(await after).toMatchObject({ ok: false, failure: 'revoked' });
+    reads[0]?.();
+    expect((await before).ok).toBe(true); // it asked before the change
+    // The late, older answer did not replace the newer one in the cache.
+    expect(await auth.authenticateKey(key)).toMatchObject({ ok: false, failure: 'revoked' });
+    expect(reads).toHaveLength(2);
   });
 });

@@ -59,6 +59,10 @@ const MAX_CACHED = 10_000;
  */
 export class ApiKeyAuthenticator {
   private readonly cache = new Map<string, CachedKey>();
+  /** Reads under way, so a burst of requests for one key after its entry expired reads it once. */
+  private readonly loading = new Map<string, Promise<CachedKey | null>>();
+  /** Bumped by forget(): a read that began before a change must not cache what it saw. */
+  private generation = 0;
   private readonly lastUseWritten = new Map<string, number>();
   private readonly cacheTtlMs: number;
   private readonly lastUsedIntervalMs: number;
@@ -122,6 +126,10 @@ export class ApiKeyAuthenticator {
 
   /** Drops cached keys (all of them, or one principal's) after a change made in this process. */
   forget(filter?: { principalId?: string; keyId?: string; tenantId?: string }): void {
+    // A read under way may have seen the row before the change: nobody joins it from now on,
+    // and what it returns is not cached.
+    this.generation += 1;
+    this.loading.clear();
     if (filter === undefined) {
       this.cache.clear();
       return;
@@ -138,9 +146,36 @@ export class ApiKeyAuthenticator {
     }
   }
 
-  private async load(prefix: string, now: number): Promise<CachedKey | null> {
+  private load(prefix: string, now: number): Promise<CachedKey | null> {
     const cached = this.cache.get(prefix);
-    if (cached !== undefined && now - cached.loadedAt < this.cacheTtlMs) return cached;
+    if (cached !== undefined && now - cached.loadedAt < this.cacheTtlMs) return Promise.resolve(cached);
+    // With no cache every request reads for itself, after it arrived.
+    if (this.cacheTtlMs <= 0) return this.read(prefix, now);
+    const pending = this.loading.get(prefix);
+    if (pending !== undefined) return pending;
+    const generation = this.generation;
+    const read = this.read(prefix, now)
+      .then((entry) => {
+        if (generation === this.generation) this.remember(prefix, entry);
+        return entry;
+      })
+      .finally(() => {
+        if (this.loading.get(prefix) === read) this.loading.delete(prefix);
+      });
+    this.loading.set(prefix, read);
+    return read;
+  }
+
+  private remember(prefix: string, entry: CachedKey | null): void {
+    if (entry === null) {
+      this.cache.delete(prefix);
+      return;
+    }
+    if (this.cache.size >= MAX_CACHED) this.cache.clear();
+    this.cache.set(prefix, entry);
+  }
+
+  private async read(prefix: string, now: number): Promise<CachedKey | null> {
     const rows: KeyRow[] = await this.dataSource.query(
       `SELECT k.id AS key_id, k.key_hash, k.expires_at, k.revoked_at, k.last_used_at,
               p.id AS principal_id, p.tenant_id, p.kind, p.name, p.roles, p.disabled_at
@@ -149,17 +184,14 @@ export class ApiKeyAuthenticator {
       [prefix],
     );
     const row = rows[0];
-    if (row === undefined) {
-      this.cache.delete(prefix);
-      return null;
-    }
+    if (row === undefined) return null;
     const grants: GrantRow[] = await this.dataSource.query(
       `SELECT id, kernels, device_classes, cpu_fallback, expires_at FROM gpu_grants
         WHERE principal_id = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
         ORDER BY created_at, id`,
       [row.principal_id],
     );
-    const entry: CachedKey = {
+    return {
       row,
       grants: grants.map((g) => ({
         id: g.id,
@@ -170,11 +202,6 @@ export class ApiKeyAuthenticator {
       })),
       loadedAt: now,
     };
-    if (this.cacheTtlMs > 0) {
-      if (this.cache.size >= MAX_CACHED) this.cache.clear();
-      this.cache.set(prefix, entry);
-    }
-    return entry;
   }
 
   private noteUse(row: KeyRow, now: number): void {
