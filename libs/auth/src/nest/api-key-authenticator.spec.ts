@@ -48,7 +48,10 @@ function fakeDatabase(keys: FakeKey[], grantExpiresAt: Date | null = null) {
   return { dataSource, calls };
 }
 
-/** Like fakeDatabase, but each key read waits until the test releases it, and sees the row as it was when asked. */
+/**
+ * Like fakeDatabase, but each key read waits until the test releases it, and answers with the
+ * row as it was when the read was asked for.
+ */
 function gatedDatabase(row: FakeKey) {
   const reads: (() => void)[] = [];
   const dataSource = {
