@@ -31,3 +31,5 @@ export * from './scene/scene-export.js';
 export * from './motion/motion-worker-pool.js';
 export * from './detect/detection-worker-pool.js';
 export * from './fleet/evidence-job.js';
+export * from './eval/mot-metrics.js';
+export * from './eval/scene-score.js';
