@@ -1,3 +1,4 @@
+import { classifyProbe, cudaVersion, type DiscoveryState } from './discovery-state.js';
 import { loadAddon, type NativeTelemetry } from './native.js';
 
 export interface GpuDeviceInfo {
@@ -15,8 +16,12 @@ export interface GpuDeviceInfo {
 
 export interface DeviceDiscovery {
   available: boolean;
-  /** Why no device is usable (no addon, no driver, no GPU); null when one is. */
+  /** The cause in one word (`no-device`, `no-driver`, `addon-not-built`, ...); `ready` with devices. */
+  state: DiscoveryState;
+  /** Why no device is usable, starting with the cause in words ("no driver: ..."); null when one is. */
   reason: string | null;
+  /** Whether the addon loaded, and from where (null when no place could be named). */
+  addon: { loaded: boolean; path: string | null };
   /** "13.0"; null without a driver or addon. */
   driverVersion: string | null;
   runtimeVersion: string | null;
@@ -27,17 +32,15 @@ export interface DeviceDiscovery {
 
 export type DeviceTelemetry = NativeTelemetry;
 
-function version(v: number): string | null {
-  return v > 0 ? `${Math.floor(v / 1000)}.${Math.floor((v % 1000) / 10)}` : null;
-}
-
 /** Lists CUDA devices. Never throws: "no device" comes back with its reason. */
 export function discoverDevices(): DeviceDiscovery {
   const load = loadAddon();
   if (!load.addon) {
     return {
       available: false,
+      state: load.state,
       reason: load.reason,
+      addon: { loaded: false, path: load.path },
       driverVersion: null,
       runtimeVersion: null,
       nvmlReason: 'addon not loaded',
@@ -45,11 +48,14 @@ export function discoverDevices(): DeviceDiscovery {
     };
   }
   const p = load.addon.probe();
+  const verdict = classifyProbe(p);
   return {
     available: p.available,
-    reason: p.reason,
-    driverVersion: version(p.driverVersion),
-    runtimeVersion: version(p.runtimeVersion),
+    state: verdict.state,
+    reason: verdict.reason,
+    addon: { loaded: true, path: load.path },
+    driverVersion: cudaVersion(p.driverVersion),
+    runtimeVersion: cudaVersion(p.runtimeVersion),
     nvmlReason: p.nvml ?? (p.available ? null : 'no device'),
     devices: p.devices.map((d) => ({
       index: d.index,

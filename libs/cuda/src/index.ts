@@ -17,7 +17,9 @@ export {
   type DeviceTelemetry,
   type GpuDeviceInfo,
 } from './discovery.js';
-export { loadAddon, type GpuTiming, type NativeKernel } from './native.js';
+export { classifyProbe, type DiscoveryState, type ProbeVerdict } from './discovery-state.js';
+export { findPackageRoot, locateAddon, type AddonLocation } from './addon-path.js';
+export { loadAddon, loadAddonAt, type AddonLoad, type GpuTiming, type NativeKernel } from './native.js';
 export { VramPool, type VramPoolOptions } from './pool/vram-pool.js';
 export type { Allocation, LeakReport, PoolStats, TenantStats } from './pool/pool-types.js';
 export { HostBacking, type PoolBacking, type ZeroRange } from './pool/backing.js';

@@ -4,8 +4,10 @@
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { locateAddon, PACKAGE_NAME, type AddonLocation } from './addon-path.js';
+import type { DiscoveryState } from './discovery-state.js';
 
 export interface NativeDevice {
   index: number;
@@ -124,30 +126,63 @@ export interface NativeAddon {
   ): Promise<GpuTiming>;
 }
 
-export type AddonLoad = { addon: NativeAddon; path: string } | { addon: null; reason: string };
+export type AddonLoad =
+  | { addon: NativeAddon; path: string }
+  | { addon: null; path: string | null; state: AddonFailure; reason: string };
+
+export type AddonFailure = Extract<
+  DiscoveryState,
+  'addon-not-built' | 'addon-not-found' | 'addon-failed-to-load'
+>;
 
 let cached: AddonLoad | undefined;
 
-function candidates(): string[] {
-  const fromEnv = process.env.VOXELFLEET_CUDA_ADDON;
-  const here = dirname(fileURLToPath(import.meta.url));
-  const list = [resolve(here, '..', 'build', 'Release', 'voxelfleet_cuda.node')];
-  return fromEnv ? [fromEnv, ...list] : list;
-}
-
-/** Loads the addon once; `VOXELFLEET_CUDA_ADDON` overrides its path (bundled runs). */
-export function loadAddon(): AddonLoad {
-  if (cached) return cached;
-  const path = candidates().find((p) => existsSync(p));
-  if (!path) {
-    cached = { addon: null, reason: 'addon not built (nvcc was not available at install time)' };
-    return cached;
+/** Loads the addon at `location` (see locateAddon); never throws. */
+export function loadAddonAt(location: AddonLocation): AddonLoad {
+  if (location.path === null) {
+    return {
+      addon: null,
+      path: null,
+      state: 'addon-not-found',
+      reason: `addon not found: no ${PACKAGE_NAME} package.json at or above ${location.searchedFrom} and VOXELFLEET_CUDA_ADDON is unset`,
+    };
+  }
+  const { path } = location;
+  if (!existsSync(path)) {
+    return location.source === 'override'
+      ? {
+          addon: null,
+          path,
+          state: 'addon-failed-to-load',
+          reason: `failed to load: VOXELFLEET_CUDA_ADDON names ${path}, which does not exist`,
+        }
+      : {
+          addon: null,
+          path,
+          state: 'addon-not-built',
+          reason: `addon not built: ${path} does not exist (npm ci builds it where nvcc is on PATH; npm run build:cuda)`,
+        };
   }
   try {
     const require = createRequire(import.meta.url);
-    cached = { addon: require(path) as NativeAddon, path };
+    return { addon: require(path) as NativeAddon, path };
   } catch (e) {
-    cached = { addon: null, reason: `addon failed to load from ${path}: ${(e as Error).message}` };
+    return {
+      addon: null,
+      path,
+      state: 'addon-failed-to-load',
+      reason: `failed to load: ${path}: ${(e as Error).message}`,
+    };
   }
+}
+
+/**
+ * Loads the addon once: `VOXELFLEET_CUDA_ADDON` when set (bundles), else
+ * `<package root>/libs/cuda/build/Release/voxelfleet_cuda.node`.
+ */
+export function loadAddon(): AddonLoad {
+  cached ??= loadAddonAt(
+    locateAddon(process.env.VOXELFLEET_CUDA_ADDON, dirname(fileURLToPath(import.meta.url))),
+  );
   return cached;
 }

@@ -143,7 +143,10 @@ export class DeviceSet {
     const discovery = discoverDevices();
     const devices: GpuDevice[] = [];
     if (!discovery.available) {
-      logger.info({ reason: discovery.reason }, 'no CUDA device: this is a CPU node');
+      logger.info(
+        { state: discovery.state, reason: discovery.reason, addon: discovery.addon },
+        'no CUDA device: this is a CPU node',
+      );
       return new DeviceSet(discovery, devices);
     }
     for (const info of discovery.devices) {
@@ -157,7 +160,10 @@ export class DeviceSet {
           },
         });
         devices.push(new GpuDevice(dev));
-        logger.info({ device: info.index, name: info.name, uuid: info.uuid }, 'CUDA device ready');
+        logger.info(
+          { device: info.index, name: info.name, uuid: info.uuid, addon: discovery.addon.path },
+          'CUDA device ready',
+        );
       } catch (e) {
         logger.error({ err: e, device: info.index }, 'CUDA device could not be opened; left out');
       }

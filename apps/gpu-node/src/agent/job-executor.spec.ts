@@ -51,7 +51,9 @@ function node(devs: EmulatedDevice[], tuning: { gate?: number; batchMaxJobs?: nu
     devs.map((d) => new GpuDevice(d.asCudaDevice())),
     {
       available: true,
+      state: 'ready',
       reason: null,
+      addon: { loaded: true, path: null },
       driverVersion: '13.0',
       runtimeVersion: '13.0',
       nvmlReason: null,

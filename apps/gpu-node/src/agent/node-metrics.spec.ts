@@ -13,7 +13,9 @@ describe('NodeMetrics', () => {
       devs.map((d) => new GpuDevice(d.asCudaDevice())),
       {
         available: true,
+        state: 'ready',
         reason: null,
+        addon: { loaded: true, path: null },
         driverVersion: '13.0',
         runtimeVersion: '13.0',
         nvmlReason: null,
@@ -30,5 +32,6 @@ describe('NodeMetrics', () => {
     expect(text).toContain(`voxelfleet_vram_pool_capacity_bytes{gpu="1"} ${4 << 20}`);
     expect(text).toContain(`voxelfleet_vram_allocated_bytes{tenant="tenant-a",gpu="0"} ${1 << 20}`);
     expect(text).toContain(`voxelfleet_vram_reserved_bytes{tenant="tenant-a",gpu="0"} ${2 << 20}`);
+    expect(text).toContain('voxelfleet_gpu_discovery_info{state="ready",addon="loaded",reason=""} 1');
   });
 });

@@ -105,6 +105,22 @@ export class NodeMetrics {
           this.set({ gpu: String(d.index), UUID: d.dev.info.uuid }, d.healthy ? 1 : 0);
       },
     });
+    // Constant for the process: why this node runs on the CPU (or `ready`), for alerts on a GPU
+    // host that came up without its device or its addon.
+    const { discovery } = devices;
+    new Gauge({
+      name: 'voxelfleet_gpu_discovery_info',
+      help: 'Device discovery at start: state (ready, no-device, no-driver, addon-not-built, ...), whether the CUDA addon loaded, and the reason',
+      labelNames: ['state', 'addon', 'reason'],
+      registers: [registry],
+    }).set(
+      {
+        state: discovery.state,
+        addon: discovery.addon.loaded ? 'loaded' : 'not-loaded',
+        reason: discovery.reason ?? '',
+      },
+      1,
+    );
     this.allocationFailures = new Counter({
       name: 'voxelfleet_vram_allocation_failures_total',
       help: 'Pool allocations refused: soft (tenant quota) or hard (device or pool full); gpu="host" on the CPU path',
