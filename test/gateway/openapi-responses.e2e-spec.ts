@@ -85,7 +85,7 @@ describe('gateway OpenAPI responses', () => {
           if (!statuses.includes(s)) missing.push(`${name}: no ${s}`);
       }
       if (operation.requestBody !== undefined) {
-        for (const s of ['400', '413']) if (!statuses.includes(s)) missing.push(`${name}: no ${s}`);
+        for (const s of ['400', '413', '415']) if (!statuses.includes(s)) missing.push(`${name}: no ${s}`);
       }
       for (const status of statuses.filter((s) => authenticated && /^[45]\d\d$/.test(s))) {
         const schema = operation.responses[status]?.content?.['application/json']?.schema;

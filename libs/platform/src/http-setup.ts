@@ -1,9 +1,12 @@
+import type { IncomingMessage } from 'node:http';
+import { Reflector } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createHttpDurationHistogram } from '@voxelfleet/observability';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { BODY_BYTES, BodyContractInterceptor } from './body-contract.js';
 import { AllExceptionsFilter } from './exception.filter.js';
 import { FastValidationPipe } from './fast-validation.pipe.js';
 import { requestLogging } from './request-logging.js';
@@ -21,7 +24,9 @@ export function setupHttp(
   { logger, registry, jsonLimit = '1mb' }: HttpSetupOptions,
 ): void {
   app.use(helmet());
-  app.useBodyParser('json', { limit: jsonLimit });
+  // Nest's typing leaves out `verify` (its rawBody option uses it); express.json takes it as is.
+  const jsonOptions = { limit: jsonLimit, verify: countBodyBytes };
+  app.useBodyParser('json', jsonOptions);
   app.use(requestLogging(logger));
   app.use(httpMetrics(registry));
   app.useGlobalPipes(
@@ -32,7 +37,17 @@ export function setupHttp(
       stopAtFirstError: false,
     }),
   );
+  app.useGlobalInterceptors(new BodyContractInterceptor(app.get(Reflector)));
   app.useGlobalFilters(new AllExceptionsFilter(logger));
+}
+
+/** Records the body's size as sent (`{}` and no body at all parse to the same object). */
+function countBodyBytes(
+  request: IncomingMessage & { [BODY_BYTES]?: number },
+  _response: unknown,
+  body: Buffer,
+): void {
+  request[BODY_BYTES] = body.length;
 }
 
 /** Times every request, labelled by the matched route pattern (never the raw path). */

@@ -7,3 +7,4 @@ export * from './shutdown.js';
 export * from './infra.js';
 export * from './shutdown-state.js';
 export * from './standalone.js';
+export * from './body-contract.js';

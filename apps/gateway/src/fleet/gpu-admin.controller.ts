@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, RequirePermission, type RequestActor } from '@voxelfleet/auth';
+import { OptionalBody } from '@voxelfleet/platform';
 import { quotaReport } from '@voxelfleet/scheduling';
 import { TenantSnapshotsService } from '../usage/tenant-snapshots.service.js';
 import { USAGE_SOURCE, heldOnDevices } from '../usage/tenant-usage.source.js';
@@ -105,6 +106,7 @@ export class GpuAdminController {
   @Post('nodes/:id/drain')
   @HttpCode(200)
   @RequirePermission('drain:nodes')
+  @OptionalBody()
   @ApiOkResponse({ type: NodeViewSchema, description: 'The node, draining' })
   @ApiAuthErrors(400, 404, 413)
   @ApiOperation({ summary: 'Drain: no new work; running jobs finish' })
@@ -119,6 +121,7 @@ export class GpuAdminController {
   @Post('nodes/:id/cordon')
   @HttpCode(200)
   @RequirePermission('drain:nodes')
+  @OptionalBody()
   @ApiOkResponse({ type: NodeViewSchema, description: 'The node, cordoned' })
   @ApiAuthErrors(400, 404, 413)
   @ApiOperation({ summary: 'Cordon: nothing new is placed on the node' })
@@ -133,6 +136,7 @@ export class GpuAdminController {
   @Post('nodes/:id/uncordon')
   @HttpCode(200)
   @RequirePermission('drain:nodes')
+  @OptionalBody()
   @ApiOkResponse({ type: NodeViewSchema, description: 'The node, ready again (unless it drains itself)' })
   @ApiAuthErrors(400, 404, 413)
   @ApiOperation({ summary: 'Back to ready' })

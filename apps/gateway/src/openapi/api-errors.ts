@@ -33,7 +33,7 @@ export class ApiErrorBody {
   details?: Record<string, unknown>;
 }
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503;
 
 const RETRY_AFTER = {
   'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } },
@@ -47,6 +47,7 @@ const DEFAULT_DESCRIPTIONS: Record<ErrorStatus, string> = {
   404: "Not found, or another tenant's object (the same answer, so ids cannot be probed)",
   409: 'Conflict with the current state',
   413: 'Request body over 1 MB',
+  415: 'A body that is not application/json (nothing is read or changed)',
   422: 'Well-formed but refused by policy',
   429: 'Rate limited for this key and route; retry after Retry-After seconds',
   503: 'Postgres or Redis is unavailable; retry after Retry-After seconds',
@@ -63,7 +64,9 @@ export type ErrorSpec = ErrorStatus | readonly [ErrorStatus, string];
  */
 export function ApiErrors(...specs: readonly ErrorSpec[]) {
   const byStatus = new Map<ErrorStatus, string[]>();
-  for (const spec of specs) {
+  // A route that reads a body (413) refuses one in another media type too (libs/platform body-contract).
+  const all = specs.some((spec) => spec === 413) ? [...specs, 415 as const] : specs;
+  for (const spec of all) {
     const [status, description] = typeof spec === 'number' ? [spec, DEFAULT_DESCRIPTIONS[spec]] : spec;
     const lines = byStatus.get(status) ?? [];
     if (!lines.includes(description)) lines.push(description);

@@ -8,6 +8,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentActor, RequirePermission, type RequestActor } from '@voxelfleet/auth';
+import { OptionalBody } from '@voxelfleet/platform';
 import { Idempotent } from '../common/idempotency.interceptor.js';
 import { CreateTenantDto, QuotaDto, SuspendTenantDto, UpdateTenantDto } from './tenant.dto.js';
 import { TenantsService, type TenantView } from './tenants.service.js';
@@ -89,6 +90,7 @@ export class TenantsController {
   @Post(':id/suspend')
   @HttpCode(200)
   @RequirePermission('suspend:tenants')
+  @OptionalBody()
   @ApiOkResponse({ type: TenantSchema, description: 'The tenant, suspended' })
   @ApiAuthErrors(400, 404, 413)
   @ApiOperation({ summary: "Suspend: the tenant's new jobs are refused" })
@@ -103,6 +105,7 @@ export class TenantsController {
   @Post(':id/resume')
   @HttpCode(200)
   @RequirePermission('suspend:tenants')
+  @OptionalBody()
   @ApiOkResponse({ type: TenantSchema, description: 'The tenant, active' })
   @ApiAuthErrors(400, 404, 413)
   @ApiOperation({ summary: 'Resume a suspended tenant' })

@@ -15,6 +15,7 @@ import {
 import { AnyFilesInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, RequirePermission, type RequestActor } from '@voxelfleet/auth';
+import { ConsumesBody } from '@voxelfleet/platform';
 import type { Request, Response } from 'express';
 import { toCsv, toNdjson, type TrackPointView } from '../history/track-export.js';
 import { TrackHistoryService } from '../history/track-history.service.js';
@@ -41,6 +42,7 @@ export class IngestController {
   @HttpCode(200)
   @RequirePermission('ingest:streams')
   @ApiConsumes('multipart/form-data', 'application/json')
+  @ConsumesBody('multipart/form-data', 'application/json')
   @ApiOperation({
     summary:
       'A frame-set: multipart with field t and one image (PNG, PGM or raw) per camera named by camera id or cam<k>; ' +
@@ -67,6 +69,7 @@ export class IngestController {
   @HttpCode(202)
   @RequirePermission('ingest:streams')
   @ApiConsumes('multipart/form-data')
+  @ConsumesBody('multipart/form-data')
   @ApiOperation({
     summary:
       'Replay a recording: part "metadata" (metadata.json) plus one part per image named by its image_file; ' +

@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { seedPrincipal, seedTenant, startGateway, type GatewayHarness } from './support/gateway-harness.js';
+
+/**
+ * Findings of an outside probe of the gateway (hostile bodies, auth edge cases), each pinned
+ * by the request that showed it: refused requests change nothing.
+ */
+describe('gateway: hostile input', () => {
+  let gw: GatewayHarness;
+  let admin: string;
+  let tenant: string;
+  let member: { id: string; key: string };
+
+  beforeAll(async () => {
+    gw = await startGateway('gw_hostile', 4360);
+    admin = (await seedPrincipal(gw.db, { tenantId: null, roles: ['platform-admin'], name: 'root' })).key;
+    tenant = await seedTenant(gw.db, 'hostile-co', 'pro');
+    member = await seedPrincipal(gw.db, { tenantId: tenant, roles: ['tenant-member'], name: 'member' });
+  });
+
+  afterAll(async () => {
+    await gw.stop();
+  });
+
+  const quotaOf = async (id: string) =>
+    (await gw.db.query<{ quota: unknown }>(`SELECT quota FROM tenants WHERE id = $1`, [id])).rows[0]?.quota;
+  const keyCount = async (principalId: string) =>
+    Number(
+      (
+        await gw.db.query<{ n: string }>(`SELECT count(*) AS n FROM api_keys WHERE principal_id = $1`, [
+          principalId,
+        ])
+      ).rows[0]?.n,
+    );
+
+  describe('body contract (finding 3)', () => {
+    it('refuses a JSON route body sent as text/plain with 415 and changes nothing', async () => {
+      await request(gw.url)
+        .put(`/admin/tenants/${tenant}/quota`)
+        .set('authorization', `Bearer ${admin}`)
+        .send({ concurrentJobs: 3 })
+        .expect(200);
+      const before = await quotaOf(tenant);
+      const refused = await request(gw.url)
+        .put(`/admin/tenants/${tenant}/quota`)
+        .set('authorization', `Bearer ${admin}`)
+        .set('content-type', 'text/plain')
+        .send('{"gpus":1}')
+        .expect(415);
+      expect(refused.body.message).toMatch(/content-type must be application\/json/);
+      expect(await quotaOf(tenant)).toEqual(before);
+    });
+
+    it('refuses an empty body on a route that needs one with 400 and changes nothing', async () => {
+      const before = await quotaOf(tenant);
+      const refused = await request(gw.url)
+        .put(`/admin/tenants/${tenant}/quota`)
+        .set('authorization', `Bearer ${admin}`)
+        .expect(400);
+      expect(JSON.stringify(refused.body.message)).toMatch(/body is required/);
+      // An empty body declared as JSON is no body either.
+      await request(gw.url)
+        .put(`/admin/tenants/${tenant}/quota`)
+        .set('authorization', `Bearer ${admin}`)
+        .set('content-type', 'application/json')
+        .send('')
+        .expect(400);
+      expect(await quotaOf(tenant)).toEqual(before);
+    });
+
+    it('creates no key from a text/plain body', async () => {
+      const before = await keyCount(member.id);
+      await request(gw.url)
+        .post(`/admin/principals/${member.id}/keys`)
+        .set('authorization', `Bearer ${admin}`)
+        .set('content-type', 'text/plain')
+        .send('{}')
+        .expect(415);
+      await request(gw.url)
+        .post(`/admin/principals/${member.id}/keys`)
+        .set('authorization', `Bearer ${admin}`)
+        .set('content-type', 'application/x-www-form-urlencoded')
+        .send('label=x')
+        .expect(415);
+      expect(await keyCount(member.id)).toBe(before);
+    });
+
+    it('still takes no body where the body is only an optional reason', async () => {
+      await request(gw.url)
+        .post(`/admin/tenants/${tenant}/resume`)
+        .set('authorization', `Bearer ${admin}`)
+        .expect(200);
+    });
+  });
+});
