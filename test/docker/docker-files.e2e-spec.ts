@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
+import { parseDockerfile, stageCmd } from './dockerfile-stages.js';
 
 /**
  * No Docker engine runs here, so the compose file is validated by docker-compose's own schema
@@ -54,13 +55,12 @@ describe('docker/compose.yml and docker/Dockerfile', () => {
   });
 
   it('points every container command at an entry point the build produced', () => {
-    const dockerfile = readFileSync(resolve(ROOT, 'docker/Dockerfile'), 'utf8');
-    const defaultCmd = /^CMD \["([^"]+)"\]/m.exec(dockerfile)?.[1];
+    const dockerfile = parseDockerfile(readFileSync(resolve(ROOT, 'docker/Dockerfile'), 'utf8'));
     const entries = [
-      defaultCmd,
+      ...dockerfile.stages.map((s) => stageCmd(s)?.[0]),
       ...Object.values(compose.services).map((service) => service.command?.[0]),
     ].filter((entry): entry is string => entry?.startsWith('dist/') ?? false);
-    expect(entries.length).toBeGreaterThanOrEqual(7);
+    expect(entries.length).toBeGreaterThanOrEqual(8);
     for (const entry of entries) expect(existsSync(resolve(ROOT, entry))).toBe(true);
   });
 
