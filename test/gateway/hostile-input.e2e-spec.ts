@@ -93,4 +93,45 @@ describe('gateway: hostile input', () => {
         .expect(200);
     });
   });
+
+  describe('text Postgres cannot store (finding 5)', () => {
+    const tenantRow = async (id: string) =>
+      (await gw.db.query(`SELECT name, status, quota FROM tenants WHERE id = $1`, [id])).rows[0] as unknown;
+    const tenantCount = async () =>
+      Number((await gw.db.query<{ n: string }>(`SELECT count(*) AS n FROM tenants`)).rows[0]?.n);
+
+    it.each([
+      ['suspend', '{"reason":"maintenance\\u0000"}', /reason must not contain NUL/],
+      ['suspend', '{"reason":"\\ud800 window"}', /reason must not contain unpaired/],
+      ['resume', '{"reason":"back\\udfff"}', /reason must not contain unpaired/],
+    ])('POST /admin/tenants/:id/%s with %s is a 400 naming the field', async (action, body, reason) => {
+      const before = await tenantRow(tenant);
+      const answer = await request(gw.url)
+        .post(`/admin/tenants/${tenant}/${action}`)
+        .set('authorization', `Bearer ${admin}`)
+        .set('content-type', 'application/json')
+        .send(body);
+      expect(answer.status).toBe(400);
+      expect(JSON.stringify(answer.body.message)).toMatch(reason);
+      expect(await tenantRow(tenant)).toEqual(before);
+    });
+
+    it('refuses such text in any string field, nested or a key, and creates nothing', async () => {
+      const before = await tenantCount();
+      for (const body of [
+        '{"name":"nul\\u0000co"}',
+        '{"name":"ok-co","quota":{"gpus\\u0000":1}}',
+        '{"name":"\\ud83c-half-an-emoji"}',
+      ]) {
+        const answer = await request(gw.url)
+          .post('/admin/tenants')
+          .set('authorization', `Bearer ${admin}`)
+          .set('content-type', 'application/json')
+          .send(body);
+        expect({ body, status: answer.status }).toEqual({ body, status: 400 });
+        expect(answer.body.errorId).toBeUndefined();
+      }
+      expect(await tenantCount()).toBe(before);
+    });
+  });
 });

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
+import { BadRequestException, ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
 import {
   getMetadataStorage,
   ValidationTypes,
@@ -9,6 +9,7 @@ import {
   type ValidatorConstraintInterface,
   type ValidatorOptions,
 } from 'class-validator';
+import { describeTextProblem, findTextProblem } from './text-rules.js';
 
 type ValidationMetadata = ReturnType<MetadataStorage['getTargetValidationMetadatas']>[number];
 
@@ -46,6 +47,7 @@ export class FastValidationPipe extends ValidationPipe {
    * goes through Nest's pipe as it came.
    */
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    assertStorableText(value, metadata);
     const copy = this.plainCopy(value, metadata);
     if (copy !== undefined) return copy;
     return super.transform(value, metadata);
@@ -116,6 +118,22 @@ export class FastValidationPipe extends ValidationPipe {
     }
     return check(instance) ? instance : undefined;
   }
+}
+
+/**
+ * Every string of a body, query or route parameter, whatever its DTO says, must be text
+ * Postgres stores as given (text-rules.ts): refused here, before any handler or DTO rule runs,
+ * as a 400 naming the field.
+ */
+function assertStorableText(value: unknown, metadata: ArgumentMetadata): void {
+  if (metadata.type === 'custom') return;
+  const problem = findTextProblem(value, metadata.type === 'param' ? (metadata.data ?? '') : '');
+  if (problem === null) return;
+  throw new BadRequestException({
+    statusCode: 400,
+    error: 'Bad Request',
+    message: [describeTextProblem(problem, metadata.data ?? metadata.type)],
+  });
 }
 
 /** Options the shortcut reproduces; groups, `always` and the skip flags go to class-validator. */

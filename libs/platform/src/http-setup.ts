@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import { Reflector } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -41,13 +42,23 @@ export function setupHttp(
   app.useGlobalFilters(new AllExceptionsFilter(logger));
 }
 
-/** Records the body's size as sent (`{}` and no body at all parse to the same object). */
+/**
+ * Records the body's size as sent (`{}` and no body at all parse to the same object), and
+ * refuses bytes that are not UTF-8: the decoder would turn them into U+FFFD, so what is
+ * stored would silently differ from what was sent. body-parser answers with the status set here.
+ */
 function countBodyBytes(
   request: IncomingMessage & { [BODY_BYTES]?: number },
   _response: unknown,
   body: Buffer,
 ): void {
   request[BODY_BYTES] = body.length;
+  if (!isUtf8(body)) {
+    throw Object.assign(
+      new Error('the body must be valid UTF-8 (overlong or invalid byte sequences are refused)'),
+      { status: 400, type: 'entity.encoding.invalid' },
+    );
+  }
 }
 
 /** Times every request, labelled by the matched route pattern (never the raw path). */

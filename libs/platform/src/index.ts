@@ -8,3 +8,4 @@ export * from './infra.js';
 export * from './shutdown-state.js';
 export * from './standalone.js';
 export * from './body-contract.js';
+export * from './text-rules.js';

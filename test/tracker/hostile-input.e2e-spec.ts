@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { seedKey, seedTenant, startTracker, type TrackerHarness } from './support/tracker-harness.js';
+
+/**
+ * Findings of an outside probe of the tracker, each pinned by the request that showed it:
+ * hostile text and frame times are refused with a 4xx naming the field, and nothing changes.
+ */
+
+const PORT = 4630;
+
+let harness: TrackerHarness;
+let key: string;
+
+const camera = (id: string) => ({
+  id,
+  width: 64,
+  height: 48,
+  intrinsics: { fx: 50, fy: 50, cx: 32, cy: 24 },
+  position: [0, 0, 5],
+  quaternion: [1, 0, 0, 0],
+});
+
+const as = () => ({
+  post: (path: string) => request(harness.url).post(path).set('authorization', `Bearer ${key}`),
+  patch: (path: string) => request(harness.url).patch(path).set('authorization', `Bearer ${key}`),
+});
+
+/** Bytes sent as they are (supertest would re-encode a Buffer given with a JSON type). */
+const sendBytes = (method: string, path: string, body: Buffer) =>
+  fetch(`${harness.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body,
+  });
+
+beforeAll(async () => {
+  harness = await startTracker('tracker_hostile', PORT);
+  const tenant = await seedTenant(harness.db, `hostile-${process.pid}`);
+  key = await seedKey(harness.db, tenant, ['tenant-admin'], 'hostile-admin');
+}, 60_000);
+
+afterAll(async () => {
+  await harness?.stop();
+});
+
+describe('tracker: hostile text (finding 5)', () => {
+  let rigId = '';
+  let streamId = '';
+
+  beforeAll(async () => {
+    const rig = await as()
+      .post('/v1/rigs')
+      .send({ name: 'text-rig', cameras: [camera('c0')] })
+      .expect(201);
+    rigId = (rig.body as { id: string }).id;
+    const stream = await as()
+      .post('/v1/streams')
+      .send({ name: 'text-stream', rigId, grid: { origin: [0, 0, 0], dims: [8, 8, 8], voxelSize: 0.5 } })
+      .expect(201);
+    streamId = (stream.body as { id: string }).id;
+  });
+
+  const names = async () =>
+    (
+      await harness.db.query<{ name: string }>(
+        `SELECT name FROM rigs UNION ALL SELECT name FROM tracking_streams ORDER BY 1`,
+      )
+    ).rows;
+
+  it.each([
+    [
+      'POST /v1/rigs',
+      () => as().post('/v1/rigs'),
+      '{"name":"a\\u0000b","cameras":[CAM]}',
+      /name must not contain NUL/,
+    ],
+    [
+      'POST /v1/rigs',
+      () => as().post('/v1/rigs'),
+      '{"name":"a\\ud800","cameras":[CAM]}',
+      /name must not contain unpaired/,
+    ],
+    [
+      'POST /v1/rigs (camera id)',
+      () => as().post('/v1/rigs'),
+      '{"name":"ok","cameras":[{"id":"\\udc00","width":64,"height":48,"intrinsics":{"fx":50,"fy":50,"cx":32,"cy":24},"position":[0,0,5]}]}',
+      /cameras\[0\]\.id must not contain unpaired/,
+    ],
+    [
+      'POST /v1/rigs/import',
+      () => as().post('/v1/rigs/import'),
+      '{"name":"x\\u0000","metadata":[],"resolution":{"width":64,"height":48}}',
+      /name must not contain NUL/,
+    ],
+    [
+      'PATCH /v1/rigs/:id',
+      () => as().patch(`/v1/rigs/${rigId}`),
+      '{"name":"\\ud800x"}',
+      /name must not contain unpaired/,
+    ],
+    [
+      'PATCH /v1/streams/:id',
+      () => as().patch(`/v1/streams/${streamId}`),
+      '{"name":"s\\u0000"}',
+      /name must not contain NUL/,
+    ],
+  ])(
+    '%s refuses text Postgres cannot store with a 400 naming the field',
+    async (_name, start, body, reason) => {
+      const before = await names();
+      const sent = body.replace('CAM', JSON.stringify(camera('c0')));
+      const answer = await start().set('content-type', 'application/json').send(sent);
+      expect(answer.status).toBe(400);
+      expect(JSON.stringify(answer.body.message)).toMatch(reason);
+      expect(await names()).toEqual(before);
+    },
+  );
+
+  it('refuses a body that is not valid UTF-8 (an overlong encoding) instead of storing U+FFFD', async () => {
+    const before = await names();
+    const overlong = Buffer.concat([Buffer.from('{"name":"a'), Buffer.from([0xc0, 0xaf]), Buffer.from('"}')]);
+    const answer = await sendBytes('PATCH', `/v1/rigs/${rigId}`, overlong);
+    expect(answer.status).toBe(400);
+    expect(await answer.text()).toMatch(/UTF-8/);
+    expect(await names()).toEqual(before);
+  });
+});
