@@ -35,6 +35,8 @@ describe('discovery without a GPU', () => {
       expect(d.addon).toEqual({ loaded: true, path: built });
       expect(d.state).toBe(libcudaHere ? 'no-device' : 'no-driver');
       expect(d.reason).toMatch(libcudaHere ? /^no device: / : /^no driver: /);
+      // NVML is never reached without a device; its reason is the same cause, not a guess.
+      expect(d.nvmlReason).toBe(d.reason);
     } else {
       expect(d.state).toBe('addon-not-built');
     }

@@ -56,7 +56,7 @@ export function discoverDevices(): DeviceDiscovery {
     addon: { loaded: true, path: load.path },
     driverVersion: cudaVersion(p.driverVersion),
     runtimeVersion: cudaVersion(p.runtimeVersion),
-    nvmlReason: p.nvml ?? (p.available ? null : 'no device'),
+    nvmlReason: p.nvml ?? verdict.reason,
     devices: p.devices.map((d) => ({
       index: d.index,
       name: d.name,
