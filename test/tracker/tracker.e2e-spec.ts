@@ -263,7 +263,8 @@ describe('tracker', () => {
       separationVoxels: 3,
     });
     expect(score.rmseVoxels).toBeLessThanOrEqual(0.5);
-    expect(score.mota).toBeGreaterThanOrEqual(0.95);
+    // The issue-21 bar: a track is confirmed only once it has moved a voxel (ghosts never are).
+    expect(score.mota).toBeGreaterThanOrEqual(0.9);
     expect(score.idSwitchesSeparated).toBe(0);
     // The service tracks exactly as the library does on the same frames.
     const reference = runSyntheticScene(scene, { tracker: TRACKER });

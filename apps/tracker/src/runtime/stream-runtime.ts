@@ -125,7 +125,7 @@ export class StreamRuntime {
       grid,
       minCameras: parameters.minCameras,
       windowFrames: parameters.windowFrames,
-      background: { k: parameters.motionThreshold },
+      background: { k: parameters.motionThreshold, fps: parameters.fps },
       tracker: { confirmHits: parameters.confirmHits, confirmWindow: parameters.confirmWindow },
     });
   }
@@ -220,7 +220,7 @@ export class StreamRuntime {
     const motions =
       input.kind === 'motion'
         ? input.motions
-        : input.frames.map((frame, k) => (frame ? this.pipeline.extractMotion(k, frame) : null));
+        : input.frames.map((frame, k) => (frame ? this.pipeline.extractMotion(k, frame, input.t) : null));
     return this.pipeline.prepareMotion(motions);
   }
 

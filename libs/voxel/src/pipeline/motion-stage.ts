@@ -1,6 +1,6 @@
 import { hasDistortion, type CameraModel } from '../camera/camera-model.js';
 import { createUndistortMap, undistortMask } from '../camera/undistort-map.js';
-import { BackgroundModel, type BackgroundModelOptions } from '../motion/background-model.js';
+import { RobustBackgroundModel, type RobustBackgroundOptions } from '../motion/robust-background-model.js';
 import { validateMotionPixels, type GreyFrame, type MotionPixels } from '../motion/grey-frame.js';
 import {
   buildMaskOccupancy,
@@ -14,7 +14,7 @@ import {
  * the last `windowFrames` frame-sets.
  */
 export class MotionStage {
-  private readonly models: BackgroundModel[];
+  private readonly models: RobustBackgroundModel[];
   private readonly undistortMaps: (Int32Array | null)[];
   private readonly history: Uint32Array[][];
   private readonly sensorMasks: Uint8Array[];
@@ -23,20 +23,20 @@ export class MotionStage {
   constructor(
     private readonly cameras: CameraModel[],
     private readonly windowFrames: number,
-    background: Partial<BackgroundModelOptions> = {},
+    background: Partial<RobustBackgroundOptions> = {},
   ) {
     if (!Number.isInteger(windowFrames) || windowFrames < 1)
       throw new RangeError('windowFrames must be >= 1');
-    this.models = cameras.map((c) => new BackgroundModel(c.width, c.height, background));
+    this.models = cameras.map((c) => new RobustBackgroundModel(c.width, c.height, background));
     this.undistortMaps = cameras.map((c) => (hasDistortion(c) ? createUndistortMap(c) : null));
     this.history = cameras.map(() => []);
     this.sensorMasks = cameras.map((c) => new Uint8Array(c.width * c.height));
     this.idealMasks = cameras.map((c) => new Uint8Array(c.width * c.height));
   }
 
-  /** Runs the background model of camera k on a frame and returns its motion. */
-  extract(k: number, frame: GreyFrame): MotionPixels {
-    return this.models[k]!.update(frame);
+  /** Runs the background model of camera k on a frame (taken at t seconds) and returns its motion. */
+  extract(k: number, frame: GreyFrame, t?: number): MotionPixels {
+    return this.models[k]!.update(frame, t);
   }
 
   /**

@@ -4,7 +4,7 @@ import { detectObjects, type Detection, type DetectOptions } from '../detect/det
 import { suppressGhosts } from '../detect/suppress-ghosts.js';
 import { computeEvidenceWithOccupancy } from '../evidence/compute-evidence.js';
 import type { MaskOccupancy } from '../evidence/mask-occupancy.js';
-import type { BackgroundModelOptions } from '../motion/background-model.js';
+import type { RobustBackgroundOptions } from '../motion/robust-background-model.js';
 import type { GreyFrame, MotionPixels } from '../motion/grey-frame.js';
 import { MultiTargetTracker, type TrackerOptions, type TrackOutput } from '../track/multi-target-tracker.js';
 import { MotionStage } from './motion-stage.js';
@@ -18,7 +18,7 @@ export interface PipelineOptions {
   windowFrames: number;
   /** Upper bound on evidence voxels per window. */
   maxVoxels: number;
-  background: Partial<BackgroundModelOptions>;
+  background: Partial<RobustBackgroundOptions>;
   detect: Partial<Omit<DetectOptions, 'cameraCount'>>;
   /** Drop detections whose footprint other detections explain in every camera (0 disables). */
   ghostUniqueFraction: number;
@@ -69,18 +69,27 @@ export class TrackingPipeline {
     if (this.options.minCameras > cameraCount)
       throw new RangeError('minCameras exceeds the number of cameras');
     const s = this.options.grid.voxelSize;
-    this.tracker = new MultiTargetTracker({ measurementVariance: (0.3 * s) ** 2, ...this.options.tracker });
+    this.tracker = new MultiTargetTracker({
+      measurementVariance: (0.3 * s) ** 2,
+      // Motion that does not move is a ghost: a voxel is about three sigmas of a detection's error.
+      minBirthDisplacement: s,
+      maxTentativeSeconds: 2,
+      // Coasting is bounded in time, not frames, so 10 and 30 fps keep a track equally long.
+      maxCoastFrames: 1000,
+      maxCoastSeconds: 0.6,
+      ...this.options.tracker,
+    });
     this.motion = new MotionStage(this.options.cameras, this.options.windowFrames, this.options.background);
     this.projections = this.options.cameras.map((c) => projectionMatrix(c));
   }
 
-  /** Motion of camera k from a grey frame (exposed so callers can spread it over workers). */
-  extractMotion(k: number, frame: GreyFrame): MotionPixels {
-    return this.motion.extract(k, frame);
+  /** Motion of camera k from a grey frame taken at t seconds (exposed so callers can spread it over workers). */
+  extractMotion(k: number, frame: GreyFrame, t?: number): MotionPixels {
+    return this.motion.extract(k, frame, t);
   }
 
   processFrames(t: number, frames: (GreyFrame | null)[]): FrameSetResult {
-    return this.finish(t, this.requestFromFrames(frames));
+    return this.finish(t, this.requestFromFrames(frames, t));
   }
 
   processMotion(t: number, motions: (MotionPixels | null)[]): FrameSetResult {
@@ -92,7 +101,7 @@ export class TrackingPipeline {
     frames: (GreyFrame | null)[],
     evidence: EvidenceFunction,
   ): Promise<FrameSetResult> {
-    const prepared = this.requestFromFrames(frames);
+    const prepared = this.requestFromFrames(frames, t);
     return this.finishWith(t, prepared, await evidence(prepared.request, prepared.occupancy));
   }
 
@@ -105,9 +114,9 @@ export class TrackingPipeline {
     return this.finishWith(t, prepared, await evidence(prepared.request, prepared.occupancy));
   }
 
-  private requestFromFrames(frames: (GreyFrame | null)[]): PreparedRequest {
+  private requestFromFrames(frames: (GreyFrame | null)[], t: number): PreparedRequest {
     this.checkCount(frames.length);
-    return this.requestFromMotion(frames.map((f, k) => (f ? this.motion.extract(k, f) : null)));
+    return this.requestFromMotion(frames.map((f, k) => (f ? this.motion.extract(k, f, t) : null)));
   }
 
   private requestFromMotion(motions: (MotionPixels | null)[]): PreparedRequest {

@@ -5,7 +5,22 @@ import { mat3Transpose, type Vec3 } from '../math/mat3.js';
 import { SeededRandom } from '../math/random.js';
 import type { GreyFrame } from '../motion/grey-frame.js';
 import { createCameraRig, type CameraRigOptions } from './scene-cameras.js';
-import { generateCrossingPair, generatePath, type Box, type PathKind } from './target-paths.js';
+import {
+  addClouds,
+  createDistractors,
+  frameDraws,
+  illuminationGain,
+  NO_EFFECTS,
+  paintDistractors,
+  type SceneEffects,
+} from './scene-effects.js';
+import {
+  generateCrossingPair,
+  generatePath,
+  STANDARD_GRAVITY,
+  type Box,
+  type PathKind,
+} from './target-paths.js';
 
 // Module-level aliases: looking up globals such as Math inside hot loops is very slow in
 // sandboxed VM contexts (the test runner uses one), and free elsewhere.
@@ -20,8 +35,12 @@ export interface SceneOptions {
   /** Grid the scene lives in; targets stay `margin` voxels inside it. */
   gridDims: [number, number, number];
   voxelSize: number;
-  /** Target sphere radius, metres. */
+  /** Target sphere radius, metres (the largest when radiusRange is set). */
   targetRadius: number;
+  /** Radii drawn uniformly from [min, max] metres per target (mixed sizes); null: all targetRadius. */
+  radiusRange: [number, number] | null;
+  /** Grey-level ranges cycled over the targets (mixed contrasts, darker than the background too). */
+  brightnessRanges: [number, number][];
   /** Target speed, m/s. */
   speed: number;
   /** Path kinds, cycled over the targets; 'crossing' takes two targets at a time. */
@@ -29,8 +48,21 @@ export interface SceneOptions {
   rig: Omit<CameraRigOptions, 'centre'>;
   noiseSigma: number;
   bitDepth: 8 | 16;
-  /** Frames of empty background before the targets appear (lets the background model settle). */
+  /**
+   * Frames of empty background before the targets appear. 0 (the default) puts every target
+   * in view in the first frame, as a real camera starting up would see it.
+   */
   leadInFrames: number;
+  /** Fraction of targets that stop (hover) now and then, once per 3 s of sequence. */
+  stopFraction: number;
+  /** How long a stop lasts, seconds [min, max]. */
+  stopSeconds: [number, number];
+  /** Fraction of targets that enter after the start and leave before the end. */
+  enterLeaveFraction: number;
+  /** Centripetal acceleration of 'manoeuvre' paths' turns, g. */
+  turnG: number;
+  /** Dynamic background, distractors, jitter. */
+  effects: SceneEffects;
   /**
    * Paths (other than crossing pairs, which meet on purpose) are redrawn until their centres
    * stay this far apart from every other target's, metres; crowded boxes keep the best draw.
@@ -41,6 +73,7 @@ export interface SceneOptions {
 export interface TargetTruth {
   targetId: number;
   position: Vec3;
+  radius?: number;
 }
 
 export interface SyntheticScene {
@@ -76,6 +109,43 @@ export const DEFAULT_SCENE_OPTIONS: SceneOptions = {
   bitDepth: 8,
   leadInFrames: 4,
   minSeparation: 1,
+  radiusRange: null,
+  brightnessRanges: [[190, 235]],
+  stopFraction: 0,
+  stopSeconds: [0.5, 1],
+  enterLeaveFraction: 0,
+  turnG: 3,
+  effects: NO_EFFECTS,
+};
+
+/**
+ * A scene harder than the world: targets in view from the first frame, some stopping and
+ * some entering and leaving, manoeuvres at 3 g, mixed sizes and contrasts (some darker than
+ * the background), drifting clouds, an illumination ramp, one-camera distractors, ±1 px shake
+ * and a few milliseconds of timestamp skew between cameras. Merge over it what a test varies.
+ */
+export const HARD_SCENE_OPTIONS: Partial<SceneOptions> = {
+  leadInFrames: 0,
+  paths: ['line', 'manoeuvre', 'random-walk', 'crossing', 'helix'],
+  radiusRange: [0.15, 0.3],
+  targetRadius: 0.3,
+  brightnessRanges: [
+    [180, 235],
+    [5, 20],
+    [150, 200],
+  ],
+  stopFraction: 0.25,
+  stopSeconds: [0.4, 1],
+  enterLeaveFraction: 0.2,
+  turnG: 3,
+  effects: {
+    illuminationRamp: 0.25,
+    cloudContrast: 20,
+    cloudSpeed: 6,
+    distractorsPerCamera: 2,
+    cameraJitterPx: 1,
+    timestampJitter: 0.002,
+  },
 };
 
 const PATH_ATTEMPTS = 30;
@@ -126,7 +196,17 @@ export function createSyntheticScene(partial: Partial<SceneOptions> = {}): Synth
     for (let attempt = 0; attempt < PATH_ATTEMPTS && bestApproach < options.minSeparation; attempt++) {
       const candidate = pair
         ? generateCrossingPair(rng, box, options.frames, options.fps, options.speed, options.targetRadius * 3)
-        : [generatePath(kind, rng, box, options.frames, options.fps, options.speed)];
+        : [
+            generatePath(
+              kind,
+              rng,
+              box,
+              options.frames,
+              options.fps,
+              options.speed,
+              options.turnG * STANDARD_GRAVITY,
+            ),
+          ];
       let approach = INF;
       for (const c of candidate) for (const p of paths) approach = M.min(approach, closestApproach(c, p));
       if (approach > bestApproach) {
@@ -136,19 +216,42 @@ export function createSyntheticScene(partial: Partial<SceneOptions> = {}): Synth
     }
     paths.push(...best);
   }
-  const brightness = paths.map(() => rng.range(190, 235));
+  const ranges = options.brightnessRanges;
+  const brightness = paths.map((_, i) => rng.range(...ranges[i % ranges.length]!));
+  const radii = paths.map(() =>
+    options.radiusRange ? rng.range(options.radiusRange[0], options.radiusRange[1]) : options.targetRadius,
+  );
+  const warps = paths.map((_, i) => timeWarp(rng, options, i));
+  const presence = paths.map(() => presenceOf(rng, options));
   const backgrounds = cameras.map((c, k) => backgroundTexture(c, k));
   // One table of Gaussian samples, read at a per-(frame, camera) offset and stride: cheap
   // sensor noise that is still deterministic for any frame rendered in any order.
   const noise = new Float32Array(NOISE_TABLE_SIZE);
   for (let i = 0; i < NOISE_TABLE_SIZE; i++) noise[i] = rng.gaussian();
   const totalFrames = options.frames + options.leadInFrames;
+  const distractors = createDistractors(rng, cameras, totalFrames, options.effects);
 
   const positionOf = (target: number, frame: number): Vec3 | null => {
     const f = frame - options.leadInFrames;
     if (f < 0 || f >= options.frames) return null;
+    const [from, to] = presence[target]!;
+    if (f < from || f >= to) return null;
     const p = paths[target]!;
-    return [p[f * 3]!, p[f * 3 + 1]!, p[f * 3 + 2]!];
+    const w = warps[target]![f]!;
+    return [p[w * 3]!, p[w * 3 + 1]!, p[w * 3 + 2]!];
+  };
+  /** Position at a fractional frame (a camera's skewed exposure time), between whole frames. */
+  const positionAt = (target: number, frame: number, offset: number): Vec3 | null => {
+    const here = positionOf(target, frame);
+    if (!here || offset === 0) return here;
+    const there = positionOf(target, offset > 0 ? frame + 1 : frame - 1);
+    if (!there) return here;
+    const a = M.abs(offset);
+    return [
+      here[0] + a * (there[0] - here[0]),
+      here[1] + a * (there[1] - here[1]),
+      here[2] + a * (there[2] - here[2]),
+    ];
   };
 
   const renderFrame = (frame: number, k: number): GreyFrame => {
@@ -156,12 +259,13 @@ export function createSyntheticScene(partial: Partial<SceneOptions> = {}): Synth
     const { width, height } = camera;
     const { fx, fy, cx, cy } = camera.intrinsics;
     const value = Float32Array.from(backgrounds[k]!);
+    const draws = frameDraws(options.seed, frame, k, options.effects);
+    addClouds(value, camera, k, frame / options.fps, options.effects);
     const rt = mat3Transpose(camera.rotation);
     const distorted = hasDistortion(camera);
-    const r = options.targetRadius;
     // Painter's order: far targets first, so nearer ones occlude them.
     const visible = paths
-      .map((_, i) => ({ i, p: positionOf(i, frame) }))
+      .map((_, i) => ({ i, p: positionAt(i, frame, draws.dt * options.fps) }))
       .filter((e): e is { i: number; p: Vec3 } => e.p !== null)
       .map((e) => ({
         ...e,
@@ -169,6 +273,7 @@ export function createSyntheticScene(partial: Partial<SceneOptions> = {}): Synth
       }))
       .sort((a, b) => b.d - a.d);
     for (const { i, p, d } of visible) {
+      const r = radii[i]!;
       if (d <= r) continue;
       const pc = camera.rotation;
       const rel: Vec3 = [p[0] - camera.position[0], p[1] - camera.position[1], p[2] - camera.position[2]];
@@ -206,6 +311,9 @@ export function createSyntheticScene(partial: Partial<SceneOptions> = {}): Synth
         }
       }
     }
+    paintDistractors(value, camera, k, frame, distractors);
+    const gain = illuminationGain(frame, totalFrames, options.effects);
+    const shifted = shiftImage(value, width, height, draws.dx, draws.dy);
     const frameRng = new SeededRandom((options.seed * 7919 + frame * 104729 + k * 1299709) >>> 0);
     const offset = frameRng.int(0, NOISE_TABLE_SIZE);
     const stride = 2 * frameRng.int(1, 5000) + 1;
@@ -214,7 +322,7 @@ export function createSyntheticScene(partial: Partial<SceneOptions> = {}): Synth
     const data = options.bitDepth === 16 ? new Uint16Array(width * height) : new Uint8Array(width * height);
     const sigma = options.noiseSigma;
     for (let i = 0; i < data.length; i++) {
-      const v = (value[i]! + sigma * noise[(offset + i * stride) & (NOISE_TABLE_SIZE - 1)]!) * scale;
+      const v = (gain * shifted[i]! + sigma * noise[(offset + i * stride) & (NOISE_TABLE_SIZE - 1)]!) * scale;
       data[i] = v < 0 ? 0 : v > max ? max : M.round(v);
     }
     return { width, height, bitDepth: options.bitDepth, data };
@@ -229,8 +337,63 @@ export function createSyntheticScene(partial: Partial<SceneOptions> = {}): Synth
     truthAt: (frame) =>
       paths.flatMap((_, i) => {
         const p = positionOf(i, frame);
-        return p ? [{ targetId: i, position: p }] : [];
+        return p ? [{ targetId: i, position: p, radius: radii[i]! }] : [];
       }),
     renderFrame,
   };
+}
+
+/** The image moved by (dx, dy) pixels, edges repeated: camera shake. */
+function shiftImage(
+  value: Float32Array,
+  width: number,
+  height: number,
+  dx: number,
+  dy: number,
+): Float32Array {
+  if (dx === 0 && dy === 0) return value;
+  const out = new Float32Array(value.length);
+  for (let y = 0; y < height; y++) {
+    const sy = M.min(height - 1, M.max(0, y - dy));
+    for (let x = 0; x < width; x++) {
+      const sx = M.min(width - 1, M.max(0, x - dx));
+      out[y * width + x] = value[sy * width + sx]!;
+    }
+  }
+  return out;
+}
+
+/**
+ * Frame → index into the target's path: the identity, except that a stopping target holds its
+ * index during each stop (one per 3 s of sequence, at a random time), so it hovers and then
+ * flies on along the same path.
+ */
+function timeWarp(rng: SeededRandom, options: SceneOptions, target: number): Int32Array {
+  const warp = new Int32Array(options.frames);
+  const stops =
+    options.stopFraction > 0 && (target * 0.618034) % 1 < options.stopFraction
+      ? M.max(1, M.floor(options.frames / options.fps / 3))
+      : 0;
+  const stopFrames = new Uint8Array(options.frames);
+  for (let s = 0; s < stops; s++) {
+    const length = M.round(rng.range(options.stopSeconds[0], options.stopSeconds[1]) * options.fps);
+    const start = rng.int(M.floor(options.frames * 0.1), M.max(1, options.frames - length));
+    for (let f = start; f < M.min(options.frames, start + length); f++) stopFrames[f] = 1;
+  }
+  let w = 0;
+  for (let f = 0; f < options.frames; f++) {
+    warp[f] = w;
+    if (!stopFrames[f]) w++;
+  }
+  return warp;
+}
+
+/** [first, end) frames a target is in the scene: all of them, or a random middle stretch. */
+function presenceOf(rng: SeededRandom, options: SceneOptions): [number, number] {
+  // No draw when nothing enters or leaves: scenes without the option stay as they were.
+  if (!(options.enterLeaveFraction > 0 && rng.next() < options.enterLeaveFraction))
+    return [0, options.frames];
+  const from = rng.int(0, M.max(1, M.floor(options.frames * 0.35)));
+  const to = rng.int(M.ceil(options.frames * 0.65), options.frames + 1);
+  return [from, M.max(to, from + 1)];
 }

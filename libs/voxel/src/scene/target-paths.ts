@@ -5,7 +5,7 @@ import type { SeededRandom } from '../math/random.js';
 // sandboxed VM contexts (the test runner uses one), and free elsewhere.
 const M = Math;
 
-export type PathKind = 'line' | 'helix' | 'random-walk' | 'crossing';
+export type PathKind = 'line' | 'helix' | 'random-walk' | 'crossing' | 'manoeuvre';
 
 /** An axis-aligned box the targets' centres stay in. */
 export interface Box {
@@ -48,9 +48,11 @@ export function generatePath(
   frames: number,
   fps: number,
   speed: number,
+  turnAcceleration = 3 * STANDARD_GRAVITY,
 ): Float64Array {
   const out = new Float64Array(frames * 3);
   const dt = 1 / fps;
+  if (kind === 'manoeuvre') return manoeuvrePath(rng, box, frames, fps, speed, turnAcceleration);
   if (kind === 'line') {
     const p0 = randomPoint(rng, box);
     const v = randomDirection(rng).map((c) => c * speed) as Vec3;
@@ -131,4 +133,67 @@ export function generateCrossingPair(
     return out;
   });
   return [paths[0]!, paths[1]!];
+}
+
+/** m/s². */
+export const STANDARD_GRAVITY = 9.80665;
+
+/**
+ * Straight legs (0.4 to 1.2 s) joined by level turns flown at `turnAcceleration` (m/s²,
+ * centripetal, so the speed stays `speed`) through 60 to 180 degrees, turning towards the
+ * box centre so the target stays inside. Integrated at 20 substeps per frame, so the path is
+ * the same curve whatever the frame rate samples it.
+ */
+function manoeuvrePath(
+  rng: SeededRandom,
+  box: Box,
+  frames: number,
+  fps: number,
+  speed: number,
+  turnAcceleration: number,
+): Float64Array {
+  const out = new Float64Array(frames * 3);
+  const inset = (a: number) => (box.max[a]! - box.min[a]!) * 0.25;
+  const p: Vec3 = [
+    rng.range(box.min[0] + inset(0), box.max[0] - inset(0)),
+    rng.range(box.min[1] + inset(1), box.max[1] - inset(1)),
+    rng.range(box.min[2] + inset(2), box.max[2] - inset(2)),
+  ];
+  let heading = rng.range(0, 2 * M.PI);
+  const climb = rng.range(-0.2, 0.2) * speed;
+  const omega = turnAcceleration / M.max(speed, 1e-6);
+  let legLeft = rng.range(0.4, 1.2);
+  let turnLeft = 0;
+  let turnSign = 1;
+  const sub = 20;
+  const h = 1 / fps / sub;
+  let vz = climb;
+  for (let f = 0; f < frames; f++) {
+    out[f * 3] = p[0];
+    out[f * 3 + 1] = p[1];
+    out[f * 3 + 2] = p[2];
+    for (let s = 0; s < sub; s++) {
+      if (turnLeft > 0) {
+        const step = M.min(turnLeft, omega * h);
+        heading += turnSign * step;
+        turnLeft -= step;
+        if (turnLeft <= 0) legLeft = rng.range(0.4, 1.2);
+      } else {
+        legLeft -= h;
+        if (legLeft <= 0) {
+          // Turn towards the centre: the sign of the cross product of heading and the way in.
+          const cx = (box.min[0] + box.max[0]) / 2 - p[0];
+          const cy = (box.min[1] + box.max[1]) / 2 - p[1];
+          turnSign = M.cos(heading) * cy - M.sin(heading) * cx >= 0 ? 1 : -1;
+          turnLeft = rng.range(M.PI / 3, M.PI);
+        }
+      }
+      p[0] += speed * M.cos(heading) * h;
+      p[1] += speed * M.sin(heading) * h;
+      p[2] += vz * h;
+      if (p[2] < box.min[2] || p[2] > box.max[2]) vz = -vz;
+      for (let a = 0; a < 3; a++) p[a] = fold(p[a]!, box.min[a]!, box.max[a]!);
+    }
+  }
+  return out;
 }

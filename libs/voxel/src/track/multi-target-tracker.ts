@@ -1,7 +1,7 @@
 import type { Detection } from '../detect/detect-objects.js';
 import type { Vec3 } from '../math/mat3.js';
 import { solveAssignment } from './hungarian.js';
-import { ConstantVelocityKalman } from './kalman-cv.js';
+import { DEFAULT_IMM_MODELS, ImmKalman } from './imm-kalman.js';
 
 export type TrackState = 'tentative' | 'confirmed' | 'coasting' | 'deleted';
 
@@ -22,12 +22,24 @@ export interface TrackerOptions {
   /** Confirm a tentative track after `confirmHits` hits within its last `confirmWindow` frame-sets. */
   confirmHits: number;
   confirmWindow: number;
-  /** A confirmed track missing this many frame-sets in a row is deleted (coasting until then). */
+  /** A confirmed track missing more than this many frame-sets in a row is deleted (coasting until then). */
   maxCoastFrames: number;
+  /** ... or missing for longer than this, seconds: the same time at any frame rate. */
+  maxCoastSeconds: number;
   /** Squared Mahalanobis gate (3 degrees of freedom; 16.27 keeps 99.9 % of true matches). */
   gateChi2: number;
-  /** Acceleration noise spectral density, m²/s³. */
+  /** Acceleration noise spectral density of steady flight, m²/s³. */
   processNoise: number;
+  /** ... during a manoeuvre (the IMM's second model), m²/s³. */
+  manoeuvreNoise: number;
+  /**
+   * A tentative track is confirmed only once it has moved this far from where it was born,
+   * metres: motion that never moves is a ghost (an object left, a background change), not a
+   * target. 0 confirms on hits alone.
+   */
+  minBirthDisplacement: number;
+  /** A tentative track not confirmed within this many seconds is dropped. */
+  maxTentativeSeconds: number;
   /** Position measurement variance per axis, m². */
   measurementVariance: number;
   /** Velocity variance of a new track, (m/s)². */
@@ -38,16 +50,23 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   confirmHits: 3,
   confirmWindow: 5,
   maxCoastFrames: 5,
+  maxCoastSeconds: Infinity,
   gateChi2: 16.27,
-  processNoise: 1,
+  processNoise: DEFAULT_IMM_MODELS.quietNoise,
+  manoeuvreNoise: DEFAULT_IMM_MODELS.manoeuvreNoise,
+  minBirthDisplacement: 0,
+  maxTentativeSeconds: Infinity,
   measurementVariance: 0.0025,
   initialVelocityVariance: 4,
 };
 
 interface Track {
   id: number;
-  filter: ConstantVelocityKalman;
+  filter: ImmKalman;
   state: TrackState;
+  born: Vec3;
+  bornAt: number;
+  lastHitAt: number;
   /** Hit (1) / miss (0) history, newest in bit 0. */
   history: number;
   age: number;
@@ -62,9 +81,12 @@ function bitCount(x: number, window: number): number {
 }
 
 /**
- * Multi-target tracker: constant-velocity Kalman per track, gated Hungarian assignment of
- * detections, lifecycle tentative → confirmed (M of N) → coasting → deleted. Ids are never
- * reused. Pure: time comes in with each update.
+ * Multi-target tracker: an IMM filter per track (steady flight and manoeuvre, both constant
+ * velocity with process noise in m²/s³), Hungarian assignment gated by the Mahalanobis
+ * distance under the predicted covariance, lifecycle tentative → confirmed (M of N hits, and
+ * moved since birth when minBirthDisplacement is set) → coasting (re-acquired through the
+ * widening gate after a short occlusion) → deleted. Ids are never reused. Pure: time comes
+ * in with each update.
  */
 export class MultiTargetTracker {
   private readonly options: TrackerOptions;
@@ -72,9 +94,12 @@ export class MultiTargetTracker {
   private nextId = 1;
   private lastTime: number | null = null;
 
+  private readonly models: typeof DEFAULT_IMM_MODELS;
+
   constructor(options: Partial<TrackerOptions> = {}) {
     this.options = { ...DEFAULT_TRACKER_OPTIONS, ...options };
     const o = this.options;
+    this.models = { ...DEFAULT_IMM_MODELS, quietNoise: o.processNoise, manoeuvreNoise: o.manoeuvreNoise };
     if (o.confirmHits < 1 || o.confirmHits > o.confirmWindow || o.confirmWindow > 30) {
       throw new RangeError('need 1 <= confirmHits <= confirmWindow <= 30');
     }
@@ -86,7 +111,7 @@ export class MultiTargetTracker {
     const dt = this.lastTime === null ? 0 : t - this.lastTime;
     this.lastTime = t;
     const o = this.options;
-    for (const track of this.tracks) track.filter.predict(dt, o.processNoise);
+    for (const track of this.tracks) track.filter.predict(dt);
 
     const r: Vec3 = [o.measurementVariance, o.measurementVariance, o.measurementVariance];
     const rows = this.tracks.length;
@@ -113,12 +138,13 @@ export class MultiTargetTracker {
         const det = detections[j]!;
         track.filter.update(det.position, r);
         track.missesInRow = 0;
+        track.lastHitAt = t;
         track.confidence = 0.7 * track.confidence + 0.3 * det.confidence;
       } else {
         track.missesInRow++;
         track.confidence *= 0.8;
       }
-      this.advanceLifecycle(track);
+      this.advanceLifecycle(track, t);
       out.push(this.output(track, t));
       if (track.state !== 'deleted') survivors.push(track);
     });
@@ -126,8 +152,11 @@ export class MultiTargetTracker {
       if (used[j]) return;
       const track: Track = {
         id: this.nextId++,
-        filter: new ConstantVelocityKalman(det.position, o.measurementVariance, o.initialVelocityVariance),
-        state: o.confirmHits === 1 ? 'confirmed' : 'tentative',
+        filter: new ImmKalman(det.position, o.measurementVariance, o.initialVelocityVariance, this.models),
+        state: o.confirmHits === 1 && o.minBirthDisplacement <= 0 ? 'confirmed' : 'tentative',
+        born: det.position,
+        bornAt: t,
+        lastHitAt: t,
         history: 1,
         age: 1,
         missesInRow: 0,
@@ -145,12 +174,18 @@ export class MultiTargetTracker {
     return this.tracks.length;
   }
 
-  private advanceLifecycle(track: Track): void {
+  private advanceLifecycle(track: Track, t: number): void {
     const o = this.options;
     const hits = bitCount(track.history, o.confirmWindow);
     switch (track.state) {
       case 'tentative': {
-        if (hits >= o.confirmHits) track.state = 'confirmed';
+        if (hits >= o.confirmHits && o.minBirthDisplacement > 0) {
+          // Enough hits: confirmed once it has moved; a still one waits, and a ghost times out.
+          const p = track.filter.position();
+          const moved = Math.hypot(p[0] - track.born[0], p[1] - track.born[1], p[2] - track.born[2]);
+          if (moved >= o.minBirthDisplacement) track.state = 'confirmed';
+          else if (track.missesInRow > 0 || t - track.bornAt > o.maxTentativeSeconds) track.state = 'deleted';
+        } else if (hits >= o.confirmHits) track.state = 'confirmed';
         else if (
           hits + Math.max(0, o.confirmWindow - track.age) < o.confirmHits ||
           track.age >= o.confirmWindow
@@ -163,7 +198,8 @@ export class MultiTargetTracker {
       case 'confirmed':
       case 'coasting':
         if (track.missesInRow === 0) track.state = 'confirmed';
-        else if (track.missesInRow > o.maxCoastFrames) track.state = 'deleted';
+        else if (track.missesInRow > o.maxCoastFrames || t - track.lastHitAt > o.maxCoastSeconds)
+          track.state = 'deleted';
         else track.state = 'coasting';
         break;
       case 'deleted':
