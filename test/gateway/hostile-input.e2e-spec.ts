@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { AuditWriter } from '@voxelfleet/audit';
+import { createDataSource } from '@voxelfleet/persistence';
 import request from 'supertest';
 import { seedPrincipal, seedTenant, startGateway, type GatewayHarness } from './support/gateway-harness.js';
 
@@ -132,6 +134,74 @@ describe('gateway: hostile input', () => {
         expect(answer.body.errorId).toBeUndefined();
       }
       expect(await tenantCount()).toBe(before);
+    });
+  });
+
+  describe('audit chains (finding 6)', () => {
+    const verify = async (chain: string) =>
+      (
+        await request(gw.url)
+          .get(`/admin/audit/verify?chain=${chain}`)
+          .set('authorization', `Bearer ${admin}`)
+          .expect(200)
+      ).body as {
+        ok: boolean;
+        chains: { result: { ok: boolean; breaks?: { seq: number; reason: string }[] } }[];
+      };
+
+    it('hashes exactly what Postgres stores: NUL and unpaired surrogates in an entry leave the chain verifiable', async () => {
+      const chainTenant = await seedTenant(gw.db, 'audit-text-co', 'pro');
+      const dataSource = createDataSource({ url: gw.databaseUrl });
+      await dataSource.initialize();
+      try {
+        await dataSource.transaction((manager) =>
+          new AuditWriter().append(manager, {
+            tenantId: chainTenant,
+            actor: { id: null, type: 'system', roles: [] },
+            action: 'read:streams',
+            resource: { type: 'stream', id: '\ud800probe' },
+            outcome: 'denied',
+            reason: '404: nul \u0000 and \udc00',
+            diff: { ['name\ud83d']: { before: null, after: 'v\u0000 🎥' } },
+          }),
+        );
+      } finally {
+        await dataSource.destroy();
+      }
+      const stored = await gw.db.query<{ resource_id: string; reason: string }>(
+        `SELECT resource_id, reason FROM audit_log WHERE chain = $1`,
+        [chainTenant],
+      );
+      expect(stored.rows).toEqual([{ resource_id: '\ufffdprobe', reason: '404: nul \ufffd and \ufffd' }]);
+      expect(await verify(chainTenant)).toMatchObject({ ok: true });
+    });
+
+    it('reports every broken link, so a first break cannot hide a later one', async () => {
+      const id = (
+        await request(gw.url)
+          .post('/admin/tenants')
+          .set('authorization', `Bearer ${admin}`)
+          .send({ name: 'audit-breaks-co' })
+          .expect(201)
+      ).body.id as string;
+      for (const weight of [2, 3, 4]) {
+        await request(gw.url)
+          .patch(`/admin/tenants/${id}`)
+          .set('authorization', `Bearer ${admin}`)
+          .send({ weight })
+          .expect(200);
+      }
+      await gw.db.query(`SET session_replication_role = replica`);
+      await gw.db.query(`UPDATE audit_log SET reason = 'edited' WHERE chain = $1 AND chain_seq IN (2, 4)`, [
+        id,
+      ]);
+      await gw.db.query(`SET session_replication_role = DEFAULT`);
+      const report = await verify(id);
+      expect(report.ok).toBe(false);
+      expect(report.chains[0]?.result.breaks?.map((b) => [b.seq, b.reason])).toEqual([
+        [2, 'hash-mismatch'],
+        [4, 'hash-mismatch'],
+      ]);
     });
   });
 });

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { verifyChain, type StoredAuditEntry } from '@voxelfleet/audit';
+import { io, type Socket } from 'socket.io-client';
 import request from 'supertest';
 import { seedKey, seedTenant, startTracker, type TrackerHarness } from './support/tracker-harness.js';
 
@@ -11,6 +13,7 @@ const PORT = 4630;
 
 let harness: TrackerHarness;
 let key: string;
+let tenant: string;
 
 const camera = (id: string) => ({
   id,
@@ -36,11 +39,12 @@ const sendBytes = (method: string, path: string, body: Buffer) =>
 
 beforeAll(async () => {
   harness = await startTracker('tracker_hostile', PORT);
-  const tenant = await seedTenant(harness.db, `hostile-${process.pid}`);
+  tenant = await seedTenant(harness.db, `hostile-${process.pid}`);
   key = await seedKey(harness.db, tenant, ['tenant-admin'], 'hostile-admin');
 }, 60_000);
 
 afterAll(async () => {
+  if (process.env.TRACKER_E2E_LOGS) console.log(harness?.process.output());
   await harness?.stop();
 });
 
@@ -124,5 +128,65 @@ describe('tracker: hostile text (finding 5)', () => {
     expect(answer.status).toBe(400);
     expect(await answer.text()).toMatch(/UTF-8/);
     expect(await names()).toEqual(before);
+  });
+});
+
+/** A tenant's audit chain as Postgres returns it, verified link by link. */
+async function verifyTenantChain(chain: string) {
+  const { rows } = await harness.db.query<Record<string, unknown>>(
+    `SELECT chain, chain_seq, at, tenant_id, actor_id, actor_type, actor_roles, source_ip, request_id, trace_id,
+            action, resource_type, resource_id, outcome, reason, diff, prev_hash, hash
+       FROM audit_log WHERE chain = $1 ORDER BY chain_seq`,
+    [chain],
+  );
+  const entries = rows.map(
+    (row) =>
+      ({
+        chain: row['chain'],
+        chainSeq: row['chain_seq'],
+        at: row['at'],
+        tenantId: row['tenant_id'],
+        actor: { id: row['actor_id'], type: row['actor_type'], roles: row['actor_roles'] },
+        sourceIp: row['source_ip'],
+        requestId: row['request_id'],
+        traceId: row['trace_id'],
+        action: row['action'],
+        resource: { type: row['resource_type'], id: row['resource_id'] },
+        outcome: row['outcome'],
+        reason: row['reason'],
+        diff: row['diff'],
+        prevHash: row['prev_hash'],
+        hash: row['hash'],
+      }) as StoredAuditEntry,
+  );
+  return { entries, result: verifyChain(entries) };
+}
+
+function connect(token: string): Socket {
+  return io(`${harness.url}/tracks`, { transports: ['websocket'], auth: { token }, reconnection: false });
+}
+
+describe('tracker: hostile text on sockets (findings 5 and 6)', () => {
+  it('a subscribe with NUL or an unpaired surrogate in streamId is refused naming the field, and the chain verifies', async () => {
+    const socket = connect(key);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('connect_error', reject);
+    });
+    try {
+      for (const streamId of ['\ud800probe', 'nul\u0000probe']) {
+        const reply = (await socket.timeout(10_000).emitWithAck('subscribe', { streamId })) as {
+          ok: boolean;
+          error?: string;
+        };
+        expect(reply.ok).toBe(false);
+        expect(reply.error).toMatch(/^streamId must not contain/);
+      }
+    } finally {
+      socket.close();
+    }
+    const { entries, result } = await verifyTenantChain(tenant);
+    expect(entries.length).toBeGreaterThan(0);
+    expect(result).toMatchObject({ ok: true });
   });
 });

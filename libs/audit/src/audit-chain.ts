@@ -9,6 +9,7 @@ import {
   normaliseChainSeq,
 } from './audit-entry.js';
 import { scrubSecrets } from './secret-scrubber.js';
+import { storedForm } from './stored-text.js';
 
 /** An entry's own fields; `at` may be the Date a timestamptz column reads back as. */
 export type EntryFields = Omit<AuditEntryInput, 'at'> & { at: string | Date };
@@ -27,27 +28,30 @@ export interface ChainedFields {
 /**
  * The exact object that is hashed. Listing the fields by hand (rather than hashing whatever
  * the caller passed) keeps row-only columns such as the global `seq` out of the hash, so an
- * entry verifies the same way whichever table or export it was read from.
+ * entry verifies the same way whichever table or export it was read from. Its text is in
+ * the form Postgres stores (stored-text.ts), so what is hashed is exactly what a row reads back.
  */
 export function canonicalEntry(
   entry: Omit<AuditEntryInput, 'at'> & { at: string | Date },
   chainSeq: number,
 ): string {
-  return canonicalJson({
-    chain: entry.chain,
-    chainSeq,
-    tenantId: entry.tenantId,
-    at: normaliseAt(entry.at),
-    actor: { id: entry.actor.id, type: entry.actor.type, roles: [...entry.actor.roles] },
-    sourceIp: entry.sourceIp,
-    requestId: entry.requestId,
-    traceId: entry.traceId,
-    action: entry.action,
-    resource: { type: entry.resource.type, id: entry.resource.id },
-    outcome: entry.outcome,
-    reason: entry.reason,
-    diff: entry.diff,
-  });
+  return canonicalJson(
+    storedForm({
+      chain: entry.chain,
+      chainSeq,
+      tenantId: entry.tenantId,
+      at: normaliseAt(entry.at),
+      actor: { id: entry.actor.id, type: entry.actor.type, roles: [...entry.actor.roles] },
+      sourceIp: entry.sourceIp,
+      requestId: entry.requestId,
+      traceId: entry.traceId,
+      action: entry.action,
+      resource: { type: entry.resource.type, id: entry.resource.id },
+      outcome: entry.outcome,
+      reason: entry.reason,
+      diff: entry.diff,
+    }),
+  );
 }
 
 export function entryHash(prevHash: string, canonical: string): string {

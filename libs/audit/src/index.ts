@@ -2,6 +2,7 @@ export * from './canonical-json.js';
 export * from './audit-entry.js';
 export * from './audit-chain.js';
 export * from './verify-chain.js';
+export * from './stored-text.js';
 export * from './secret-scrubber.js';
 export * from './audit-diff.js';
 export * from './ed25519-keys.js';

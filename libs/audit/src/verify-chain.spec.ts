@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { StoredAuditEntry } from './audit-entry.js';
 import { chainEntry } from './audit-chain.js';
 import { verifyChain } from './verify-chain.js';
-import { TENANT, buildChain } from './testing/audit-fixtures.js';
+import { TENANT, auditInput, buildChain } from './testing/audit-fixtures.js';
 
 function at(entries: StoredAuditEntry[], index: number): StoredAuditEntry {
   const entry = entries[index];
@@ -47,8 +47,43 @@ describe('verifyChain', () => {
       ok: false,
       firstBrokenSeq: 3,
       reason: 'hash-mismatch',
-      checked: 2,
+      checked: 5,
+      breaks: [{ seq: 3, reason: 'hash-mismatch', detail: expect.any(String) }],
+      brokenLinks: 1,
     });
+  });
+
+  it('reports every broken link, so an early break cannot hide a later edit', () => {
+    const entries = buildChain(8);
+    entries[1] = { ...at(entries, 1), outcome: 'denied' };
+    const edited = { ...at(entries, 4), reason: 'rewritten' };
+    entries[4] = { ...edited, ...chainEntry({ chainSeq: 4, hash: at(entries, 3).hash }, edited) };
+    entries.splice(6, 1);
+    const result = verifyChain(entries);
+    expect(result).toMatchObject({ ok: false, firstBrokenSeq: 2, reason: 'hash-mismatch', brokenLinks: 3 });
+    expect(result.ok ? [] : result.breaks.map((b) => [b.seq, b.reason])).toEqual([
+      [2, 'hash-mismatch'],
+      [6, 'prev-hash-mismatch'],
+      [7, 'seq-gap'],
+    ]);
+  });
+
+  it('verifies an entry whose text Postgres stores differently (NUL, unpaired surrogates) as stored', () => {
+    const input = auditInput({
+      reason: 'probe \uD800 and \u0000',
+      resource: { type: 'stream', id: '\uDC00x' },
+      diff: { ['name\uD83D']: { before: null, after: 'ok 🎥 \uDFFF' } },
+    });
+    const link = chainEntry(null, input);
+    // What the row reads back: the driver wrote U+FFFD for each such unit.
+    const stored: StoredAuditEntry = {
+      ...input,
+      reason: 'probe \uFFFD and \uFFFD',
+      resource: { type: 'stream', id: '\uFFFDx' },
+      diff: { ['name\uFFFD']: { before: null, after: 'ok 🎥 \uFFFD' } },
+      ...link,
+    };
+    expect(verifyChain([stored])).toEqual({ ok: true, checked: 1, head: { chainSeq: 1, hash: link.hash } });
   });
 
   it('catches an edited diff nested inside a row', () => {

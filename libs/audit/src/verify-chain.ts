@@ -13,9 +13,34 @@ export type ChainBreak =
   | 'checkpoint-mismatch'
   | 'truncated';
 
+/** One broken link: the entry (chain_seq) where the chain stops holding, and why. */
+export interface LinkBreak {
+  seq: number;
+  reason: ChainBreak;
+  detail: string;
+}
+
+/**
+ * At most this many breaks are listed (`brokenLinks` still counts them all), so a chain
+ * rewritten wholesale cannot make the report as large as the chain.
+ */
+export const MAX_LISTED_BREAKS = 1_000;
+
 export type ChainVerification =
   | { ok: true; checked: number; head: ChainLink | null }
-  | { ok: false; checked: number; firstBrokenSeq: number; reason: ChainBreak; detail: string };
+  | {
+      ok: false;
+      checked: number;
+      /** The first break (kept for readers that show one line). */
+      firstBrokenSeq: number;
+      reason: ChainBreak;
+      detail: string;
+      /** Every break found, in chain order (the first MAX_LISTED_BREAKS). */
+      breaks: LinkBreak[];
+      brokenLinks: number;
+      /** The last entry walked, broken or not: where a following page continues. */
+      head: ChainLink | null;
+    };
 
 /** A trusted (already signature-checked) statement that entry chainSeq had this hash. */
 export interface CheckpointClaim {
@@ -39,9 +64,11 @@ export interface VerifyChainOptions {
 }
 
 /**
- * Walks one chain's entries in chain_seq order and reports the first broken link. An edited
- * row fails its own hash; a row edited and re-hashed, or a deleted row, breaks the next
- * row's link; rows cut off the tail, or a whole re-hashed suffix, only a checkpoint catches.
+ * Walks one chain's entries in chain_seq order and reports every broken link, not only the
+ * first: after a break the walk goes on from the stored row, so one bad entry (say, text
+ * stored other than it was hashed) cannot hide a later, real edit. An edited row fails its
+ * own hash; a row edited and re-hashed, or a deleted row, breaks the next row's link; rows
+ * cut off the tail, or a whole re-hashed suffix, only a checkpoint catches.
  */
 export function verifyChain(
   entries: readonly StoredAuditEntry[],
@@ -60,56 +87,76 @@ export function verifyChain(
 
   let prev: ChainLink | null = options.anchor ?? null;
   let checked = 0;
-  const broken = (firstBrokenSeq: number, reason: ChainBreak, detail: string): ChainVerification => ({
-    ok: false,
-    checked,
-    firstBrokenSeq,
-    reason,
-    detail,
-  });
+  const breaks: LinkBreak[] = [];
+  let brokenLinks = 0;
+  const broken = (seq: number, reason: ChainBreak, detail: string) => {
+    brokenLinks += 1;
+    if (breaks.length < MAX_LISTED_BREAKS) breaks.push({ seq, reason, detail });
+  };
 
   for (const entry of entries) {
     const expectedSeq = prev === null ? 1 : prev.chainSeq + 1;
     let seq: number;
     try {
       seq = normaliseChainSeq(entry.chainSeq);
+    } catch (error) {
+      broken(expectedSeq, 'malformed', (error as Error).message);
+      continue;
+    }
+    if (entry.chain !== chain) {
+      broken(seq, 'chain-mismatch', `entry ${seq} is in chain '${entry.chain}', expected '${chain}'`);
+      continue;
+    }
+    if (prev !== null && seq <= prev.chainSeq) {
+      broken(seq, 'seq-out-of-order', `entry ${seq} follows entry ${prev.chainSeq}`);
+      continue;
+    }
+    checked += 1;
+    const link: ChainLink = { chainSeq: seq, hash: entry.hash };
+    try {
       normaliseAt(entry.at);
       assertValidEntry(entry);
     } catch (error) {
-      return broken(expectedSeq, 'malformed', (error as Error).message);
+      broken(seq, 'malformed', (error as Error).message);
+      prev = link;
+      continue;
     }
-    if (entry.chain !== chain) {
-      return broken(seq, 'chain-mismatch', `entry ${seq} is in chain '${entry.chain}', expected '${chain}'`);
-    }
-    if (prev !== null && seq <= prev.chainSeq) {
-      return broken(seq, 'seq-out-of-order', `entry ${seq} follows entry ${prev.chainSeq}`);
-    }
-    if (prev !== null && seq > expectedSeq) {
-      return broken(expectedSeq, 'seq-gap', `entries ${expectedSeq}..${seq - 1} are missing`);
-    }
-    const expectedPrev = prev?.hash ?? (seq === 1 ? GENESIS_HASH : undefined);
+    const gap = prev !== null && seq > expectedSeq;
+    if (gap) broken(expectedSeq, 'seq-gap', `entries ${expectedSeq}..${seq - 1} are missing`);
+    // After a gap the missing entry's hash is unknown, so this row's link cannot be judged.
+    const expectedPrev = gap ? undefined : (prev?.hash ?? (seq === 1 ? GENESIS_HASH : undefined));
     if (expectedPrev !== undefined && entry.prevHash !== expectedPrev) {
-      return broken(seq, 'prev-hash-mismatch', `entry ${seq} does not link to the hash of entry ${seq - 1}`);
+      broken(seq, 'prev-hash-mismatch', `entry ${seq} does not link to the hash of entry ${seq - 1}`);
     }
     if (recomputeHash(entry) !== entry.hash) {
-      return broken(seq, 'hash-mismatch', `entry ${seq} does not match its stored hash`);
+      broken(seq, 'hash-mismatch', `entry ${seq} does not match its stored hash`);
     }
     const checkpoint = checkpoints.get(seq);
     if (checkpoint !== undefined && checkpoint.hash !== entry.hash) {
-      return broken(seq, 'checkpoint-mismatch', `entry ${seq} differs from the signed checkpoint`);
+      broken(seq, 'checkpoint-mismatch', `entry ${seq} differs from the signed checkpoint`);
     }
-    prev = { chainSeq: seq, hash: entry.hash };
-    checked += 1;
+    prev = link;
   }
 
   const lastSeq = prev?.chainSeq ?? 0;
   const beyond = [...checkpoints.keys()].filter((seq) => seq > lastSeq);
   if (beyond.length > 0) {
-    return broken(
+    broken(
       lastSeq + 1,
       'truncated',
       `a checkpoint covers entry ${Math.max(...beyond)} but the chain ends at ${lastSeq}`,
     );
   }
-  return { ok: true, checked, head: prev };
+  const first = breaks[0];
+  if (first === undefined) return { ok: true, checked, head: prev };
+  return {
+    ok: false,
+    checked,
+    firstBrokenSeq: first.seq,
+    reason: first.reason,
+    detail: first.detail,
+    breaks,
+    brokenLinks,
+    head: prev,
+  };
 }

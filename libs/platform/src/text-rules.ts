@@ -47,7 +47,14 @@ function walk(value: unknown, path: string, depth: number, maxDepth: number): Te
     const message = textProblem(value);
     return message === null ? null : { path, message };
   }
-  if (value === null || typeof value !== 'object') return null;
+  // Binary (socket.io delivers uploads as Buffers) holds no text.
+  if (
+    value === null ||
+    typeof value !== 'object' ||
+    ArrayBuffer.isView(value) ||
+    value instanceof ArrayBuffer
+  )
+    return null;
   if (depth >= maxDepth) return { path, message: `must not nest deeper than ${maxDepth} levels` };
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i += 1) {

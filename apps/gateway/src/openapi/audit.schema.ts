@@ -57,7 +57,8 @@ class ChainReportSchema {
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
-    description: '{ ok: true, checked, head } or { ok: false, checked, firstBrokenSeq, reason, detail }',
+    description:
+      '{ ok: true, checked, head } or { ok: false, checked, firstBrokenSeq, reason, detail, breaks: [{ seq, reason, detail }] (every broken link, the first 1000), brokenLinks, head }',
   })
   result!: Record<string, unknown>;
   @ApiProperty({ type: [Number], description: 'Checkpoints whose signature did not verify (not used)' })

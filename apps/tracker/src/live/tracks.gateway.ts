@@ -1,4 +1,4 @@
-import { Inject, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, UseFilters, type OnApplicationShutdown } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -18,6 +18,7 @@ import { IngestService } from '../ingest/ingest.service.js';
 import type { UploadedImage } from '../ingest/uploaded-file.js';
 import { streamsRepository } from '../streams/streams.repository.js';
 import { TRACKER_SETTINGS, type TrackerSettings } from '../tracker.settings.js';
+import { SocketRefusalFilter } from './socket-refusal.filter.js';
 import { LiveHub, streamRoom, type TracksNamespace, type TracksSocket } from './live-hub.service.js';
 import { TRACKS_NAMESPACE, type IngestReply, type SubscribeReply } from './track-events.js';
 
@@ -36,6 +37,7 @@ interface SocketData {
   // A binary frame-set (one image per camera) must fit in one message.
   maxHttpBufferSize: 32 * 2 ** 20,
 })
+@UseFilters(SocketRefusalFilter)
 export class TracksGateway implements OnGatewayInit, OnGatewayConnection, OnApplicationShutdown {
   private redis: Redis[] = [];
 

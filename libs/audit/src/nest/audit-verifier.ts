@@ -1,8 +1,9 @@
 import type { EntityManager } from 'typeorm';
 import type { KeyInput } from '../ed25519-keys.js';
 import { verifyCheckpoint } from '../checkpoint.js';
-import type { ChainVerification, CheckpointClaim } from '../verify-chain.js';
-import { verifyChain } from '../verify-chain.js';
+import type { ChainLink } from '../audit-chain.js';
+import type { ChainVerification, CheckpointClaim, LinkBreak } from '../verify-chain.js';
+import { MAX_LISTED_BREAKS, verifyChain } from '../verify-chain.js';
 import { listChainHeads, loadChainRange, loadCheckpoints } from './audit-store.js';
 
 export interface ChainReport {
@@ -19,8 +20,9 @@ const PAGE = 5_000;
 
 /**
  * Recomputes one chain (or a range of it) from the rows, checked against the signed
- * checkpoints, and reports the first broken link. Without `toSeq` it verifies up to the
- * last checkpoint or head, whichever is later, so rows cut off the tail are caught too.
+ * checkpoints, and reports every broken link (the first one first). Without `toSeq` it
+ * verifies up to the last checkpoint or head, whichever is later, so rows cut off the tail
+ * are caught too.
  */
 export async function verifyStoredChain(
   manager: EntityManager,
@@ -28,7 +30,7 @@ export async function verifyStoredChain(
   options: { fromSeq?: number; toSeq?: number; trustedKeys?: readonly KeyInput[] } = {},
 ): Promise<ChainReport> {
   const fromSeq = Math.max(1, options.fromSeq ?? 1);
-  const [head] = await listChainHeads(manager, chain);
+  const [stored] = await listChainHeads(manager, chain);
   const signed = await loadCheckpoints(manager, chain);
   const keys = options.trustedKeys ?? [];
   const badCheckpoints: number[] = [];
@@ -40,8 +42,8 @@ export async function verifyStoredChain(
   const lastClaim = Math.max(0, ...claims.map((c) => c.chainSeq));
   // Nothing is stored past the head or the last trusted checkpoint, so a `to` beyond both
   // checks nothing more; clamped, it cannot make the loop below walk billions of empty pages.
-  const stored = Math.max(head?.chainSeq ?? 0, lastClaim);
-  const toSeq = Math.min(options.toSeq ?? stored, Math.max(stored, fromSeq));
+  const storedUpTo = Math.max(stored?.chainSeq ?? 0, lastClaim);
+  const toSeq = Math.min(options.toSeq ?? storedUpTo, Math.max(storedUpTo, fromSeq));
   let anchor: { chainSeq: number; hash: string } | undefined;
   if (fromSeq > 1) {
     const [previous] = await loadChainRange(manager, chain, fromSeq - 1, fromSeq - 1);
@@ -49,31 +51,46 @@ export async function verifyStoredChain(
   }
   const inRange = claims.filter((c) => c.chainSeq >= fromSeq && c.chainSeq <= toSeq);
   let checked = 0;
-  let result: ChainVerification = { ok: true, checked: 0, head: anchor ?? null };
+  let head: ChainLink | null = anchor ?? null;
+  const breaks: LinkBreak[] = [];
+  let brokenLinks = 0;
+  if (fromSeq > 1 && anchor === undefined) {
+    brokenLinks += 1;
+    breaks.push({
+      seq: fromSeq - 1,
+      reason: 'seq-gap',
+      detail: `entry ${fromSeq - 1} before the range is missing`,
+    });
+  }
   for (let start = fromSeq; start <= toSeq; start += PAGE) {
     const end = Math.min(toSeq, start + PAGE - 1);
     const rows = await loadChainRange(manager, chain, start, end);
     const last = end === toSeq;
     // Each page is checked against the checkpoints it covers; the last also catches truncation.
     const pageClaims = inRange.filter((c) => c.chainSeq >= start && (last || c.chainSeq <= end));
-    const pageAnchor = result.ok ? (result.head ?? undefined) : undefined;
     if (rows.length === 0 && !last) continue;
-    const page = verifyChain(rows, { anchor: pageAnchor, checkpoints: pageClaims });
-    if (!page.ok) {
-      result = { ...page, checked: checked + page.checked };
-      break;
-    }
+    // A page goes on from the last row of the one before, broken or not: every break is reported.
+    const page = verifyChain(rows, { anchor: head ?? undefined, checkpoints: pageClaims });
     checked += page.checked;
-    result = { ok: true, checked, head: page.head };
+    head = page.head;
+    if (!page.ok) {
+      brokenLinks += page.brokenLinks;
+      breaks.push(...page.breaks.slice(0, MAX_LISTED_BREAKS - breaks.length));
+    }
   }
-  if (result.ok && fromSeq > 1 && anchor === undefined) {
-    result = {
-      ok: false,
-      checked,
-      firstBrokenSeq: fromSeq - 1,
-      reason: 'seq-gap',
-      detail: `entry ${fromSeq - 1} before the range is missing`,
-    };
-  }
+  const first = breaks[0];
+  const result: ChainVerification =
+    first === undefined
+      ? { ok: true, checked, head }
+      : {
+          ok: false,
+          checked,
+          firstBrokenSeq: first.seq,
+          reason: first.reason,
+          detail: first.detail,
+          breaks,
+          brokenLinks,
+          head,
+        };
   return { chain, fromSeq, toSeq, result, badCheckpoints };
 }

@@ -3,6 +3,7 @@ import { chainEntry } from '../audit-chain.js';
 import type { AuditActor, AuditOutcome } from '../audit-entry.js';
 import { chainFor } from '../audit-entry.js';
 import type { JsonObject } from '../canonical-json.js';
+import { storedForm } from '../stored-text.js';
 
 /** What a caller says about one event; the writer adds time, chain position and hashes. */
 export interface AuditRecord {
@@ -50,7 +51,8 @@ export class AuditWriter {
     );
     const head = heads[0];
     const at = this.clock().toISOString();
-    const entry = {
+    // Hashed and stored in one form: what Postgres would make of NUL or an unpaired surrogate.
+    const entry = storedForm({
       chain,
       tenantId: record.tenantId,
       at,
@@ -63,7 +65,7 @@ export class AuditWriter {
       outcome: record.outcome,
       reason: record.reason ?? null,
       diff: record.diff ?? null,
-    };
+    });
     const linked = chainEntry(head ? { chainSeq: Number(head.chain_seq), hash: head.hash } : null, entry);
     const rows: { seq: string }[] = await manager.query(
       `INSERT INTO audit_log (chain, chain_seq, at, tenant_id, actor_id, actor_type, actor_roles, source_ip,
