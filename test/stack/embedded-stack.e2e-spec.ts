@@ -27,9 +27,9 @@ describe('npm start: the embedded single-process stack', () => {
     return stack;
   };
 
-  it('starts on PGlite and the in-process transport, serving all four apps and a first admin key', async () => {
+  it('starts on the embedded Postgres server and the in-process transport, serving all four apps and a first admin key', async () => {
     const first = await start();
-    expect(first.lines.join('\n')).toMatch(/embedded PGlite/);
+    expect(first.lines.join('\n')).toMatch(/embedded Postgres, cluster in /);
     const keyLine = first.lines.find((line) => /^\s+vf_[a-z0-9]{10}_/.test(line));
     expect(keyLine).toBeDefined();
     for (const port of Object.values(PORTS)) {

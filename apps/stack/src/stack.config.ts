@@ -1,5 +1,6 @@
 import {
   commonSchema,
+  databaseSchema,
   port,
   positiveInt,
   postgresUrl,
@@ -16,6 +17,7 @@ export const stackConfigSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   DATABASE_URL: postgresUrl.optional(),
   MIGRATE_AT_START: booleanFlag(true),
+  DATABASE_STATEMENT_TIMEOUT_MS: databaseSchema.DATABASE_STATEMENT_TIMEOUT_MS,
   DATA_DIR: z.string().min(1).default('.data'),
   GATEWAY_PORT: port(DEFAULT_PORTS.gateway),
   SCHEDULER_PORT: port(DEFAULT_PORTS.scheduler),

@@ -25,18 +25,19 @@ export interface RunningStack {
 }
 
 /**
- * Every app in this one process: one database (embedded PGlite unless DATABASE_URL is set),
+ * Every app in this one process: one database (the embedded Postgres server unless
+ * DATABASE_URL is set),
  * one transport (in-process unless REDIS_URL is set), each app on its own port.
  */
 export async function startStack(
   config: StackConfig,
   tracing: TracingHandle,
-  pgliteDir: string,
+  dataDir: string,
 ): Promise<RunningStack> {
   const logger = createLogger('stack', config.LOG_LEVEL);
   const embedded: EmbeddedPostgres | undefined = config.DATABASE_URL
     ? undefined
-    : await startEmbeddedPostgres(pgliteDir);
+    : await startEmbeddedPostgres({ dataDir, log: logger });
   const databaseUrl = config.DATABASE_URL ?? embedded?.url ?? '';
   const transport = openTransport(config, logger);
   const dataSource = await openDatabase({ ...config, DATABASE_URL: databaseUrl }, logger, 'voxelfleet-stack');
@@ -96,7 +97,7 @@ export async function startStack(
         `  ${app.name.padEnd(10)} ${app.url}  (health: ${app.url}/health/ready, metrics: ${app.url}/metrics)`,
     ),
     `  OpenAPI    ${apps[3]?.url ?? ''}/docs (gateway), ${apps[2]?.url ?? ''}/docs (tracker)`,
-    `  database   ${embedded ? `embedded PGlite in ${pgliteDir}` : 'DATABASE_URL'}; transport ${transport.kind}`,
+    `  database   ${embedded ? `embedded Postgres, cluster in ${embedded.clusterDir}` : 'DATABASE_URL'}; transport ${transport.kind}`,
   ];
   if (bootstrap.created && bootstrap.generated) {
     lines.push(

@@ -9,10 +9,18 @@ export const commonSchema = {
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ message: 'must be a URL' }).optional(),
 };
 
+/**
+ * Longest a query may run. Postgres cancels a statement past it, and the driver gives up
+ * waiting a little later, so a database that stops answering fails requests instead of
+ * hanging them. Migrations run without it, on a connection of their own.
+ */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
+
 /** Variables of services that keep state in Postgres. */
 export const databaseSchema = {
   DATABASE_URL: postgresUrl,
   MIGRATE_AT_START: booleanFlag(true),
+  DATABASE_STATEMENT_TIMEOUT_MS: positiveInt(DEFAULT_STATEMENT_TIMEOUT_MS),
 };
 
 /**

@@ -22,6 +22,22 @@ describe('isDependencyUnavailable', () => {
     expect(isDependencyUnavailable(new Error('Connection is closed.'))).toBe(true);
   });
 
+  it('knows a database that stopped answering in time: statement timeout, read timeout, no pooled connection', () => {
+    expect(
+      isDependencyUnavailable(
+        Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' }),
+      ),
+    ).toBe(true);
+    expect(
+      isDependencyUnavailable({
+        name: 'QueryFailedError',
+        message: 'x',
+        driverError: new Error('Query read timeout'),
+      }),
+    ).toBe(true);
+    expect(isDependencyUnavailable(new Error('timeout exceeded when trying to connect'))).toBe(true);
+  });
+
   it('leaves real faults of the request or the code alone', () => {
     expect(isDependencyUnavailable(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBe(false);
     expect(isDependencyUnavailable(new TypeError('cannot read properties of undefined'))).toBe(false);

@@ -1,5 +1,15 @@
 /** Postgres SQLSTATEs of a server that is shutting down, starting up or unreachable. */
-const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+/** 57014: the statement ran past its timeout, so the database is too busy to answer in time. */
+const UNAVAILABLE_SQLSTATES = new Set([
+  '57014',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+]);
 /** Socket errors of a dependency that went away. */
 const UNAVAILABLE_SOCKET_CODES = new Set([
   'ECONNREFUSED',
@@ -12,6 +22,9 @@ const UNAVAILABLE_MESSAGES = [
   /^Connection terminated/,
   /^Connection is closed/,
   /the database system is (shutting down|starting up|in recovery mode)/,
+  // The driver's own limits: no answer within the read timeout, no pooled connection in time.
+  /^Query read timeout$/,
+  /^timeout exceeded when trying to connect$/,
 ];
 
 /**

@@ -6,6 +6,7 @@ import type { DataSource } from 'typeorm';
 export interface InfraConfig {
   DATABASE_URL?: string;
   MIGRATE_AT_START?: boolean;
+  DATABASE_STATEMENT_TIMEOUT_MS?: number;
   REDIS_URL?: string;
   QUEUE_PREFIX: string;
 }
@@ -17,12 +18,29 @@ export async function openDatabase(
   applicationName: string,
 ): Promise<DataSource> {
   if (!config.DATABASE_URL) throw new Error('DATABASE_URL is not set');
-  const dataSource = createDataSource({ url: config.DATABASE_URL, applicationName });
-  await dataSource.initialize();
   if (config.MIGRATE_AT_START) {
-    const applied = await migrateWithLock(dataSource);
-    if (applied.length) logger.info({ applied }, 'migrations applied');
+    // Connections of their own without the statement timeout, since a migration may run long:
+    // one holds the advisory lock, the other runs the migrations.
+    const migrator = createDataSource({
+      url: config.DATABASE_URL,
+      poolSize: 2,
+      applicationName: `${applicationName}-migrate`,
+      statementTimeoutMs: 0,
+    });
+    await migrator.initialize();
+    try {
+      const applied = await migrateWithLock(migrator);
+      if (applied.length) logger.info({ applied }, 'migrations applied');
+    } finally {
+      await migrator.destroy();
+    }
   }
+  const dataSource = createDataSource({
+    url: config.DATABASE_URL,
+    applicationName,
+    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+  });
+  await dataSource.initialize();
   return dataSource;
 }
 

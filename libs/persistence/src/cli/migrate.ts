@@ -14,6 +14,7 @@ const dataSource = createDataSource({
   url: config.DATABASE_URL,
   poolSize: 2,
   applicationName: 'voxelfleet-migrate',
+  statementTimeoutMs: 0,
 });
 try {
   await dataSource.initialize();
