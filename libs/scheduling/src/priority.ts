@@ -2,6 +2,9 @@
 export const PRIORITY_CLASSES = ['realtime', 'high', 'normal', 'low', 'background'] as const;
 export type PriorityClass = (typeof PRIORITY_CLASSES)[number];
 
+/** What a job gets when its submitter names no class, as batch schedulers usually do. */
+export const DEFAULT_PRIORITY: PriorityClass = 'normal';
+
 /** 0 is the most urgent class. */
 export function priorityRank(priority: PriorityClass): number {
   return PRIORITY_CLASSES.indexOf(priority);

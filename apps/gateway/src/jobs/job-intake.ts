@@ -8,7 +8,7 @@ import {
   type TenantPolicy,
 } from '@voxelfleet/persistence';
 import { DomainError } from '@voxelfleet/platform';
-import { admitJob, type JobSpec, type NodeSnapshot } from '@voxelfleet/scheduling';
+import { admitJob, DEFAULT_PRIORITY, type JobSpec, type NodeSnapshot } from '@voxelfleet/scheduling';
 import type { EntityManager } from 'typeorm';
 import { nodeSnapshotOf } from '../fleet/fleet-snapshot.js';
 import { nodeViewOf } from '../fleet/node-view.js';
@@ -137,7 +137,7 @@ export async function intakeJob(
     kernel: { name, ...(dto.kernelId ? { custom: true } : {}) },
     vramBytesPerDevice: dto.vramBytes ?? 0,
     gpus: dto.gpus ?? 1,
-    priority: dto.priority,
+    priority: dto.priority ?? DEFAULT_PRIORITY,
     submittedAtMs: nowMs,
     ...(deadlineAt ? { deadlineMs: deadlineAt.getTime() } : {}),
     ...(dto.estimatedDurationMs === undefined ? {} : { estimatedDurationMs: dto.estimatedDurationMs }),

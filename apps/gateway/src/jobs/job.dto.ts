@@ -15,7 +15,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { PRIORITY_CLASSES, type PriorityClass } from '@voxelfleet/scheduling';
+import { DEFAULT_PRIORITY, PRIORITY_CLASSES, type PriorityClass } from '@voxelfleet/scheduling';
 
 export const JOB_STATES = [
   'waiting',
@@ -90,9 +90,10 @@ export class JobRequestDto {
   @Max(64)
   gpus?: number;
 
-  @ApiProperty({ enum: PRIORITY_CLASSES })
+  @ApiPropertyOptional({ enum: PRIORITY_CLASSES, default: DEFAULT_PRIORITY })
+  @IsOptional()
   @IsIn(PRIORITY_CLASSES)
-  priority!: PriorityClass;
+  priority?: PriorityClass;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Start by then, or the job expires' })
   @IsOptional()
