@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { AuditWriter } from '@voxelfleet/audit';
 import { createDataSource } from '@voxelfleet/persistence';
+import { request as httpRequest } from 'node:http';
 import request from 'supertest';
 import { seedPrincipal, seedTenant, startGateway, type GatewayHarness } from './support/gateway-harness.js';
 
@@ -202,6 +203,40 @@ describe('gateway: hostile input', () => {
         [2, 'hash-mismatch'],
         [4, 'hash-mismatch'],
       ]);
+    });
+  });
+
+  describe('auth edge cases (finding 2)', () => {
+    /** A GET from another loopback address, as a second machine would send it. */
+    const getFrom = (localAddress: string, url: string, authorization: string) =>
+      new Promise<{ status: number; headers: Record<string, unknown> }>((resolve, reject) => {
+        const call = httpRequest(url, { localAddress, headers: { authorization } }, (response) => {
+          response.resume();
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers }));
+        });
+        call.on('error', reject);
+        call.end();
+      });
+
+    it('wrong secrets under a victim key prefix never spend that key budget; their source is limited instead', async () => {
+      await gw.startSibling(4361, { RATE_LIMIT_PER_WINDOW: '5', RATE_LIMIT_WINDOW_MS: '60000' });
+      const limited = 'http://127.0.0.1:4361';
+      const victim = await seedPrincipal(gw.db, {
+        tenantId: tenant,
+        roles: ['tenant-member'],
+        name: 'victim',
+      });
+      const prefix = /^vf_([a-z0-9]{10})_/.exec(victim.key)?.[1] ?? '';
+      const forged = `Bearer vf_${prefix}_${'A'.repeat(43)}`;
+      const attacker: number[] = [];
+      for (let i = 0; i < 12; i += 1)
+        attacker.push((await getFrom('127.0.0.2', `${limited}/v1/me`, forged)).status);
+      // The first failures are 401; once its own budget is gone the attacker's address gets 429.
+      expect(attacker.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+      expect(attacker.slice(-3)).toEqual([429, 429, 429]);
+      const real = await getFrom('127.0.0.1', `${limited}/v1/me`, `Bearer ${victim.key}`);
+      expect(real.status).toBe(200);
+      expect(real.headers['x-ratelimit-remaining']).toBe('4');
     });
   });
 });

@@ -14,7 +14,6 @@ import { AuditCheckpointService } from './audit/audit-checkpoint.service.js';
 import { AuditController } from './audit/audit.controller.js';
 import { AuditService } from './audit/audit.service.js';
 import { corsMiddleware } from './common/cors.middleware.js';
-import { RateLimitGuard } from './common/rate-limit.guard.js';
 import { ConsoleModule } from './console/console.module.js';
 import { FleetViewService } from './fleet/fleet-view.service.js';
 import { GpuAdminController } from './fleet/gpu-admin.controller.js';
@@ -40,16 +39,17 @@ export class GatewayModule implements NestModule {
   constructor(@Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings) {}
 
   static forRoot(infra: AppInfra, settings: GatewaySettings = DEFAULT_GATEWAY_SETTINGS): DynamicModule {
-    // Guard order matters: rate limiting first (no database work for a flood), then auth.
-    const guards: Provider[] = [
-      ...(settings.rateLimit.enabled ? [{ provide: APP_GUARD, useClass: RateLimitGuard }] : []),
-      { provide: APP_GUARD, useExisting: AuthGuard },
-    ];
+    // The auth guard also applies the rate limits: a key's budget is spent only by requests
+    // that authenticated with it, failures spend their source address's (libs/auth RequestLimits).
+    const guards: Provider[] = [{ provide: APP_GUARD, useExisting: AuthGuard }];
     return {
       module: GatewayModule,
       imports: [
         CoreModule.forRoot(infra),
-        AuthModule.forRoot({ cacheTtlMs: settings.authCacheTtlMs }),
+        AuthModule.forRoot({
+          cacheTtlMs: settings.authCacheTtlMs,
+          ...(settings.rateLimit.enabled ? { rateLimit: settings.rateLimit } : {}),
+        }),
         JobsApiModule,
         ConsoleModule.forRoot(),
       ],

@@ -7,13 +7,16 @@ import type { Permission } from '../rbac/roles.js';
 import { DenialRecorder } from './access-control.js';
 import { ApiKeyAuthenticator } from './api-key-authenticator.js';
 import { PERMISSION_KEY, PUBLIC_KEY } from './auth.decorators.js';
-import { AUTH_OPTIONS, type AuthOptions } from './auth.options.js';
+import type { RequestLimits } from '../rate-limit/request-limits.js';
+import { AUTH_OPTIONS, REQUEST_LIMITS, type AuthOptions } from './auth.options.js';
 import { requestOriginOf, type AuthenticatedRequest } from './request-context.js';
 
 interface RouteAuth {
   classRef: object;
   isPublic: boolean;
   permission: Permission | undefined;
+  /** "Controller.handler": the route's own budget per key. */
+  routeId: string;
 }
 
 /** "GET /v1/things/:id": the route pattern, for denial audit entries. */
@@ -25,7 +28,10 @@ function routeOf(request: AuthenticatedRequest): string {
  * The one guard: authenticates the Bearer key, then checks the route's permission. Fails
  * closed: an HTTP route with neither @RequirePermission nor @Public is refused, unless its
  * path is one of the operational ones listed in the options (health, metrics, docs).
- * 401 for no or a bad key, 403 for a missing permission; both are audited.
+ * 401 for no or a bad key, 403 for a missing permission; both are audited. With limits
+ * (AuthOptions.rateLimit), a source address with too many failed authentications is refused
+ * before any database read, a failure spends only its address's budget, and an
+ * authenticated request spends its key's budget on the route: 429 with Retry-After.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -36,19 +42,24 @@ export class AuthGuard implements CanActivate {
     @Inject(ApiKeyAuthenticator) private readonly authenticator: ApiKeyAuthenticator,
     @Inject(DenialRecorder) private readonly denials: DenialRecorder,
     @Inject(AUTH_OPTIONS) private readonly options: AuthOptions,
+    @Inject(REQUEST_LIMITS) private readonly limits: RequestLimits | null,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const { isPublic, permission } = this.routeAuth(context);
+    const { isPublic, permission, routeId } = this.routeAuth(context);
     if (isPublic) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     if (permission === undefined) {
       if (this.isOperationalPath(request.path)) return true;
       throw new DomainError(403, 'forbidden', 'route declares no permission');
     }
+    const response = context.switchToHttp().getResponse<Response>();
+    const source = requestOriginOf(request).sourceIp;
+    if (this.limits !== null) refuseIfWaiting(response, this.limits.sourceBlockedFor(source));
     const result = await this.authenticator.authenticate(request.headers.authorization);
     if (!result.ok) {
+      this.limits?.failed(source);
       await this.denials.record({
         principal: null,
         origin: requestOriginOf(request),
@@ -57,8 +68,15 @@ export class AuthGuard implements CanActivate {
         status: 401,
         reason: result.keyPrefix ? `${result.reason} (prefix ${result.keyPrefix})` : result.reason,
       });
-      context.switchToHttp().getResponse<Response>().setHeader('WWW-Authenticate', 'Bearer');
+      response.setHeader('WWW-Authenticate', 'Bearer');
       throw new DomainError(401, 'unauthenticated', result.reason);
+    }
+    if (this.limits !== null) {
+      const spent = this.limits.hit(result.principal.keyId, routeId);
+      refuseIfWaiting(response, spent.retryAfterSeconds);
+      response.setHeader('X-RateLimit-Limit', this.limits.limit);
+      response.setHeader('X-RateLimit-Remaining', Math.max(0, this.limits.limit - spent.hits));
+      response.setHeader('X-RateLimit-Reset', spent.resetSeconds);
     }
     const decision = can(result.principal, permission);
     if (!decision.allowed) {
@@ -90,6 +108,7 @@ export class AuthGuard implements CanActivate {
       classRef,
       isPublic: this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets) === true,
       permission: this.reflector.getAllAndOverride<Permission | undefined>(PERMISSION_KEY, targets),
+      routeId: `${(classRef as { name?: string }).name ?? 'route'}.${handler.name}`,
     };
     this.routes.set(handler, found);
     return found;
@@ -98,4 +117,11 @@ export class AuthGuard implements CanActivate {
   private isOperationalPath(path: string): boolean {
     return this.options.operationalPaths.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
   }
+}
+
+/** 429 with Retry-After when a budget is spent (`seconds` > 0). */
+function refuseIfWaiting(response: Response, seconds: number): void {
+  if (seconds <= 0) return;
+  response.setHeader('Retry-After', seconds);
+  throw new DomainError(429, 'rate_limited', `too many requests; retry after ${seconds} s`);
 }

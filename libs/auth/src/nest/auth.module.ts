@@ -6,7 +6,8 @@ import type { DataSource } from 'typeorm';
 import { AccessControl, DenialRecorder } from './access-control.js';
 import { ApiKeyAuthenticator } from './api-key-authenticator.js';
 import { AuthGuard } from './auth.guard.js';
-import { AUTH_OPTIONS, DEFAULT_OPERATIONAL_PATHS, type AuthOptions } from './auth.options.js';
+import { RequestLimits } from '../rate-limit/request-limits.js';
+import { AUTH_OPTIONS, DEFAULT_OPERATIONAL_PATHS, REQUEST_LIMITS, type AuthOptions } from './auth.options.js';
 
 /**
  * API-key authentication, RBAC and denial auditing for any Nest app with a database
@@ -19,6 +20,10 @@ export class AuthModule {
     const settings: AuthOptions = { operationalPaths: DEFAULT_OPERATIONAL_PATHS, ...options };
     const providers: Provider[] = [
       { provide: AUTH_OPTIONS, useValue: settings },
+      {
+        provide: REQUEST_LIMITS,
+        useValue: settings.rateLimit === undefined ? null : new RequestLimits(settings.rateLimit),
+      },
       { provide: AuditWriter, useValue: new AuditWriter() },
       {
         provide: ApiKeyAuthenticator,

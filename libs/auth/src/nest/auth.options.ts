@@ -1,6 +1,9 @@
+import type { RequestLimitOptions } from '../rate-limit/request-limits.js';
 import type { ApiKeyAuthenticatorOptions } from './api-key-authenticator.js';
 
 export const AUTH_OPTIONS = Symbol('AUTH_OPTIONS');
+/** The app's RequestLimits, or null when it runs without rate limits. */
+export const REQUEST_LIMITS = Symbol('REQUEST_LIMITS');
 
 export interface AuthOptions extends ApiKeyAuthenticatorOptions {
   /**
@@ -8,6 +11,11 @@ export interface AuthOptions extends ApiKeyAuthenticatorOptions {
    * health and metrics controllers, the OpenAPI document). Default: /health, /metrics, /docs.
    */
   operationalPaths: readonly string[];
+  /**
+   * Per-key limits on every authenticated route and socket event, and per-address limits on
+   * failed authentications (RequestLimits); none when left out. In memory: per process.
+   */
+  rateLimit?: RequestLimitOptions;
 }
 
 export const DEFAULT_OPERATIONAL_PATHS = ['/health', '/metrics', '/docs', '/docs-json'] as const;

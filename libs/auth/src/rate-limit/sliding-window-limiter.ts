@@ -71,6 +71,13 @@ export class SlidingWindowLimiter {
     return { allowed: true, hits, resetSeconds, retryAfterSeconds: 0 };
   }
 
+  /** Seconds until a blocked key is let through again; 0 when it is not blocked. Records nothing. */
+  blockedFor(key: string): number {
+    const blockedUntil = this.keys.get(key)?.blockedUntil ?? 0;
+    const now = this.clock();
+    return blockedUntil > now ? Math.ceil((blockedUntil - now) / 1000) : 0;
+  }
+
   /** Forgets keys with nothing live, so one-off callers do not accumulate. */
   private sweep(now: number): void {
     this.lastSweep = now;
