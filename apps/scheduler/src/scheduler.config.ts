@@ -9,6 +9,7 @@ import {
 import { DEFAULT_PORTS } from '@voxelfleet/contracts';
 import {
   DAY_MS,
+  DEFAULT_PLACEMENT_SAMPLE,
   DEFAULT_RETENTION,
   MIN_JOB_RETENTION_MS,
   type BreakerConfig,
@@ -30,6 +31,11 @@ export const schedulerConfigSchema = z.object({
   /** Most queued jobs decided in one pass. */
   SCHEDULER_BATCH: positiveInt(1_000),
   SCHEDULER_POLICY: z.enum(['least-loaded', 'bin-pack', 'spread']).default('least-loaded'),
+  /**
+   * On fleets of more than 200 nodes, placement scores this many feasible nodes per job (drawn
+   * from the free-capacity index, see libs/scheduling placement-sample.ts); 0 scores all.
+   */
+  SCHEDULER_PLACEMENT_SAMPLE: z.coerce.number().int().min(0).default(DEFAULT_PLACEMENT_SAMPLE),
   /** Keep each pass's full inputs (snapshot, queue) so it can be replayed later. */
   SCHEDULER_RECORD_TRACE: booleanFlag(false),
   /** Advisory lock key the scheduler instances compete for. */
@@ -59,6 +65,8 @@ export interface SchedulerSettings {
   tickMs?: number;
   batchSize?: number;
   policy?: PlacementPolicy;
+  /** Feasible nodes scored per job on a large fleet; 0 scores all (see SCHEDULER_PLACEMENT_SAMPLE). */
+  placementSample?: number;
   recordTrace?: boolean;
   leaderLockKey?: number;
   breaker?: BreakerConfig;
@@ -81,6 +89,7 @@ export function settingsFromConfig(config: SchedulerConfig): SchedulerSettings {
     tickMs: config.SCHEDULER_TICK_MS,
     batchSize: config.SCHEDULER_BATCH,
     policy: config.SCHEDULER_POLICY,
+    placementSample: config.SCHEDULER_PLACEMENT_SAMPLE,
     recordTrace: config.SCHEDULER_RECORD_TRACE,
     leaderLockKey: config.SCHEDULER_LEADER_KEY,
     jobRetentionMs: config.SCHEDULER_JOB_RETENTION_DAYS * DAY_MS,

@@ -27,6 +27,11 @@ export interface SchedulingOptions {
   readonly preemption?: PreemptionPolicy | false;
   readonly hotTemperatureC?: number;
   /**
+   * Placement scores a sample of this many feasible nodes on a large fleet (see
+   * `placeSampled`); absent or 0 scores every node.
+   */
+  readonly placementSample?: number;
+  /**
    * The snapshot's digest, when the caller already has it (see `snapshotDigest`). Hashing a
    * whole fleet costs far more than deciding, so a pass over a queue hashes it once.
    */
@@ -90,6 +95,7 @@ export function decideJob(job: JobSpec, snapshot: FleetSnapshot, options: Schedu
     cpuFallbackPermitted: admission.cpuFallbackPermitted,
     breaker: options.breaker ?? DEFAULT_BREAKER_CONFIG,
     ...(options.hotTemperatureC === undefined ? {} : { hotTemperatureC: options.hotTemperatureC }),
+    ...(options.placementSample ? { sampleSize: options.placementSample } : {}),
   };
   if (admission.verdict === 'wait') {
     // Report capacity too, so "why is it pending" is complete, but never preempt for a job

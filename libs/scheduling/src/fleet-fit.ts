@@ -2,6 +2,7 @@ import type { Rejection } from './blockers.js';
 import type { DeviceClass } from './device-class.js';
 import { staticMismatch } from './device-eligibility.js';
 import type { JobSpec, NodeSnapshot } from './snapshot.types.js';
+import { fleetIndexOf } from './fleet-index.js';
 import { formatBytes } from './units.js';
 
 /**
@@ -16,7 +17,7 @@ export function neverFitsFleet(
   cpuFallbackPermitted: boolean,
 ): Rejection | null {
   const wantedNode = job.affinity?.nodeId;
-  const considered = wantedNode === undefined ? nodes : nodes.filter((node) => node.id === wantedNode);
+  const considered = consideredNodes(nodes, wantedNode);
   if (wantedNode !== undefined && considered.length === 0) {
     return { code: 'never-fits-fleet', reason: `node affinity names unknown node ${wantedNode}` };
   }
@@ -49,4 +50,20 @@ export function neverFitsFleet(
     reason = `needs ${job.gpus} matching GPUs on one node; at most ${mostOnOneNode} share a node in ${where}`;
   }
   return { code: 'never-fits-fleet', reason };
+}
+
+/**
+ * The nodes to check: the pinned one, or the whole fleet. With a pass's index, one node of
+ * each make-up stands for all (the check reads capabilities and CPU slot totals only, so the
+ * answer is the same), and a pinned node is looked up instead of searched for.
+ */
+function consideredNodes(
+  nodes: readonly NodeSnapshot[],
+  wantedNode: string | undefined,
+): readonly NodeSnapshot[] {
+  const index = fleetIndexOf(nodes);
+  if (!index) return wantedNode === undefined ? nodes : nodes.filter((node) => node.id === wantedNode);
+  if (wantedNode === undefined) return [...index.shapes.values()].map((shape) => shape.sample);
+  const position = index.position(wantedNode);
+  return position === undefined ? [] : [nodes[position] as NodeSnapshot];
 }

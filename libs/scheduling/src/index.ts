@@ -14,6 +14,8 @@ export * from './device-class.js';
 export * from './device-eligibility.js';
 export * from './fair-share.js';
 export * from './fleet-fit.js';
+export * from './fleet-index.js';
+export * from './capacity-buckets.js';
 export * from './job-validation.js';
 export * from './node-liveness.js';
 export * from './ordering.js';

@@ -1,7 +1,8 @@
 import type { CapacityBlocker } from './blockers.js';
-import { compareNumbers, compareStrings } from './ordering.js';
+import { compareStrings } from './ordering.js';
 import { eligibleDevices, nodeExclusion } from './placement-eligibility.js';
-import { isThermallyAvoided, scoreDevice, type NodeContext } from './placement-scoring.js';
+import type { NodeContext } from './placement-scoring.js';
+import { candidateOn, gpuPlacement, pickBest, type Candidate } from './placement-candidates.js';
 import type {
   Exclusion,
   Placement,
@@ -9,15 +10,11 @@ import type {
   PlacementOptions,
   PlacementResult,
 } from './placement.types.js';
-import { seededDrawAfter, seededUnitsAfter } from './seeded-random.js';
-import type { DeviceSnapshot, JobSpec, NodeSnapshot } from './snapshot.types.js';
+import { fleetIndexOf, type FleetIndex } from './fleet-index.js';
+import { placeSampled } from './placement-sample.js';
+import { seededDrawAfter } from './seeded-random.js';
+import type { JobSpec, NodeSnapshot } from './snapshot.types.js';
 import { formatBytes } from './units.js';
-
-interface Candidate {
-  readonly node: NodeSnapshot;
-  readonly devices: readonly DeviceSnapshot[];
-  readonly score: number;
-}
 
 /**
  * Picks a node and devices for a job that passed admission: filter by state, breaker,
@@ -26,17 +23,46 @@ interface Candidate {
  * and its edition allow it and no GPU fits.
  */
 export function placeJob(job: JobSpec, fleet: PlacementFleet, options: PlacementOptions): PlacementResult {
-  const exclusions: Exclusion[] = [];
-  const candidates: Candidate[] = [];
-  const streamNode =
-    job.affinity?.sameNodeAsStream === undefined
-      ? undefined
-      : fleet.streamNodes?.[job.affinity.sameNodeAsStream];
+  const index = fleetIndexOf(fleet.nodes);
+  if (index) {
+    const tenantJobsOn = (nodeId: string): number => index.tenantJobsOn(job.tenantId, nodeId);
+    const quick = placeIndexed(job, fleet, index, options, tenantJobsOn);
+    if (quick) return quick;
+    return placeByScan(job, fleet, options, tenantJobsOn);
+  }
+  return placeByScan(job, fleet, options, tenantJobsCounter(job, fleet));
+}
 
+/**
+ * A placement known from the index alone, or null to scan the fleet: a job pinned to a node
+ * looks at that node only, and on a large fleet (`FleetIndex.samples`) with
+ * `options.sampleSize` set, a bounded sample of feasible nodes is scored (placement-sample.ts).
+ * Whatever this cannot place the full scan decides, so a job never waits while room exists.
+ */
+function placeIndexed(
+  job: JobSpec,
+  fleet: PlacementFleet,
+  index: FleetIndex,
+  options: PlacementOptions,
+  tenantJobsOn: (nodeId: string) => number,
+): PlacementResult | null {
+  const pinned = job.affinity?.nodeId;
+  if (pinned !== undefined) {
+    const position = index.position(pinned);
+    const node = position === undefined ? undefined : index.nodes[position];
+    if (!node) return null;
+    const alone = placeByScan(job, { ...fleet, nodes: [node] }, options, tenantJobsOn);
+    return alone.ok ? alone : null;
+  }
+  return placeSampled(job, fleet, index, options, tenantJobsOn);
+}
+
+/** Counts the tenant's jobs per node once, and only when some node has devices to score. */
+function tenantJobsCounter(job: JobSpec, fleet: PlacementFleet): (nodeId: string) => number {
   // Counted once, and only when some node has devices to score: a pass over a CPU fleet (or
   // a full one) would otherwise walk every running job for every queued one.
   let tenantJobsByNode: Map<string, number> | undefined;
-  const tenantJobsOn = (nodeId: string): number => {
+  return (nodeId: string): number => {
     if (!tenantJobsByNode) {
       tenantJobsByNode = new Map<string, number>();
       for (const r of fleet.running) {
@@ -46,6 +72,21 @@ export function placeJob(job: JobSpec, fleet: PlacementFleet, options: Placement
     }
     return tenantJobsByNode.get(nodeId) ?? 0;
   };
+}
+
+/** Every node looked at: the placement as the scheduler has always made it. */
+function placeByScan(
+  job: JobSpec,
+  fleet: PlacementFleet,
+  options: PlacementOptions,
+  tenantJobsOn: (nodeId: string) => number,
+): PlacementResult {
+  const exclusions: Exclusion[] = [];
+  const candidates: Candidate[] = [];
+  const streamNode =
+    job.affinity?.sameNodeAsStream === undefined
+      ? undefined
+      : fleet.streamNodes?.[job.affinity.sameNodeAsStream];
 
   const nodes = sortedById(fleet.nodes);
   for (const node of nodes) {
@@ -56,23 +97,16 @@ export function placeJob(job: JobSpec, fleet: PlacementFleet, options: Placement
     }
     // A node without devices (a CPU node) has nothing to score or exclude.
     if (node.devices.length === 0) continue;
-    const eligible = eligibleDevices(node, job, options);
-    exclusions.push(...eligible.exclusions);
-    if (eligible.devices.length < job.gpus) continue;
     const context: NodeContext = {
       tenantJobsOnNode: tenantJobsOn(node.id),
       holdsAffineStream: streamNode === node.id,
     };
-    const scored = eligible.devices
-      .map((device) => ({ device, score: scoreDevice(device, node, job, context, options) }))
-      .sort((a, b) => compareNumbers(b.score, a.score) || compareStrings(a.device.id, b.device.id));
-    const chosen = scored.slice(0, job.gpus);
-    const score = roundScore(chosen.reduce((sum, s) => sum + s.score, 0) / chosen.length);
-    candidates.push({ node, devices: chosen.map((s) => s.device), score });
+    const candidate = candidateOn(node, job, options, context, exclusions);
+    if (candidate) candidates.push(candidate);
   }
 
   const best = pickBest(candidates, job, options);
-  if (best) return { ok: true, placement: gpuPlacement(best, candidates.length, options) };
+  if (best) return { ok: true, placement: gpuPlacement(best, `${candidates.length} eligible`, options) };
 
   // Ready nodes are found again rather than collected above: the CPU path runs for every
   // job on a CPU fleet, and a list of the fleet per job was most of placement's garbage.
@@ -82,44 +116,10 @@ export function placeJob(job: JobSpec, fleet: PlacementFleet, options: Placement
   return { ok: false, blockers: capacityBlockers(job, nodes.filter(ready), options), exclusions };
 }
 
-/** Highest score wins; only on an exact tie is the seeded draw computed. */
-function pickBest(
-  candidates: readonly Candidate[],
-  job: JobSpec,
-  options: PlacementOptions,
-): Candidate | undefined {
-  let top: Candidate[] = [];
-  for (const candidate of candidates) {
-    const leader = top[0];
-    if (!leader || candidate.score > leader.score) top = [candidate];
-    else if (candidate.score === leader.score) top.push(candidate);
-  }
-  if (top.length <= 1) return top[0];
-  const drawFor = seededUnitsAfter(options.seed, 'place', job.id);
-  const draw = (c: Candidate): number => drawFor(c.node.id, ...c.devices.map((d) => d.id));
-  return top
-    .map((candidate) => ({ candidate, tie: draw(candidate) }))
-    .sort(
-      (a, b) => compareNumbers(a.tie, b.tie) || compareStrings(a.candidate.node.id, b.candidate.node.id),
-    )[0]?.candidate;
-}
-
-function gpuPlacement(best: Candidate, candidateCount: number, options: PlacementOptions): Placement {
-  const hot = best.devices.filter((d) => isThermallyAvoided(d, options)).map((d) => d.id);
-  const hotNote = hot.length > 0 ? `; only hot or throttling devices were left (${hot.join(', ')})` : '';
-  return {
-    target: 'gpu',
-    nodeId: best.node.id,
-    deviceIds: best.devices.map((d) => d.id),
-    score: best.score,
-    reason: `best ${options.policy} score ${best.score.toFixed(3)} of ${candidateCount} eligible node(s)${hotNote}`,
-  };
-}
-
 /** placeOnCpu's scratch: one score per node, reused from job to job (see there). */
 let scores = new Float64Array(256);
 
-function placeOnCpu(
+export function placeOnCpu(
   job: JobSpec,
   nodes: readonly NodeSnapshot[],
   ready: (node: NodeSnapshot) => boolean,
@@ -234,11 +234,6 @@ function capacityBlockers(
     });
   }
   return blockers;
-}
-
-/** Scores are rounded so float noise cannot decide between equal devices; the seed does. */
-function roundScore(score: number): number {
-  return Math.round(score * 1e9) / 1e9;
 }
 
 /** Snapshots usually list nodes in id order already; then there is nothing to copy or sort. */

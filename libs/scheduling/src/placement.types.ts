@@ -12,6 +12,11 @@ export interface PlacementOptions {
   readonly breaker: BreakerConfig;
   /** At or above this a device is treated as hot and avoided. */
   readonly hotTemperatureC?: number;
+  /**
+   * On a fleet larger than SAMPLE_MIN_FLEET whose node list carries a `FleetIndex`, score at
+   * most this many feasible nodes (plus irregular ones) instead of all; absent or 0: all.
+   */
+  readonly sampleSize?: number;
 }
 
 export type PlacementFleet = Pick<FleetSnapshot, 'nodes' | 'running' | 'streamNodes'>;

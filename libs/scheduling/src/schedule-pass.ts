@@ -5,7 +5,8 @@ import { DEFAULT_FAIR_SHARE_HALF_LIFE_MS } from './fair-share.js';
 import { buildOrderingContext, compareStrings, orderQueue } from './ordering.js';
 import type { Victim } from './preemption.js';
 import type { FleetSnapshot, JobSpec } from './snapshot.types.js';
-import { applyPreemption, ownedBy, placeInPass, settled } from './snapshot-updates.js';
+import { applyPreemption, ownedBy, placeInPass, settled, type PassSnapshot } from './snapshot-updates.js';
+import { attachFleetIndex } from './fleet-index.js';
 import { canonicalJson } from './canonical-json.js';
 
 export interface PassOptions extends Omit<SchedulingOptions, 'snapshotDigest'> {
@@ -74,7 +75,7 @@ export function* passSteps(
   const requeue: Victim[] = [];
   // The pass works on its own copy of the lists, updated in place: copying them for each
   // placement made a pass quadratic in the fleet's running jobs.
-  let working = ownedBy(snapshot);
+  let working = indexed(ownedBy(snapshot));
   const ordered = orderQueue(queue, context);
   for (let position = 0; position < ordered.length; position += 1) {
     const job = ordered[position] as JobSpec;
@@ -87,7 +88,7 @@ export function* passSteps(
       placeInPass(working, job, decision.placement, options.breaker);
     } else if (decision.kind === 'preempt') {
       requeue.push(...decision.plan.victims);
-      working = ownedBy(applyPreemption(settled(working), decision.plan.victims));
+      working = indexed(ownedBy(applyPreemption(settled(working), decision.plan.victims)));
       const placement = {
         target: 'gpu' as const,
         nodeId: decision.plan.nodeId,
@@ -100,6 +101,15 @@ export function* passSteps(
     if ((position + 1) % PASS_STEP === 0 && position + 1 < ordered.length) yield position + 1;
   }
   return { passDigest, decisions, requeue, snapshot: settled(working) };
+}
+
+/**
+ * The pass's node list with a `FleetIndex` attached: placement finds candidates, admission
+ * its fleet check and each placement its node without walking the fleet for every job.
+ */
+function indexed(working: PassSnapshot): PassSnapshot {
+  attachFleetIndex(working.nodes, working.running, working.nowMs);
+  return working;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { breakerOnPlacement } from './circuit-breaker.js';
+import { fleetIndexOf } from './fleet-index.js';
 import { DEFAULT_BREAKER_CONFIG, type BreakerConfig } from './circuit-breaker.types.js';
 import type { Placement } from './placement.types.js';
 import type { Victim } from './preemption.js';
@@ -73,9 +74,17 @@ export function placeInPass(
   breaker: BreakerConfig = DEFAULT_BREAKER_CONFIG,
 ): void {
   const { nodes, tenants, nowMs } = working;
-  for (let i = 0; i < nodes.length; i += 1) {
-    const node = nodes[i] as NodeSnapshot;
-    if (node.id === placement.nodeId) nodes[i] = placedNode(node, job, placement, nowMs, breaker);
+  const index = fleetIndexOf(nodes);
+  const position = index?.position(placement.nodeId);
+  if (index && position !== undefined) {
+    nodes[position] = placedNode(nodes[position] as NodeSnapshot, job, placement, nowMs, breaker);
+    index.replaced(position);
+    index.countJob(job.tenantId, placement.nodeId);
+  } else {
+    for (let i = 0; i < nodes.length; i += 1) {
+      const node = nodes[i] as NodeSnapshot;
+      if (node.id === placement.nodeId) nodes[i] = placedNode(node, job, placement, nowMs, breaker);
+    }
   }
   for (let i = 0; i < tenants.length; i += 1) {
     const tenant = tenants[i] as TenantSnapshot;

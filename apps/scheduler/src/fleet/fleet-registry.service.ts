@@ -15,6 +15,7 @@ import {
   type NodeSnapshot,
   type NodeState,
   type NodeTransition,
+  type PerformanceHistory,
   type RunningJob,
 } from '@voxelfleet/scheduling';
 import type { Transport, Unsubscribe } from '@voxelfleet/transport';
@@ -22,7 +23,14 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import type { SchedulerSettings } from '../scheduler.config.js';
 import { SCHEDULER_SETTINGS } from '../tokens.js';
-import { adminStateOf, toNodeSnapshot, type FleetNodeView, type NodeRecord } from './fleet-view.js';
+import { adminStateOf, type FleetNodeView, type NodeRecord } from './fleet-view.js';
+import { NodeSnapshotCache } from './node-snapshot-cache.js';
+
+const NO_JOBS: readonly RunningJob[] = Object.freeze([]);
+
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
 
 interface StoredNodeRow {
   id: string;
@@ -45,6 +53,9 @@ export class FleetRegistryService implements OnApplicationBootstrap, OnModuleDes
   private readonly controls = new Map<string, AdminNodeState>();
   private readonly unsubscribes: Unsubscribe[] = [];
   private readonly received: Counter;
+  /** Known node ids in order; null when a node was added since. */
+  private sortedIds: string[] | null = null;
+  private readonly snapshots = new NodeSnapshotCache();
   readonly breakerConfig: BreakerConfig;
 
   constructor(
@@ -91,6 +102,7 @@ export class FleetRegistryService implements OnApplicationBootstrap, OnModuleDes
   record(heartbeat: NodeHeartbeat, receivedAtMs = Date.now()): void {
     this.received.inc();
     const previous = this.nodes.get(heartbeat.nodeId);
+    if (!previous) this.sortedIds = null;
     this.nodes.set(heartbeat.nodeId, {
       nodeId: heartbeat.nodeId,
       heartbeat,
@@ -142,7 +154,17 @@ export class FleetRegistryService implements OnApplicationBootstrap, OnModuleDes
     return this.nodes.has(nodeId);
   }
 
-  snapshotNodes(active: readonly RunningJob[], nowMs: number): NodeSnapshot[] {
+  /**
+   * Every node as placement sees it, in id order. A node's entry is rebuilt only when its
+   * heartbeat, state, breaker, history or the jobs holding room on it changed; otherwise the
+   * previous (frozen) entry is handed out again, so a pass on a large fleet neither rebuilds
+   * thousands of unchanged nodes nor re-hashes their text (see canonical-json.ts).
+   */
+  snapshotNodes(
+    active: readonly RunningJob[],
+    nowMs: number,
+    historyOf: (nodeId: string) => PerformanceHistory | undefined = () => undefined,
+  ): NodeSnapshot[] {
     // Grouped once: filtering the whole active list for each node made this nodes × jobs.
     const byNode = new Map<string, RunningJob[]>();
     for (const job of active) {
@@ -150,9 +172,26 @@ export class FleetRegistryService implements OnApplicationBootstrap, OnModuleDes
       if (jobs) jobs.push(job);
       else byNode.set(job.nodeId, [job]);
     }
-    return [...this.nodes.values()]
-      .sort((a, b) => (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0))
-      .map((record) => toNodeSnapshot(record, this.stateOf(record, nowMs), byNode.get(record.nodeId) ?? []));
+    if (!this.sortedIds) this.sortedIds = [...this.nodes.keys()].sort(compareIds);
+    const out: NodeSnapshot[] = [];
+    for (const nodeId of this.sortedIds) {
+      const record = this.nodes.get(nodeId);
+      if (!record) continue;
+      out.push(
+        this.snapshots.of(
+          record,
+          this.stateOf(record, nowMs),
+          byNode.get(nodeId) ?? NO_JOBS,
+          historyOf(nodeId),
+        ),
+      );
+    }
+    return out;
+  }
+
+  /** Nodes known: ready or not. */
+  get size(): number {
+    return this.nodes.size;
   }
 
   /** The job ids a node says it runs, for reconciling placements that never started. */
@@ -223,6 +262,7 @@ export class FleetRegistryService implements OnApplicationBootstrap, OnModuleDes
     );
     for (const row of rows) {
       if (this.nodes.has(row.id)) continue;
+      this.sortedIds = null;
       this.nodes.set(row.id, {
         nodeId: row.id,
         heartbeat: row.heartbeat,

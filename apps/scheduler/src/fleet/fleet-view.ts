@@ -84,7 +84,7 @@ function toDeviceSnapshot(device: HeartbeatDevice, onNode: readonly RunningJob[]
       architecture: capability?.architecture ?? 'unknown',
       ...(capability?.computeCapability ? { computeCapability: capability.computeCapability } : {}),
       memoryBytes: device.memoryTotalBytes,
-      precisions: capability?.precisions ?? [],
+      precisions: [...(capability?.precisions ?? [])],
       tensorCores: capability?.tensorCores ?? false,
     },
     freeVramBytes: Math.max(0, capacity - reserved),

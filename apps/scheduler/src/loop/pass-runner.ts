@@ -35,6 +35,8 @@ export interface PassRunnerDeps {
   batchSize: number;
   /** The previous pass was full: the queue is deeper than a pass (see pass-size.ts). */
   backlog: boolean;
+  /** Room the previous pass found on the fleet (Infinity before the first). */
+  lastRoom: number;
   recordTrace: boolean;
   /** The previous pass, still committing or dispatching: this one writes and dispatches after it. */
   previous: PassTail;
@@ -57,6 +59,8 @@ export interface PassOutcome extends PassTail {
   placed: number;
   /** The batch was full and placed something: more jobs may be waiting right now. */
   more: boolean;
+  /** Room this pass found on the fleet, for the next pass's read. */
+  room: number;
 }
 
 /**
@@ -75,21 +79,24 @@ export interface PassOutcome extends PassTail {
 export async function runPass(deps: PassRunnerDeps): Promise<PassOutcome> {
   const started = performance.now();
   const nowMs = Date.now();
+  // The queue is read before the fleet is looked at: most passes on a busy fleet find it
+  // empty (a tick, a wake-up), and the fleet view costs in proportion to the fleet. Its size
+  // is bounded by the room the previous pass saw, and cut to the room there is now below.
+  const batch = passBatch(deps.batchSize, deps.fleet.size, deps.backlog);
+  const readLimit = Math.min(batch, Math.max(MIN_BATCH, 2 * deps.lastRoom));
+  const loaded = await deps.store.loadQueue(readLimit, new Date(nowMs), deps.committing);
+  if (loaded.length === 0) {
+    deps.metrics.queueDepth.reset();
+    return { considered: 0, placed: 0, more: false, room: deps.lastRoom, ...deps.previous };
+  }
   const active = await deps.active.current(nowMs);
   await deps.nodeHistory.refresh(nowMs);
-  const nodes = deps.fleet.snapshotNodes(active, nowMs).map((node) => {
-    const performance = deps.nodeHistory.of(node.id);
-    return performance ? { ...node, performance } : node;
-  });
+  const nodes = deps.fleet.snapshotNodes(active, nowMs, (nodeId) => deps.nodeHistory.of(nodeId));
   // Deciding jobs that cannot fit only to find they still wait costs as much as placing
   // them: with the fleet nearly full, consider a few more jobs than there is room for.
-  const batch = passBatch(deps.batchSize, nodes.filter((n) => n.state === 'ready').length, deps.backlog);
-  const limit = Math.min(batch, Math.max(MIN_BATCH, 2 * roomIn(nodes)));
-  const rows = await deps.store.loadQueue(limit, new Date(nowMs), deps.committing);
-  if (rows.length === 0) {
-    deps.metrics.queueDepth.reset();
-    return { considered: 0, placed: 0, more: false, ...deps.previous };
-  }
+  const room = roomIn(nodes);
+  const limit = Math.min(readLimit, Math.max(MIN_BATCH, 2 * room));
+  const rows = loaded.length > limit ? loaded.slice(0, limit) : loaded;
   const byId = new Map(rows.map((row) => [row.id, row]));
   const specs = rows.map(toJobSpec);
 
@@ -219,7 +226,11 @@ export async function runPass(deps: PassRunnerDeps): Promise<PassOutcome> {
   return {
     considered: rows.length,
     placed: writes.placements.length,
-    more: rows.length >= limit && writes.placements.length > 0,
+    // A read cut short by the room the previous pass saw is followed at once by a fuller one.
+    more:
+      (rows.length >= limit || (loaded.length >= readLimit && room > deps.lastRoom)) &&
+      writes.placements.length > 0,
+    room,
     committed: ended,
     dispatched,
   };

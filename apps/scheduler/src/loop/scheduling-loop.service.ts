@@ -5,7 +5,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { APP_LOGGER, DATA_SOURCE, TRANSPORT } from '@voxelfleet/platform';
-import { DEFAULT_BREAKER_CONFIG, type PassOptions } from '@voxelfleet/scheduling';
+import { DEFAULT_BREAKER_CONFIG, DEFAULT_PLACEMENT_SAMPLE, type PassOptions } from '@voxelfleet/scheduling';
 import type { Transport, Unsubscribe } from '@voxelfleet/transport';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
@@ -50,6 +50,8 @@ export class SchedulingLoopService implements OnApplicationBootstrap, BeforeAppl
   private readonly options: PassOptions;
   /** The last pass was full: the queue is deeper than a pass. */
   private backlog = false;
+  /** Room on the fleet at the last pass that looked (bounds the next pass's read). */
+  private lastRoom = Number.POSITIVE_INFINITY;
   /** The last pass found nothing queued: room that jobs free has no one to go to. */
   private queueEmpty = false;
 
@@ -72,6 +74,7 @@ export class SchedulingLoopService implements OnApplicationBootstrap, BeforeAppl
     this.options = Object.freeze({
       seed: settings.seed ?? 'voxelfleet',
       policy: settings.policy ?? 'least-loaded',
+      placementSample: settings.placementSample ?? DEFAULT_PLACEMENT_SAMPLE,
       breaker: Object.freeze({ ...(settings.breaker ?? DEFAULT_BREAKER_CONFIG) }),
     });
   }
@@ -163,6 +166,7 @@ export class SchedulingLoopService implements OnApplicationBootstrap, BeforeAppl
           options: this.options,
           batchSize: this.settings.batchSize ?? 1_000,
           backlog: this.backlog,
+          lastRoom: this.lastRoom,
           recordTrace: this.settings.recordTrace ?? false,
           previous: this.previous,
           committing: this.committing,
@@ -177,6 +181,7 @@ export class SchedulingLoopService implements OnApplicationBootstrap, BeforeAppl
           }),
         };
         this.backlog = outcome.more;
+        this.lastRoom = outcome.room;
         this.queueEmpty = outcome.considered === 0;
         if (outcome.more) this.woken = true;
       } catch (error) {
