@@ -36,3 +36,4 @@ export * from './eval/mot-metrics.js';
 export * from './eval/scene-score.js';
 export * from './track/imm-kalman.js';
 export * from './scene/scene-effects.js';
+export * from './geo/index.js';
