@@ -13,7 +13,7 @@ import { runStackLoad } from './support/stack-load.js';
  */
 
 const SECONDS = Number(process.env.STACK_LOAD_SECONDS ?? 60);
-const PORTS = { gateway: 4220, scheduler: 4221, gpuNode: 4222, tracker: 4223 };
+const PORTS = { gateway: 4840, scheduler: 4841, gpuNode: 4842, tracker: 4843 };
 const GRACE_MS = 10_000;
 
 describe('the production shape under load', () => {

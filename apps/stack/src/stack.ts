@@ -1,5 +1,10 @@
 import { createLogger, createMetricsRegistry, type TracingHandle } from '@voxelfleet/observability';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '@voxelfleet/persistence';
+import {
+  importPgliteData,
+  pendingPgliteData,
+  startEmbeddedPostgres,
+  type EmbeddedPostgres,
+} from '@voxelfleet/persistence';
 import {
   onTerminationSignal,
   openDatabase,
@@ -41,6 +46,9 @@ export async function startStack(
   const databaseUrl = config.DATABASE_URL ?? embedded?.url ?? '';
   const transport = openTransport(config, logger);
   const dataSource = await openDatabase({ ...config, DATABASE_URL: databaseUrl }, logger, 'voxelfleet-stack');
+  // Earlier releases kept the embedded database in PGlite: its rows move over on the first start.
+  const legacy = embedded ? pendingPgliteData(dataDir) : undefined;
+  if (legacy) await importPgliteData(legacy, databaseUrl, logger);
   const bootstrap = await ensureBootstrapAdmin(dataSource, config.BOOTSTRAP_ADMIN_KEY);
 
   const infra = (name: string, withDatabase: boolean): AppInfra => ({

@@ -1,6 +1,7 @@
 export * from './data-source.js';
 export * from './migrate.js';
 export * from './embedded/embedded-postgres.js';
+export * from './embedded/pglite-import.js';
 export * from './entities/tenant.entity.js';
 export * from './entities/principal.entity.js';
 export * from './entities/api-key.entity.js';

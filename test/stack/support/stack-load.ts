@@ -300,6 +300,8 @@ async function submitJobs(client: ApiCaller, options: LoadOptions, report: LoadR
   while (pending.size > 0 && Date.now() < deadline) {
     for (const [id, a] of [...pending]) {
       const res = await client.get(`/v1/jobs/${id}`);
+      // Polling is a client like any other: it waits when the gateway says it asks too often.
+      if (res.status === 429) await sleep(1_000 * Number(res.headers['retry-after'] ?? 1));
       if (res.status !== 200) continue;
       const job = res.body as {
         state: string;
