@@ -48,17 +48,18 @@ describe('tracking on scenes it was not built on', () => {
     const longest = Math.max(0, ...ghostSeconds.values());
     const s = scoreScene(run.frames, { voxelSize: voxel });
     console.log(`frame-0 scene: longest ghost ${longest.toFixed(1)} s, ${JSON.stringify(s)}`);
-    // The bound: absorbSeconds of steadiness, which starts once the object has cleared the
-    // pixel (its diameter at its speed: 0.5 m at 1 m/s here), plus two frames of sampling.
-    const clearing = (2 * scene.options.targetRadius) / scene.options.speed;
+    // The bound: a ghost pixel joins the background after absorbSeconds of steadiness, which
+    // begins once the object has left it (its diameter at its speed: 0.5 m at 1 m/s here);
+    // plus two frames of sampling.
+    const leaving = (2 * scene.options.targetRadius) / scene.options.speed;
     expect(longest).toBeLessThanOrEqual(
-      DEFAULT_ROBUST_BACKGROUND_OPTIONS.absorbSeconds + clearing + 2 / scene.options.fps,
+      DEFAULT_ROBUST_BACKGROUND_OPTIONS.absorbSeconds + leaving + 2 / scene.options.fps,
     );
-    // Before the robust model and the birth rule: MOTA -0.22, 333 false positives (the ghosts
-    // kept for the whole sequence). Not yet the 0.9 goal: the first ~1.5 s cost misses and
-    // short-lived false tracks while ghosts and targets separate.
-    expect(s.mota).toBeGreaterThanOrEqual(0.35);
-    expect(s.falsePositives).toBeLessThan(160);
+    // Before the robust model and the birth rules: MOTA -0.22 with 333 false positives (the
+    // ghosts kept for the whole sequence). Not yet the 0.9 goal: while ghosts and targets
+    // separate (the first two seconds) there are misses and short-lived false tracks.
+    expect(s.mota).toBeGreaterThanOrEqual(0.5);
+    expect(s.falsePositives).toBeLessThan(120);
   });
 
   it('keeps identities through 3 g turns at 10 fps', () => {

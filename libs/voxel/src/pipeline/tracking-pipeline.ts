@@ -73,6 +73,7 @@ export class TrackingPipeline {
       measurementVariance: (0.3 * s) ** 2,
       // Motion that does not move is a ghost: a voxel is about three sigmas of a detection's error.
       minBirthDisplacement: s,
+      minBirthSpeed: 0.5,
       maxTentativeSeconds: 2,
       // Coasting is bounded in time, not frames, so 10 and 30 fps keep a track equally long.
       maxCoastFrames: 1000,

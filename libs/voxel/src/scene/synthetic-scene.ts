@@ -64,6 +64,11 @@ export interface SceneOptions {
   /** Dynamic background, distractors, jitter. */
   effects: SceneEffects;
   /**
+   * Targets lit from above: brightness falls by up to this fraction away from the light
+   * (0: flat discs). Real targets are shaded or textured, so a moving one changes its pixels.
+   */
+  shading: number;
+  /**
    * Paths (other than crossing pairs, which meet on purpose) are redrawn until their centres
    * stay this far apart from every other target's, metres; crowded boxes keep the best draw.
    */
@@ -116,6 +121,7 @@ export const DEFAULT_SCENE_OPTIONS: SceneOptions = {
   enterLeaveFraction: 0,
   turnG: 3,
   effects: NO_EFFECTS,
+  shading: 0,
 };
 
 /**
@@ -134,6 +140,7 @@ export const HARD_SCENE_OPTIONS: Partial<SceneOptions> = {
     [5, 20],
     [150, 200],
   ],
+  shading: 0.4,
   stopFraction: 0.25,
   stopSeconds: [0.4, 1],
   enterLeaveFraction: 0.2,
@@ -159,6 +166,8 @@ function closestApproach(a: Float64Array, b: Float64Array): number {
 }
 
 const NOISE_TABLE_SIZE = 1 << 18;
+/** Unit vector towards the light: above, a little to one side. */
+const LIGHT: Vec3 = [0.3 / M.hypot(0.3, 0.2, 1), 0.2 / M.hypot(0.3, 0.2, 1), 1 / M.hypot(0.3, 0.2, 1)];
 
 /** Smooth, camera-specific background texture (40..120 grey levels) so scenes are not flat. */
 function backgroundTexture(camera: CameraModel, k: number): Float32Array {
@@ -263,6 +272,7 @@ export function createSyntheticScene(partial: Partial<SceneOptions> = {}): Synth
     addClouds(value, camera, k, frame / options.fps, options.effects);
     const rt = mat3Transpose(camera.rotation);
     const distorted = hasDistortion(camera);
+    const shading = options.shading;
     // Painter's order: far targets first, so nearer ones occlude them.
     const visible = paths
       .map((_, i) => ({ i, p: positionAt(i, frame, draws.dt * options.fps) }))
@@ -307,7 +317,19 @@ export function createSyntheticScene(partial: Partial<SceneOptions> = {}): Synth
           const qx = rel[0] - proj * dir[0];
           const qy = rel[1] - proj * dir[1];
           const qz = rel[2] - proj * dir[2];
-          if (qx * qx + qy * qy + qz * qz < r * r) value[y * width + x] = brightness[i]!;
+          const q2 = qx * qx + qy * qy + qz * qz;
+          if (q2 >= r * r) continue;
+          if (shading === 0) {
+            value[y * width + x] = brightness[i]!;
+            continue;
+          }
+          // Lit from above: the surface normal at the nearer hit, n·L in [-1, 1].
+          const back = M.sqrt((r * r - q2) / dd);
+          const nx = (proj - back) * dir[0] - rel[0];
+          const ny = (proj - back) * dir[1] - rel[1];
+          const nz = (proj - back) * dir[2] - rel[2];
+          const lambert = (nx * LIGHT[0] + ny * LIGHT[1] + nz * LIGHT[2]) / r;
+          value[y * width + x] = brightness[i]! * (1 - (shading * (1 - lambert)) / 2);
         }
       }
     }

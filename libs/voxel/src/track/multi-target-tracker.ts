@@ -38,6 +38,11 @@ export interface TrackerOptions {
    * target. 0 confirms on hits alone.
    */
   minBirthDisplacement: number;
+  /**
+   * ... and only if its mean speed since birth is at least this, m/s: the ghost an object
+   * leaves drifts as it fades from its edges, slower than targets fly. 0 disables.
+   */
+  minBirthSpeed: number;
   /** A tentative track not confirmed within this many seconds is dropped. */
   maxTentativeSeconds: number;
   /** Position measurement variance per axis, m². */
@@ -55,6 +60,7 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   processNoise: DEFAULT_IMM_MODELS.quietNoise,
   manoeuvreNoise: DEFAULT_IMM_MODELS.manoeuvreNoise,
   minBirthDisplacement: 0,
+  minBirthSpeed: 0,
   maxTentativeSeconds: Infinity,
   measurementVariance: 0.0025,
   initialVelocityVariance: 4,
@@ -183,8 +189,9 @@ export class MultiTargetTracker {
           // Enough hits: confirmed once it has moved; a still one waits, and a ghost times out.
           const p = track.filter.position();
           const moved = Math.hypot(p[0] - track.born[0], p[1] - track.born[1], p[2] - track.born[2]);
-          if (moved >= o.minBirthDisplacement) track.state = 'confirmed';
-          else if (track.missesInRow > 0 || t - track.bornAt > o.maxTentativeSeconds) track.state = 'deleted';
+          const age = t - track.bornAt;
+          if (moved >= o.minBirthDisplacement && moved >= o.minBirthSpeed * age) track.state = 'confirmed';
+          else if (track.missesInRow > 0 || age > o.maxTentativeSeconds) track.state = 'deleted';
         } else if (hits >= o.confirmHits) track.state = 'confirmed';
         else if (
           hits + Math.max(0, o.confirmWindow - track.age) < o.confirmHits ||
@@ -197,7 +204,13 @@ export class MultiTargetTracker {
       }
       case 'confirmed':
       case 'coasting':
-        if (track.missesInRow === 0) track.state = 'confirmed';
+        if (this.backAtBirth(track)) {
+          // Came to rest where it was born: the ghost of an object that was there (an object
+          // and its ghost start as one blob, so a track born on both may stay with the
+          // ghost). Unpublished; it is confirmed again if it moves off.
+          track.state = 'tentative';
+          track.bornAt = t;
+        } else if (track.missesInRow === 0) track.state = 'confirmed';
         else if (track.missesInRow > o.maxCoastFrames || t - track.lastHitAt > o.maxCoastSeconds)
           track.state = 'deleted';
         else track.state = 'coasting';
@@ -205,6 +218,16 @@ export class MultiTargetTracker {
       case 'deleted':
         break;
     }
+  }
+
+  /** Still, within two birth displacements of where it was born (only with the birth rule). */
+  private backAtBirth(track: Track): boolean {
+    const o = this.options;
+    if (o.minBirthDisplacement <= 0) return false;
+    const p = track.filter.position();
+    const v = track.filter.velocity();
+    const fromBirth = Math.hypot(p[0] - track.born[0], p[1] - track.born[1], p[2] - track.born[2]);
+    return fromBirth < 2 * o.minBirthDisplacement && Math.hypot(v[0], v[1], v[2]) < o.minBirthSpeed;
   }
 
   private output(track: Track, t: number): TrackOutput {
