@@ -11,6 +11,8 @@ import { NodeFleet, type FleetNode } from './node-fleet.js';
 import type { NodeObservations } from './simulated-node.js';
 
 const BIG = 1e15;
+/** The scheduler's default: a node silent this long (by the fleet's latest heartbeat) is lost. */
+export const NODE_LOST_AFTER_MS = 2_000;
 
 export interface BenchEnv {
   redisUrl: string;
@@ -80,7 +82,11 @@ export class BenchStack {
     return stack;
   }
 
-  /** `observe`: the nodes report when each dispatch reached them (latency runs need it). */
+  /**
+   * `observe`: the nodes report when each dispatch reached them (latency runs need it).
+   * `settings.dispatchShards`: dispatch on shared queues that the fleet thread relays to its
+   * nodes, instead of one queue per node.
+   */
   async start(nodeCount: number, settings: Partial<SchedulerSettings> = {}, observe = true): Promise<void> {
     const prefix = this.prefix;
     const transport = (): BullMqTransport => new BullMqTransport({ url: this.env.redisUrl, prefix });
@@ -101,7 +107,7 @@ export class BenchStack {
       host: '127.0.0.1',
       port: 0,
       module: SchedulerModule.forRoot(infra, {
-        nodeLostAfterMs: 5_000,
+        nodeLostAfterMs: NODE_LOST_AFTER_MS,
         // The scheduler's own default (SCHEDULER_BATCH) unless BENCH_BATCH asks for another.
         ...(process.env.BENCH_BATCH ? { batchSize: Number(process.env.BENCH_BATCH) } : {}),
         tickMs: 100,
@@ -114,6 +120,7 @@ export class BenchStack {
         prefix,
         nodeIds: Array.from({ length: nodeCount }, (_, i) => `sim-${i}`),
         observe,
+        shards: settings.dispatchShards ?? 0,
       },
       this.observations,
     );
@@ -167,6 +174,18 @@ export class BenchStack {
       // the scheduler for Postgres).
       await new Promise((r) => setTimeout(r, 200));
     }
+  }
+
+  /** The sum of a metric's series on the scheduler's /metrics (0 when absent). */
+  async metric(name: string): Promise<number> {
+    if (!this.scheduler) return 0;
+    const text = await (await fetch(`${this.scheduler.url}/metrics`)).text();
+    let sum = 0;
+    for (const line of text.split('\n')) {
+      if (line.startsWith(`${name} `) || line.startsWith(`${name}{`))
+        sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+    }
+    return sum;
   }
 
   /** The scheduler's own timing series, for reading where a run spent its time. */

@@ -1,5 +1,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { BullMqTransport } from '@voxelfleet/transport';
+import { BullMqTransport, type Consumer } from '@voxelfleet/transport';
+import {
+  DISPATCH_SHARD_QUEUE,
+  type RoutedDispatch,
+} from '../../apps/scheduler/src/dispatch/dispatch-routing.js';
 import { SimulatedNode, type NodeObservations } from './simulated-node.js';
 
 /** What the bench's main thread asks of the node fleet thread. */
@@ -16,15 +20,23 @@ export interface FleetWorkerData {
   nodeIds: string[];
   /** Send dispatch receipts to the main thread (a throughput run does without them). */
   observe: boolean;
+  /**
+   * 0: every node consumes its own queue. N: the scheduler dispatches on N shared queues and
+   * this thread relays each message to its node (SCHEDULER_DISPATCH_SHARDS).
+   */
+  shards: number;
 }
 
 /**
  * The simulated nodes, on a thread of their own: in production nodes are other processes on
  * other machines, and sharing the scheduler's event loop would charge their queue work to it.
  */
-const { redisUrl, prefix, nodeIds, observe } = workerData as FleetWorkerData;
+const { redisUrl, prefix, nodeIds, observe, shards } = workerData as FleetWorkerData;
 const port = parentPort;
 if (!port) throw new Error('node-fleet.worker must run as a worker thread');
+
+/** Messages a relay works on at once: a pass sends one per node it placed on. */
+const RELAY_CONCURRENCY = 2_000;
 
 let pending: [string, number][] = [];
 const observations: NodeObservations = {
@@ -44,10 +56,25 @@ const flushTimer = setInterval(flush, 20);
 
 const transport = new BullMqTransport({ url: redisUrl, prefix });
 const nodes = new Map<string, SimulatedNode>();
-for (const nodeId of nodeIds) {
-  const node = new SimulatedNode(nodeId, transport, observations);
-  await node.start();
-  nodes.set(nodeId, node);
+const relays: Consumer[] = [];
+// Started a few hundred at a time: each first heartbeat is a round trip to Redis.
+for (let i = 0; i < nodeIds.length; i += 500) {
+  await Promise.all(
+    nodeIds.slice(i, i + 500).map(async (nodeId) => {
+      const node = new SimulatedNode(nodeId, transport, observations);
+      nodes.set(nodeId, node);
+      await node.start(shards === 0);
+    }),
+  );
+}
+for (let shard = 0; shard < shards; shard += 1) {
+  relays.push(
+    transport.consume<RoutedDispatch>(
+      `${DISPATCH_SHARD_QUEUE}.${shard}`,
+      (job) => nodes.get(job.data.nodeId)?.receive(job.data.payload) ?? Promise.resolve(),
+      { concurrency: RELAY_CONCURRENCY },
+    ),
+  );
 }
 port.postMessage({ ready: true } satisfies FleetMessage);
 
@@ -55,6 +82,7 @@ port.on('message', (command: FleetCommand) => {
   const run = async (): Promise<void> => {
     if (command.op === 'kill') await nodes.get(command.nodeId)?.kill();
     if (command.op === 'stop') {
+      for (const relay of relays) await relay.close({ force: true });
       for (const node of nodes.values()) await node.stop();
       clearInterval(flushTimer);
       await transport.close();

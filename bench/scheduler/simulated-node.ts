@@ -20,6 +20,7 @@ export interface NodeObservations {
 export class SimulatedNode {
   private consumer?: Consumer;
   private timer?: NodeJS.Timeout;
+  private dead = false;
   private readonly holds = new Set<NodeJS.Timeout>();
   private readonly reporter: JobReporter;
 
@@ -28,39 +29,65 @@ export class SimulatedNode {
     private readonly transport: Transport,
     private readonly observations: NodeObservations,
     private readonly slots = 256,
+    /** Mean heartbeat interval; each one is drawn within ±10 % of it (see `scheduleBeat`). */
+    private readonly heartbeatMs = 1_000,
   ) {
     this.reporter = new JobReporter(transport, createLogger('gpu-node', 'silent'), {
       coalesceMs: REPORT_COALESCE_MS,
     });
   }
 
-  async start(): Promise<void> {
+  /**
+   * `ownQueue`: consume the node's own queue, as a gpu-node does; without it the node gets its
+   * messages from a relay (`receive`) reading a shared dispatch queue.
+   */
+  async start(ownQueue = true): Promise<void> {
     await this.beat();
-    this.timer = setInterval(() => void this.beat(), 1_000);
+    this.scheduleBeat(this.heartbeatMs * Math.random());
+    if (!ownQueue) return;
     // As the gpu-node does: a message is one dispatch or a pass's batch for this node.
-    this.consumer = this.transport.consume(
-      nodeQueue(this.nodeId),
-      async (job) => {
-        await Promise.all(dispatchesIn(job.data).map((dispatch) => this.run(dispatch as JobDispatch)));
-      },
-      { concurrency: this.slots },
-    );
+    this.consumer = this.transport.consume(nodeQueue(this.nodeId), (job) => this.receive(job.data), {
+      concurrency: this.slots,
+    });
+  }
+
+  /** One queue message for this node: a dispatch or a pass's batch. A dead node drops it. */
+  async receive(data: unknown): Promise<void> {
+    if (this.dead) return;
+    await Promise.all(dispatchesIn(data as JobDispatch).map((dispatch) => this.run(dispatch as JobDispatch)));
   }
 
   /** As a SIGKILL would: no more heartbeats, no reports, queued work abandoned. */
   async kill(): Promise<void> {
-    clearInterval(this.timer);
+    this.dead = true;
+    clearTimeout(this.timer);
     for (const hold of this.holds) clearTimeout(hold);
     await this.consumer?.close({ force: true });
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.timer);
+    this.dead = true;
+    clearTimeout(this.timer);
     for (const hold of this.holds) clearTimeout(hold);
     await this.consumer?.close({ force: true });
   }
 
+  /**
+   * The next heartbeat within ±10 % of the interval (the first at a random point of one):
+   * ten thousand nodes started together would otherwise beat in the same millisecond every
+   * second, a burst the scheduler reads in one go. Nodes of a real fleet start at different
+   * times; the jitter keeps simulated ones apart as well.
+   */
+  private scheduleBeat(delay = this.heartbeatMs * (0.9 + 0.2 * Math.random())): void {
+    if (this.dead) return;
+    this.timer = setTimeout(() => {
+      void this.beat();
+      this.scheduleBeat();
+    }, delay);
+  }
+
   private async run(dispatch: JobDispatch): Promise<void> {
+    if (this.dead) return;
     this.observations.receivedAt.set(dispatch.jobId, Date.now());
     const holdMs = typeof dispatch.inputs.holdMs === 'number' ? dispatch.inputs.holdMs : 0;
     if (holdMs > 0) {

@@ -23,7 +23,8 @@ export const schedulerConfigSchema = z.object({
   ...commonSchema,
   ...databaseSchema,
   ...transportSchema,
-  NODE_LOST_AFTER_MS: positiveInt(5_000),
+  /** Silence after which a node is lost (see isSilent in libs/scheduling: measured up to the latest heartbeat of any node). */
+  NODE_LOST_AFTER_MS: positiveInt(2_000),
   /** Seed for every tie-break; the same seed and inputs give the same placements. */
   SCHEDULER_SEED: z.string().min(1).default('voxelfleet'),
   /** Longest wait between passes when nothing wakes the loop. */
@@ -36,6 +37,11 @@ export const schedulerConfigSchema = z.object({
    * from the free-capacity index, see libs/scheduling placement-sample.ts); 0 scores all.
    */
   SCHEDULER_PLACEMENT_SAMPLE: z.coerce.number().int().min(0).default(DEFAULT_PLACEMENT_SAMPLE),
+  /**
+   * 0: each node's dispatches go on its own queue (node.<id>). N: on N shared queues
+   * (node-dispatch.<shard>), each message naming its node, for relays in front of large fleets.
+   */
+  SCHEDULER_DISPATCH_SHARDS: z.coerce.number().int().min(0).max(1024).default(0),
   /** Keep each pass's full inputs (snapshot, queue) so it can be replayed later. */
   SCHEDULER_RECORD_TRACE: booleanFlag(false),
   /** Advisory lock key the scheduler instances compete for. */
@@ -68,6 +74,8 @@ export interface SchedulerSettings {
   /** Feasible nodes scored per job on a large fleet; 0 scores all (see SCHEDULER_PLACEMENT_SAMPLE). */
   placementSample?: number;
   recordTrace?: boolean;
+  /** Shared dispatch queues instead of one per node (SCHEDULER_DISPATCH_SHARDS); 0 or absent: per node. */
+  dispatchShards?: number;
   leaderLockKey?: number;
   breaker?: BreakerConfig;
   retry?: Partial<RetryPolicy>;
@@ -90,6 +98,7 @@ export function settingsFromConfig(config: SchedulerConfig): SchedulerSettings {
     batchSize: config.SCHEDULER_BATCH,
     policy: config.SCHEDULER_POLICY,
     placementSample: config.SCHEDULER_PLACEMENT_SAMPLE,
+    dispatchShards: config.SCHEDULER_DISPATCH_SHARDS,
     recordTrace: config.SCHEDULER_RECORD_TRACE,
     leaderLockKey: config.SCHEDULER_LEADER_KEY,
     jobRetentionMs: config.SCHEDULER_JOB_RETENTION_DAYS * DAY_MS,

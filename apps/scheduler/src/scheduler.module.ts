@@ -58,7 +58,8 @@ export class SchedulerModule {
         },
         {
           provide: DISPATCHER,
-          useFactory: (transport: Transport, db: DataSource) => new Dispatcher(transport, db),
+          useFactory: (transport: Transport, db: DataSource) =>
+            new Dispatcher(transport, db, settings.dispatchShards ?? 0),
           inject: [TRANSPORT, DATA_SOURCE],
         },
         {

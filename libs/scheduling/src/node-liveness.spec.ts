@@ -1,5 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { detectNodeTransitions, requeueJobsOfLostNodes, resolveNodeState } from './node-liveness.js';
+import {
+  detectNodeTransitions,
+  requeueJobsOfLostNodes,
+  resolveNodeState,
+  STALL_FACTOR,
+} from './node-liveness.js';
 import { aRunningJob } from './testing/fixtures.js';
 
 describe('node liveness', () => {
@@ -49,5 +54,33 @@ describe('node liveness', () => {
         reason: 'node lost-node lost',
       },
     ]);
+  });
+});
+
+describe('liveness measured against the latest heartbeat of the fleet', () => {
+  const view = (nodeId: string, lastHeartbeatMs: number) => ({
+    nodeId,
+    adminState: 'ready' as const,
+    lastHeartbeatMs,
+    recordedState: 'ready' as const,
+  });
+
+  it('declares no node lost when the receiver stalled and every heartbeat is late at once', () => {
+    // Nothing read for 3 s (a stalled event loop): by the clock both nodes are silent past 2 s.
+    const nodes = [view('a', 10_000), view('b', 10_100)];
+    expect(detectNodeTransitions(nodes, 13_200, 2_000, 10_100)).toEqual([]);
+  });
+
+  it('declares a node lost that is silent while the others keep beating', () => {
+    const nodes = [view('a', 10_000), view('b', 12_900)];
+    expect(detectNodeTransitions(nodes, 13_000, 2_000, 12_900).map((t) => [t.nodeId, t.to])).toEqual([
+      ['a', 'lost'],
+    ]);
+  });
+
+  it('declares a fleet gone silent altogether lost after STALL_FACTOR times the timeout', () => {
+    const nodes = [view('a', 10_000)];
+    expect(detectNodeTransitions(nodes, 10_000 + STALL_FACTOR * 2_000 - 1, 2_000, 10_000)).toEqual([]);
+    expect(detectNodeTransitions(nodes, 10_000 + STALL_FACTOR * 2_000 + 1, 2_000, 10_000)).toHaveLength(1);
   });
 });

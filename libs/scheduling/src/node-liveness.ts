@@ -6,6 +6,33 @@ export const HEARTBEAT_TIMEOUT_MS = 5_000;
 export type AdminNodeState = Exclude<NodeState, 'lost'>;
 
 /**
+ * How much longer than the timeout a node may stay silent by the clock alone while no node's
+ * heartbeat arrived either (see `isSilent`).
+ */
+export const STALL_FACTOR = 4;
+
+/**
+ * Whether a node has been silent past the timeout. With `freshestMs` (the latest heartbeat
+ * received from any node), silence is measured up to that heartbeat rather than to now: a
+ * receiver that stalled (a long pass, a collection, a backlog of messages not yet read) sees
+ * every node late at once, and declaring them all lost would requeue a healthy fleet. While
+ * other nodes' heartbeats arrive the two measures agree; a fleet gone silent altogether is
+ * lost after STALL_FACTOR times the timeout by the clock.
+ */
+export function isSilent(
+  lastHeartbeatMs: number,
+  nowMs: number,
+  timeoutMs: number,
+  freshestMs?: number,
+): boolean {
+  if (freshestMs === undefined) return nowMs - lastHeartbeatMs > timeoutMs;
+  return (
+    Math.min(nowMs, freshestMs) - lastHeartbeatMs > timeoutMs ||
+    nowMs - lastHeartbeatMs > STALL_FACTOR * timeoutMs
+  );
+}
+
+/**
  * A node is lost once it has been silent for longer than the timeout; when heartbeats come
  * back it returns to whatever the operator set, so a cordoned node stays cordoned.
  */
@@ -14,8 +41,9 @@ export function resolveNodeState(
   lastHeartbeatMs: number,
   nowMs: number,
   timeoutMs = HEARTBEAT_TIMEOUT_MS,
+  freshestMs?: number,
 ): NodeState {
-  return nowMs - lastHeartbeatMs > timeoutMs ? 'lost' : adminState;
+  return isSilent(lastHeartbeatMs, nowMs, timeoutMs, freshestMs) ? 'lost' : adminState;
 }
 
 export interface NodeHeartbeatView {
@@ -37,10 +65,11 @@ export function detectNodeTransitions(
   nodes: readonly NodeHeartbeatView[],
   nowMs: number,
   timeoutMs = HEARTBEAT_TIMEOUT_MS,
+  freshestMs?: number,
 ): NodeTransition[] {
   const transitions: NodeTransition[] = [];
   for (const node of nodes) {
-    const next = resolveNodeState(node.adminState, node.lastHeartbeatMs, nowMs, timeoutMs);
+    const next = resolveNodeState(node.adminState, node.lastHeartbeatMs, nowMs, timeoutMs, freshestMs);
     if (next === node.recordedState) continue;
     const silentMs = nowMs - node.lastHeartbeatMs;
     const reason =

@@ -4,6 +4,7 @@ import type { Placement, PriorityClass } from '@voxelfleet/scheduling';
 import { InProcessTransport, type DeliveredJob } from '@voxelfleet/transport';
 import type { DataSource } from 'typeorm';
 import type { QueuedJobRow } from '../jobs/job-row.js';
+import { shardQueue, type RoutedDispatch } from './dispatch-routing.js';
 import { Dispatcher, type DispatchOrder } from './dispatcher.js';
 
 /** Built-in kernels never touch the kernel registry; a registry read would be a bug here. */
@@ -103,6 +104,38 @@ describe('Dispatcher', () => {
     });
     await new Promise((r) => setTimeout(r, 50));
     expect(got.map((m) => m.id)).toEqual(['a1.2.x2', 'a1.2']);
+    await transport.close();
+  });
+
+  it('with shards, puts each node’s message on its shard queue, naming the node', async () => {
+    const transport = new InProcessTransport();
+    const dispatcher = new Dispatcher(transport, noRegistry, 4);
+    await dispatcher.dispatch([order('a1', 'node-a'), order('a2', 'node-a'), order('b1', 'node-b')]);
+    const got = new Map<string, RoutedDispatch>();
+    for (const nodeId of ['node-a', 'node-b']) {
+      await new Promise<void>((resolve) => {
+        transport.consume<RoutedDispatch>(shardQueue(nodeId, 4), (job) => {
+          if (job.data.nodeId === nodeId) {
+            got.set(nodeId, job.data);
+            resolve();
+          }
+          return Promise.resolve();
+        });
+      });
+    }
+    expect(dispatchesIn(got.get('node-a')?.payload).map((d) => (d as JobDispatch).jobId)).toEqual([
+      'a1',
+      'a2',
+    ]);
+    expect(dispatchesIn(got.get('node-b')?.payload).map((d) => (d as JobDispatch).jobId)).toEqual(['b1']);
+    // Nothing went to the nodes' own queues.
+    const own: unknown[] = [];
+    transport.consume(nodeQueue('node-a'), (job) => {
+      own.push(job);
+      return Promise.resolve();
+    });
+    await new Promise((r) => setTimeout(r, 30));
+    expect(own).toEqual([]);
     await transport.close();
   });
 });

@@ -10,6 +10,7 @@ import { priorityRank, type Placement } from '@voxelfleet/scheduling';
 import type { BulkEnqueueItem, Transport } from '@voxelfleet/transport';
 import type { DataSource } from 'typeorm';
 import type { QueuedJobRow } from '../jobs/job-row.js';
+import { shardQueue, type RoutedDispatch } from './dispatch-routing.js';
 
 export interface DispatchOrder {
   row: QueuedJobRow;
@@ -24,11 +25,17 @@ export interface DispatchOrder {
  * Redis and on the node, so a pass of many placements costs one entry per node, not per job.
  * The BullMQ job id is `${jobId}.${attempt}` (for a batch, that of its first job with the
  * batch's size), so dispatching the same placements twice runs them once.
+ *
+ * With `shards` set, the messages go instead to `shards` shared queues, each message naming
+ * its node (`RoutedDispatch`), for fleets served by relays (one consumer per shard that hands
+ * each message to its node): a queue per node costs a Redis connection and a blocked consumer
+ * per node, and ten thousand of them outgrow one Redis (see bench/scheduler queue-cost.ts).
  */
 export class Dispatcher {
   constructor(
     private readonly transport: Transport,
     private readonly db: DataSource,
+    private readonly shards = 0,
   ) {}
 
   async dispatch(orders: readonly DispatchOrder[]): Promise<void> {
@@ -44,7 +51,12 @@ export class Dispatcher {
       [...byNode].map(async ([nodeId, list]) => {
         const messages = await Promise.all(list.map((order) => this.message(order, now)));
         const item = messageFor(list, messages);
-        await this.transport.enqueue(nodeQueue(nodeId), item.name, item.data, item.options);
+        if (this.shards > 0) {
+          const routed: RoutedDispatch = { nodeId, payload: item.data };
+          await this.transport.enqueue(shardQueue(nodeId, this.shards), item.name, routed, item.options);
+        } else {
+          await this.transport.enqueue(nodeQueue(nodeId), item.name, item.data, item.options);
+        }
       }),
     );
   }

@@ -32,6 +32,17 @@ function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** A node's full row (heartbeat document included) is rewritten at least this often. */
+export const FULL_ROW_EVERY_MS = 10_000;
+
+interface WrittenRow {
+  state: NodeState;
+  reportedState: NodeHeartbeat['state'];
+  breaker: BreakerState | undefined;
+  receivedAtMs: number;
+  fullAtMs: number;
+}
+
 interface StoredNodeRow {
   id: string;
   hostname: string;
@@ -53,6 +64,10 @@ export class FleetRegistryService implements OnApplicationBootstrap, OnModuleDes
   private readonly controls = new Map<string, AdminNodeState>();
   private readonly unsubscribes: Unsubscribe[] = [];
   private readonly received: Counter;
+  /** What the nodes table holds for each node, as this instance last wrote it. */
+  private readonly written = new Map<string, WrittenRow>();
+  /** When the latest heartbeat of any node arrived (liveness measures silence up to it). */
+  private freshestMs = Number.NEGATIVE_INFINITY;
   /** Known node ids in order; null when a node was added since. */
   private sortedIds: string[] | null = null;
   private readonly snapshots = new NodeSnapshotCache();
@@ -101,6 +116,7 @@ export class FleetRegistryService implements OnApplicationBootstrap, OnModuleDes
 
   record(heartbeat: NodeHeartbeat, receivedAtMs = Date.now()): void {
     this.received.inc();
+    if (receivedAtMs > this.freshestMs) this.freshestMs = receivedAtMs;
     const previous = this.nodes.get(heartbeat.nodeId);
     if (!previous) this.sortedIds = null;
     this.nodes.set(heartbeat.nodeId, {
@@ -126,7 +142,13 @@ export class FleetRegistryService implements OnApplicationBootstrap, OnModuleDes
   }
 
   stateOf(record: NodeRecord, nowMs: number): NodeState {
-    return resolveNodeState(adminStateOf(record), record.receivedAtMs, nowMs, this.settings.nodeLostAfterMs);
+    return resolveNodeState(
+      adminStateOf(record),
+      record.receivedAtMs,
+      nowMs,
+      this.settings.nodeLostAfterMs,
+      this.freshest(),
+    );
   }
 
   /** Liveness changes since the last check, recorded so each is reported once. */
@@ -137,7 +159,7 @@ export class FleetRegistryService implements OnApplicationBootstrap, OnModuleDes
       lastHeartbeatMs: record.receivedAtMs,
       recordedState: record.recordedState,
     }));
-    const transitions = detectNodeTransitions(views, nowMs, this.settings.nodeLostAfterMs);
+    const transitions = detectNodeTransitions(views, nowMs, this.settings.nodeLostAfterMs, this.freshest());
     for (const transition of transitions) {
       const record = this.nodes.get(transition.nodeId);
       if (record) record.recordedState = transition.to;
@@ -189,6 +211,11 @@ export class FleetRegistryService implements OnApplicationBootstrap, OnModuleDes
     return out;
   }
 
+  /** Latest heartbeat receipt, once one has arrived since start (stored rows do not count). */
+  private freshest(): number | undefined {
+    return Number.isFinite(this.freshestMs) ? this.freshestMs : undefined;
+  }
+
   /** Nodes known: ready or not. */
   get size(): number {
     return this.nodes.size;
@@ -233,26 +260,70 @@ export class FleetRegistryService implements OnApplicationBootstrap, OnModuleDes
       .sort((a, b) => a.nodeId.localeCompare(b.nodeId));
   }
 
-  /** Writes every known node's summary (leader only): registration, last heartbeat, breaker. */
+  /**
+   * Writes the nodes table (leader only): registration, last heartbeat, state, breaker. A node
+   * whose row is up to date but for the time of its last heartbeat gets that time alone; its
+   * full row (the heartbeat's devices and telemetry) is rewritten when it is new, its state,
+   * reported state or breaker changed, or every FULL_ROW_EVERY_MS. Rewriting every node's
+   * heartbeat document each second was the largest part of the leader's idle work on a fleet
+   * of thousands (pg escaping ten thousand JSON texts per second, and Postgres storing them).
+   */
   async persist(nowMs = Date.now()): Promise<void> {
-    const records = [...this.nodes.values()];
-    if (records.length === 0) return;
-    await this.db.query(
-      `INSERT INTO nodes (id, hostname, state, reported_state, last_heartbeat_at, heartbeat, breaker)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::jsonb[], $7::jsonb[])
-       ON CONFLICT (id) DO UPDATE SET hostname = EXCLUDED.hostname, state = EXCLUDED.state,
-         reported_state = EXCLUDED.reported_state, last_heartbeat_at = EXCLUDED.last_heartbeat_at,
-         heartbeat = EXCLUDED.heartbeat, breaker = EXCLUDED.breaker, updated_at = now()`,
-      [
-        records.map((r) => r.nodeId),
-        records.map((r) => r.heartbeat.hostname),
-        records.map((r) => this.stateOf(r, nowMs)),
-        records.map((r) => r.heartbeat.state),
-        records.map((r) => new Date(r.receivedAtMs)),
-        records.map((r) => JSON.stringify(r.heartbeat)),
-        records.map((r) => (r.breaker ? JSON.stringify(r.breaker) : null)),
-      ],
-    );
+    const full: { record: NodeRecord; state: NodeState }[] = [];
+    const touched: NodeRecord[] = [];
+    for (const record of this.nodes.values()) {
+      const state = this.stateOf(record, nowMs);
+      const row = this.written.get(record.nodeId);
+      if (
+        !row ||
+        row.state !== state ||
+        row.reportedState !== record.heartbeat.state ||
+        row.breaker !== record.breaker ||
+        nowMs - row.fullAtMs >= FULL_ROW_EVERY_MS
+      ) {
+        full.push({ record, state });
+      } else if (row.receivedAtMs !== record.receivedAtMs) {
+        touched.push(record);
+      }
+    }
+    if (full.length > 0) {
+      await this.db.query(
+        `INSERT INTO nodes (id, hostname, state, reported_state, last_heartbeat_at, heartbeat, breaker)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::jsonb[], $7::jsonb[])
+         ON CONFLICT (id) DO UPDATE SET hostname = EXCLUDED.hostname, state = EXCLUDED.state,
+           reported_state = EXCLUDED.reported_state, last_heartbeat_at = EXCLUDED.last_heartbeat_at,
+           heartbeat = EXCLUDED.heartbeat, breaker = EXCLUDED.breaker, updated_at = now()`,
+        [
+          full.map(({ record }) => record.nodeId),
+          full.map(({ record }) => record.heartbeat.hostname),
+          full.map(({ state }) => state),
+          full.map(({ record }) => record.heartbeat.state),
+          full.map(({ record }) => new Date(record.receivedAtMs)),
+          full.map(({ record }) => JSON.stringify(record.heartbeat)),
+          full.map(({ record }) => (record.breaker ? JSON.stringify(record.breaker) : null)),
+        ],
+      );
+      for (const { record, state } of full) {
+        this.written.set(record.nodeId, {
+          state,
+          reportedState: record.heartbeat.state,
+          breaker: record.breaker,
+          receivedAtMs: record.receivedAtMs,
+          fullAtMs: nowMs,
+        });
+      }
+    }
+    if (touched.length > 0) {
+      await this.db.query(
+        `UPDATE nodes SET last_heartbeat_at = u.at, updated_at = now()
+           FROM unnest($1::text[], $2::timestamptz[]) AS u(id, at) WHERE nodes.id = u.id`,
+        [touched.map((r) => r.nodeId), touched.map((r) => new Date(r.receivedAtMs))],
+      );
+      for (const record of touched) {
+        const row = this.written.get(record.nodeId);
+        if (row) row.receivedAtMs = record.receivedAtMs;
+      }
+    }
   }
 
   /** A scheduler that starts (or restarts) knows the nodes its predecessor recorded. */
