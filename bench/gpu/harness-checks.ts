@@ -34,6 +34,8 @@ export async function kernelSuite(dev: CudaDevice, log: HarnessLog): Promise<voi
   }
   const keeping = new CudaKernelRunner(dev, 'suite');
   keeping.reuseEvidenceScratch = true;
+  // The fused path (one native call, float32 with a float64 fallback) beside the default.
+  keeping.evidenceMethod = 'fused';
   for (let s = 0; s < 4; s++) {
     const { req } = randomScene(rng(900 + s), {
       dims: [97 + s, 61, 45],
@@ -68,7 +70,11 @@ export async function kernelSuite(dev: CudaDevice, log: HarnessLog): Promise<voi
     );
     // A runner that keeps its scratch between calls (grids of different sizes in turn).
     const kept = await keeping.voxelEvidence(withPixels);
-    log.check(`voxel.evidence with a kept scratch == CPU scene ${s}`, sameEvidence(kept, cpu));
+    log.check(`voxel.evidence fused, kept scratch == CPU scene ${s}`, sameEvidence(kept, cpu));
+    log.check(
+      `voxel.evidence fused from masks == CPU scene ${s}`,
+      sameEvidence(await keeping.voxelEvidence(req), cpu),
+    );
   }
   keeping.dispose();
   const { req: small } = randomScene(rng(950), {

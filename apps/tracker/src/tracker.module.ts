@@ -13,6 +13,7 @@ import { TrackHistoryService } from './history/track-history.service.js';
 import { TrackHistoryWriter } from './history/track-history.writer.js';
 import { IngestController } from './ingest/ingest.controller.js';
 import { IngestService } from './ingest/ingest.service.js';
+import { CotSender } from './live/cot-sender.service.js';
 import { LiveHub } from './live/live-hub.service.js';
 import { TracksGateway } from './live/tracks.gateway.js';
 import { ReplayService } from './replay/replay.service.js';
@@ -36,6 +37,7 @@ export class TrackerModule implements NestModule {
         { provide: APP_GUARD, useExisting: AuthGuard },
         RigsService,
         StreamsService,
+        CotSender,
         StreamRuntimes,
         TrackHistoryWriter,
         TrackHistoryService,

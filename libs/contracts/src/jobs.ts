@@ -15,6 +15,8 @@ export const BUILTIN_KERNELS = [
   'reduce.sum',
   'scan.exclusive',
   'matmul.f32',
+  'matmul.tf32',
+  'matmul.bf16',
   'motion.diff',
   'voxel.evidence',
 ] as const;
@@ -39,6 +41,9 @@ export function nodeQueue(nodeId: string): string {
  * - reduce.sum: { x: Buffer } (f32)
  * - scan.exclusive: { x: Buffer } (u32)
  * - matmul.f32: { a: Buffer, b: Buffer, m: number, n: number, k: number }
+ * - matmul.tf32, matmul.bf16: the same inputs; on the tensor cores with A and B rounded to
+ *   tf32 / bf16 and float32 accumulation (per element within (2u + u^2 + (k + 1) 2^-24) of
+ *   sum |a||b| of the exact product, u = 2^-11 for tf32, 2^-8 for bf16)
  */
 export type InlineBuffer = number[] | { base64: string; dtype: 'f32' | 'u32' | 'u8' | 'u16' | 'f64' };
 export type KernelInputs = Record<string, number | string | boolean | InlineBuffer>;

@@ -10,6 +10,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   initMemory(env, exports);
   initLaunch(env, exports);
   initCustom(env, exports);
+  initEvidence(env, exports);
+  initMotionBatch(env, exports);
   return exports;
 }
 

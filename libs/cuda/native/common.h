@@ -99,5 +99,7 @@ void initStreams(Napi::Env env, Napi::Object exports);
 void initMemory(Napi::Env env, Napi::Object exports);
 void initLaunch(Napi::Env env, Napi::Object exports);
 void initCustom(Napi::Env env, Napi::Object exports);
+void initEvidence(Napi::Env env, Napi::Object exports);
+void initMotionBatch(Napi::Env env, Napi::Object exports);
 
 }  // namespace vf

@@ -23,6 +23,10 @@ cudaError_t launchScanExclusive(size_t n, const uint32_t* in, uint32_t* out, voi
 
 cudaError_t launchMatmulF32(int m, int n, int k, const float* a, const float* b, float* c,
                             cudaStream_t s);
+// matmul_tc.cu: the same product on the tensor cores, operands rounded to tf32 or bf16,
+// float32 accumulation.
+cudaError_t launchMatmulTf32(int m, int n, int k, const float* a, const float* b, float* c, cudaStream_t s);
+cudaError_t launchMatmulBf16(int m, int n, int k, const float* a, const float* b, float* c, cudaStream_t s);
 
 // Ordered compaction: changed pixels (|cur - prev| > k * sigma) as ascending indices and
 // weights |cur - prev|; count[0] receives the total number that qualified.

@@ -71,6 +71,15 @@ GpuWork::Enqueue build(const Args& a, int device) {
     auto* C = a.ptr<float>(5);
     return [=](cudaStream_t s) { return launchMatmulF32(m, nn, k, A, B, C, s); };
   }
+  if (n == "matmul.tf32" || n == "matmul.bf16") {
+    a.need(6);
+    int m = int(a.v[0]), nn = int(a.v[1]), k = int(a.v[2]);
+    auto* A = a.ptr<const float>(3);
+    auto* B = a.ptr<const float>(4);
+    auto* C = a.ptr<float>(5);
+    if (n == "matmul.tf32") return [=](cudaStream_t s) { return launchMatmulTf32(m, nn, k, A, B, C, s); };
+    return [=](cudaStream_t s) { return launchMatmulBf16(m, nn, k, A, B, C, s); };
+  }
   if (n == "motion.diff") {
     a.need(12);
     size_t len = a.sz(0);

@@ -81,7 +81,9 @@ for (const file of readdirSync(native).sort()) {
     objects.push(obj);
     if (!stale(src, obj)) continue;
     // voxel.evidence must match the float64 CPU rules bit for bit: no FMA contraction.
-    const exact = ['voxel_evidence.cu', 'motion_background.cu'].includes(file) ? ['--fmad=false'] : [];
+    const exact = ['voxel_evidence.cu', 'evidence_fused.cu', 'motion_background.cu'].includes(file)
+      ? ['--fmad=false']
+      : [];
     console.log(`cuda addon: nvcc ${file}`);
     run(nvcc, [
       '-c',

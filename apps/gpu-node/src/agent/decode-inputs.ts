@@ -17,6 +17,8 @@ const FIELDS: Record<BuiltinKernelName, readonly string[]> = {
   'reduce.sum': ['x'],
   'scan.exclusive': ['x'],
   'matmul.f32': ['a', 'b', 'm', 'n', 'k'],
+  'matmul.tf32': ['a', 'b', 'm', 'n', 'k'],
+  'matmul.bf16': ['a', 'b', 'm', 'n', 'k'],
   'motion.diff': ['width', 'height', 'prev', 'cur', 'sigma', 'k', 'maxOut'],
   'voxel.evidence': [
     'origin',
@@ -90,7 +92,9 @@ export function decodeInputs(kernel: string, inputs: unknown, limits: DecodeLimi
       checkOutput(x.byteLength, limits);
       return { kernel, x };
     }
-    case 'matmul.f32': {
+    case 'matmul.f32':
+    case 'matmul.tf32':
+    case 'matmul.bf16': {
       const m = count(given, 'm');
       const n = count(given, 'n');
       const k = count(given, 'k');
@@ -291,6 +295,8 @@ export function workUnits(call: KernelCall): number {
     case 'scan.exclusive':
       return Math.max(1, call.x.length);
     case 'matmul.f32':
+    case 'matmul.tf32':
+    case 'matmul.bf16':
       return Math.max(1, call.m * call.n * call.k);
     case 'motion.diff':
       return Math.max(1, call.req.width * call.req.height);
@@ -313,6 +319,8 @@ export function inputBytes(call: KernelCall): number {
     case 'scan.exclusive':
       return call.x.byteLength * 2;
     case 'matmul.f32':
+    case 'matmul.tf32':
+    case 'matmul.bf16':
       return call.a.byteLength + call.b.byteLength + call.m * call.n * 4;
     case 'motion.diff':
       return (

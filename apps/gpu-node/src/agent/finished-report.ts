@@ -24,7 +24,7 @@ export function finishedReport(
 
 /** Built-in names as they are; anything else collapses, so a client cannot mint label values. */
 export function safeKernelLabel(name: string): string {
-  return /^(noop|saxpy|reduce\.sum|scan\.exclusive|matmul\.f32|motion\.diff|voxel\.evidence|custom)$/.test(
+  return /^(noop|saxpy|reduce\.sum|scan\.exclusive|matmul\.f32|matmul\.tf32|matmul\.bf16|motion\.diff|voxel\.evidence|custom)$/.test(
     name,
   )
     ? name

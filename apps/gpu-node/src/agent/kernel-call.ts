@@ -8,7 +8,14 @@ export type KernelCall =
   | { kernel: 'saxpy'; a: number; x: Float32Array; y: Float32Array }
   | { kernel: 'reduce.sum'; x: Float32Array }
   | { kernel: 'scan.exclusive'; x: Uint32Array }
-  | { kernel: 'matmul.f32'; a: Float32Array; b: Float32Array; m: number; n: number; k: number }
+  | {
+      kernel: 'matmul.f32' | 'matmul.tf32' | 'matmul.bf16';
+      a: Float32Array;
+      b: Float32Array;
+      m: number;
+      n: number;
+      k: number;
+    }
   | { kernel: 'motion.diff'; req: MotionDiffRequest }
   | { kernel: 'voxel.evidence'; req: EvidenceRequest };
 
@@ -17,7 +24,7 @@ export type KernelResult =
   | { kernel: 'saxpy'; y: Float32Array }
   | { kernel: 'reduce.sum'; sum: number }
   | { kernel: 'scan.exclusive'; y: Uint32Array }
-  | { kernel: 'matmul.f32'; c: Float32Array }
+  | { kernel: 'matmul.f32' | 'matmul.tf32' | 'matmul.bf16'; c: Float32Array }
   | { kernel: 'motion.diff'; result: MotionDiffResult }
   | { kernel: 'voxel.evidence'; result: EvidenceResult };
 
@@ -42,6 +49,10 @@ export async function runKernel(
       return { kernel: 'scan.exclusive', y: await runner.scanExclusive(call.x) };
     case 'matmul.f32':
       return { kernel: 'matmul.f32', c: await runner.matmulF32(call.a, call.b, call.m, call.n, call.k) };
+    case 'matmul.tf32':
+      return { kernel: 'matmul.tf32', c: await runner.matmulTf32(call.a, call.b, call.m, call.n, call.k) };
+    case 'matmul.bf16':
+      return { kernel: 'matmul.bf16', c: await runner.matmulBf16(call.a, call.b, call.m, call.n, call.k) };
     case 'motion.diff':
       return { kernel: 'motion.diff', result: await runner.motionDiff(call.req) };
     case 'voxel.evidence':
@@ -60,6 +71,8 @@ export function encodeResult(r: KernelResult): KernelInputs {
     case 'reduce.sum':
       return { sum: r.sum };
     case 'matmul.f32':
+    case 'matmul.tf32':
+    case 'matmul.bf16':
       return { c: encodeBuffer(r.c) };
     case 'motion.diff':
       return {
@@ -89,6 +102,8 @@ export function callBuffers(call: KernelCall): ArrayBuffer[] {
       views.push(call.x);
       break;
     case 'matmul.f32':
+    case 'matmul.tf32':
+    case 'matmul.bf16':
       views.push(call.a, call.b);
       break;
     case 'motion.diff':

@@ -17,7 +17,7 @@ import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagg
 import { CurrentActor, RequirePermission, type RequestActor } from '@voxelfleet/auth';
 import { ConsumesBody } from '@voxelfleet/platform';
 import type { Request, Response } from 'express';
-import { toCsv, toNdjson, type TrackPointView } from '../history/track-export.js';
+import { toCsv, toGeoJson, toNdjson, type TrackPointView } from '../history/track-export.js';
 import { TrackHistoryService } from '../history/track-history.service.js';
 import { TracksQueryDto } from '../history/tracks-query.dto.js';
 import { ReplayService, type ReplayStarted } from '../replay/replay.service.js';
@@ -99,14 +99,22 @@ export class IngestController {
 
   @Get(':id/tracks')
   @RequirePermission('read:streams')
-  @ApiOperation({ summary: 'Track history from Postgres (from/to seconds, trackId); format=json|ndjson|csv' })
+  @ApiOperation({
+    summary:
+      'Track history from Postgres (from/to seconds, trackId); format=json|ndjson|csv|geojson. ' +
+      'On a georeferenced rig every point also carries wgs84 {lat, lon, hae}',
+  })
   async tracks(
     @CurrentActor() actor: RequestActor,
     @Param('id') id: string,
     @Query() query: TracksQueryDto,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<{ tracks: TrackPointView[] } | string> {
-    const points = await this.history.read(actor, id, query);
+  ): Promise<{ tracks: TrackPointView[] } | string | ReturnType<typeof toGeoJson>> {
+    const { points, georeferenced } = await this.history.read(actor, id, query);
+    if (query.format === 'geojson') {
+      response.type('application/geo+json');
+      return toGeoJson(points);
+    }
     if (query.format === 'ndjson') {
       response.type('application/x-ndjson');
       return toNdjson(points);
@@ -114,7 +122,7 @@ export class IngestController {
     if (query.format === 'csv') {
       response.type('text/csv');
       response.setHeader('content-disposition', `attachment; filename="tracks-${id}.csv"`);
-      return toCsv(points);
+      return toCsv(points, georeferenced);
     }
     return { tracks: points };
   }

@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 
 import { CpuKernelRunner } from '../runtime/cpu-runner.js';
 import { evidenceReference, kernelCases, relError } from './kernel-cases.js';
-import { motionDiffCpu } from './cpu-kernels.js';
+import { matmulF32Cpu, motionDiffCpu } from './cpu-kernels.js';
+import { checkReduced, roundBf16, roundTf32 } from './matmul-reduced.js';
 import { lookAtProjection, project, randomScene, rng } from './test-scenes.js';
 import { voxelEvidenceCpu } from './voxel-evidence-cpu.js';
 
@@ -103,5 +104,29 @@ describe('motion.diff', () => {
     const out = motionDiffCpu({ width: 5, height: 1, prev, cur, sigma: 2, k: 2.5, maxOut: 10 });
     expect([...out.indices]).toEqual([2, 3, 4]);
     expect([...out.weights]).toEqual([6, 6, 20]);
+  });
+});
+
+describe('matmul.tf32 / matmul.bf16 tolerance', () => {
+  it('rounds operands as the tensor cores do', () => {
+    expect(roundTf32(1 + 2 ** -11)).toBe(1 + 2 ** -10); // a tie rounds away from zero
+    expect(roundTf32(1 + 2 ** -12)).toBe(1);
+    expect(roundBf16(1 + 2 ** -8)).toBe(1); // a tie rounds to even
+    expect(roundBf16(1 + 3 * 2 ** -8)).toBe(1 + 2 ** -6);
+    expect(roundBf16(-(1 + 2 ** -7))).toBe(-(1 + 2 ** -7));
+    expect(Number.isNaN(roundBf16(Number.NaN))).toBe(true);
+  });
+
+  it('the float32 product passes, an unrounded-operand-sized error passes, a larger one fails', () => {
+    const a = Float32Array.from([1, 2, 3, 4]);
+    const b = Float32Array.from([0.5, -1, 0.25, 2]);
+    const exact = matmulF32Cpu(a, b, 2, 2, 2);
+    expect(checkReduced('tf32', exact, a, b, 2, 2, 2).ok).toBe(true);
+    const off = Float32Array.from(exact);
+    off[3] = off[3]! * (1 + 3e-3); // beyond tf32's 2^-10, within bf16's 2^-7
+    expect(checkReduced('tf32', off, a, b, 2, 2, 2).ok).toBe(false);
+    expect(checkReduced('bf16', off, a, b, 2, 2, 2).ok).toBe(true);
+    off[0] = Number.NaN;
+    expect(checkReduced('bf16', off, a, b, 2, 2, 2).ok).toBe(false);
   });
 });

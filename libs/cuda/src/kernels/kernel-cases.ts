@@ -7,6 +7,8 @@
 import type { EvidenceRequest, EvidenceResult } from '@voxelfleet/contracts';
 
 import type { KernelRunner, MotionDiffRequest, MotionDiffResult } from './kernel-types.js';
+import { matmulF32Cpu } from './cpu-kernels.js';
+import { checkReduced, type ReducedPrecision } from './matmul-reduced.js';
 import { randomF32, randomScene, rng, type Rng } from './test-scenes.js';
 
 export interface CaseOutcome {
@@ -154,6 +156,47 @@ const matmulCase: KernelCase = {
     return out;
   },
 };
+
+/**
+ * matmul.tf32 / matmul.bf16 against the exact product of the unrounded inputs, element by
+ * element within the stated bound (checkReduced), and not equal to the float32 product
+ * everywhere: the operands were rounded.
+ */
+function reducedCase(precision: ReducedPrecision): KernelCase {
+  return {
+    name: `matmul.${precision}`,
+    async run(runner, seed, opts) {
+      const out: CaseOutcome[] = [];
+      const shapes: [number, number, number][] = [
+        [1, 1, 1],
+        [17, 9, 5],
+        [129, 67, 131],
+        [130, 257, 33],
+        [64, 128, 96],
+      ];
+      if (opts.large) shapes.push([1000, 515, 777], [1024, 1024, 1024]);
+      for (const [m, n, k] of shapes) {
+        const r = rng(seed + m * 37 + n * 3 + k);
+        const a = randomF32(r, m * k);
+        const b = randomF32(r, k * n);
+        const got =
+          precision === 'tf32'
+            ? await runner.matmulTf32(a, b, m, n, k)
+            : await runner.matmulBf16(a, b, m, n, k);
+        const check = checkReduced(precision, got, a, b, m, n, k);
+        const exactF32 = k > 1 && m * n > 1 ? firstDiff(got, matmulF32Cpu(a, b, m, n, k)) >= 0 : true;
+        out.push({
+          name: `matmul.${precision} ${m}x${n}x${k}`,
+          ok: check.ok && exactF32,
+          detail:
+            `worst error ${check.worstOfBound.toFixed(3)} of the bound, rel err ${check.relFrobenius.toExponential(2)}` +
+            (exactF32 ? '' : ', equals the float32 product (operands not rounded)'),
+        });
+      }
+      return out;
+    },
+  };
+}
 
 function motionReference(req: MotionDiffRequest): MotionDiffResult {
   const idx: number[] = [];
@@ -331,6 +374,8 @@ export const kernelCases: readonly KernelCase[] = [
   reduceCase,
   scanCase,
   matmulCase,
+  reducedCase('tf32'),
+  reducedCase('bf16'),
   motionCase,
   evidenceCase,
 ];

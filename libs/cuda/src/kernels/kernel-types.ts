@@ -25,7 +25,14 @@ export interface MotionDiffResult {
 }
 
 export type BuiltinKernel =
-  'saxpy' | 'reduce.sum' | 'scan.exclusive' | 'matmul.f32' | 'motion.diff' | 'voxel.evidence';
+  | 'saxpy'
+  | 'reduce.sum'
+  | 'scan.exclusive'
+  | 'matmul.f32'
+  | 'matmul.tf32'
+  | 'matmul.bf16'
+  | 'motion.diff'
+  | 'voxel.evidence';
 
 /**
  * The built-in kernels, one method each. The CPU and CUDA runners implement it, and one
@@ -41,6 +48,13 @@ export interface KernelRunner {
   scanExclusive(x: Uint32Array): Promise<Uint32Array>;
   /** C[m,n] = A[m,k] · B[k,n], row-major float32. */
   matmulF32(a: Float32Array, b: Float32Array, m: number, n: number, k: number): Promise<Float32Array>;
+  /**
+   * The same product on the tensor cores: A and B rounded to tf32 (10 mantissa bits),
+   * float32 accumulation. Within reducedTolerance('tf32', k) of the exact product per element.
+   */
+  matmulTf32(a: Float32Array, b: Float32Array, m: number, n: number, k: number): Promise<Float32Array>;
+  /** Likewise with A and B rounded to bf16 (7 mantissa bits): reducedTolerance('bf16', k). */
+  matmulBf16(a: Float32Array, b: Float32Array, m: number, n: number, k: number): Promise<Float32Array>;
   motionDiff(req: MotionDiffRequest): Promise<MotionDiffResult>;
   voxelEvidence(req: EvidenceRequest): Promise<EvidenceResult>;
 }

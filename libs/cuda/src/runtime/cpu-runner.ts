@@ -8,6 +8,7 @@ import {
   scanExclusiveCpu,
 } from '../kernels/cpu-kernels.js';
 import type { KernelRunner, MotionDiffRequest, MotionDiffResult } from '../kernels/kernel-types.js';
+import { matmulReducedCpu } from '../kernels/matmul-reduced.js';
 import { voxelEvidenceCpu } from '../kernels/voxel-evidence-cpu.js';
 
 /** The built-in kernels on the CPU: the fallback path and what CI tests. */
@@ -28,6 +29,14 @@ export class CpuKernelRunner implements KernelRunner {
 
   matmulF32(a: Float32Array, b: Float32Array, m: number, n: number, k: number): Promise<Float32Array> {
     return Promise.resolve(matmulF32Cpu(a, b, m, n, k));
+  }
+
+  matmulTf32(a: Float32Array, b: Float32Array, m: number, n: number, k: number): Promise<Float32Array> {
+    return Promise.resolve(matmulReducedCpu('tf32', a, b, m, n, k));
+  }
+
+  matmulBf16(a: Float32Array, b: Float32Array, m: number, n: number, k: number): Promise<Float32Array> {
+    return Promise.resolve(matmulReducedCpu('bf16', a, b, m, n, k));
   }
 
   motionDiff(req: MotionDiffRequest): Promise<MotionDiffResult> {

@@ -10,6 +10,8 @@ import { CudaError, DeviceLostError, NoDeviceError, fromNative } from '../errors
 import { loadAddon, type GpuTiming, type NativeAddon, type NativeKernel } from '../native.js';
 import { CudaBacking } from '../pool/cuda-backing.js';
 import { VramPool, type VramPoolOptions } from '../pool/vram-pool.js';
+import { motionAddon } from './cuda-background-batch.js';
+import { evidenceAddon, type NativeEvidenceSpec, type NativeEvidenceValue } from './native-evidence.js';
 
 export interface CudaDeviceOptions {
   /** Pool options; capacity defaults to 90% of the memory free when the device opens. */
@@ -116,6 +118,42 @@ export class CudaDevice {
 
   scratchBytes(name: NativeKernel, n: number): number {
     return this.addon.scratchBytes(name, n, this.info.index);
+  }
+
+  /**
+   * A whole voxel.evidence step in one native call (pixel lists packed into pinned memory and
+   * uploaded once, the fused kernels, survivors sorted and downloaded), off the JS thread.
+   */
+  evidence(
+    stream: number,
+    spec: NativeEvidenceSpec,
+    timeoutMs = this.timeoutMs,
+  ): Promise<GpuTiming & { value: NativeEvidenceValue }> {
+    const native = this.evidenceNative();
+    return this.async(stream, () => native.evidence(this.info.index, stream, timeoutMs, spec));
+  }
+
+  /** Device scratch bytes `evidence` needs for this spec (its pixel-list lengths included). */
+  evidenceScratchBytes(spec: Omit<NativeEvidenceSpec, 'scratch' | 'scratchBytes'>): number {
+    const native = this.evidenceNative();
+    return this.call(() => native.evidenceScratchBytes(spec));
+  }
+
+  /**
+   * Page-locked host memory the device reads by DMA (frames a capture path writes once);
+   * freed with the buffer. Null when the addon predates it.
+   */
+  pinnedBuffer(bytes: number): ArrayBuffer {
+    const native = motionAddon(this.addon);
+    if (!native) throw new CudaError('INVALID_ARGUMENT', 'pinnedBuffer: the addon has none; rebuild it');
+    return this.call(() => native.pinnedBuffer(bytes));
+  }
+
+  private evidenceNative() {
+    const native = evidenceAddon(this.addon);
+    if (!native)
+      throw new CudaError('INVALID_ARGUMENT', 'voxel.evidence: the addon has no evidence step; rebuild it');
+    return native;
   }
 
   /** One raw cudaMalloc + cudaFree pair (the baseline the pool is measured against). */

@@ -10,16 +10,10 @@ import { CudaError, InvalidArgumentError } from '../errors.js';
 import { validateMotion } from '../kernels/cpu-kernels.js';
 import type { KernelRunner, MotionDiffRequest, MotionDiffResult } from '../kernels/kernel-types.js';
 import { validateEvidence } from '../kernels/voxel-evidence-cpu.js';
+import type { NativeKernel } from '../native.js';
 import type { Allocation } from '../pool/vram-pool.js';
 import type { CudaDevice } from './cuda-device.js';
-
-/** Pixels per motion-tile edge in the coarse pass (kEvidenceTile in kernels.h). */
-const EVIDENCE_TILE = 8;
-
-/** Bytes of the summed-area table of motion tiles for one camera (evidenceSatWords). */
-function evidenceSatBytes(width: number, height: number): number {
-  return (Math.ceil(width / EVIDENCE_TILE) + 1) * (Math.ceil(height / EVIDENCE_TILE) + 1) * 4;
-}
+import type { NativeEvidenceStats } from './native-evidence.js';
 
 /**
  * Packs the pixel lists of the cameras that have one into one list of offsets into one mask
@@ -64,6 +58,14 @@ function packPixelLists(
   return { pixels, offsets, blockBytes };
 }
 
+/** Pixels per motion-tile edge in the coarse pass (kEvidenceTile in kernels.h). */
+const EVIDENCE_TILE = 8;
+
+/** Bytes of the summed-area table of motion tiles for one camera (evidenceSatWords). */
+function evidenceSatBytes(width: number, height: number): number {
+  return (Math.ceil(width / EVIDENCE_TILE) + 1) * (Math.ceil(height / EVIDENCE_TILE) + 1) * 4;
+}
+
 /** Bytes of one camera record in the kernel's table (see EvidenceCam in kernels.h). */
 const CAMERA_RECORD_BYTES = 128;
 
@@ -83,17 +85,25 @@ class Scope {
 
 export class CudaKernelRunner implements KernelRunner {
   readonly where = 'cuda';
-  /** Device time of the last voxel.evidence launch (not its copies), milliseconds. */
+  /** Device time of the last voxel.evidence kernels (not its copies), milliseconds. */
   lastLaunchMs = 0;
+  /** Wall time of the last fused voxel.evidence step on its native worker thread, milliseconds. */
+  lastHostMs = 0;
+  /** The last fused voxel.evidence call's counters, when `evidenceStats` is on. */
+  lastEvidenceStats: NativeEvidenceStats | null = null;
+  /** Count evaluated pairs and float64 fallbacks in fused calls (benchmarks; slightly slower). */
+  evidenceStats = false;
   /**
-   * voxel.evidence method: 'coarse' tests 8³-voxel cells against per-camera motion tiles first
-   * and evaluates voxels only in cells enough cameras may support; 'dense' evaluates every
-   * voxel. Both return the same result bit for bit; 'dense' stays for comparison.
+   * voxel.evidence method, each the contract's result bit for bit. 'fused' builds bit masks
+   * from the pixel lists, tests 8³-voxel cells in float32 first, evaluates the rest in
+   * float32 with a float64 fallback near pixel edges, and sorts the survivors, all in one
+   * native call, with no dense volume. 'coarse' and 'dense' run the float64 passes of
+   * launch('voxel.evidence') into a dense volume and compact it, over candidate cells or
+   * over every voxel; 'dense' stays as an independent reference.
    */
-  evidenceMethod: 'coarse' | 'dense' = 'coarse';
+  evidenceMethod: 'fused' | 'coarse' | 'dense' = 'coarse';
   /**
-   * Keep voxel.evidence's scratch (a dense volume of 4 B per voxel plus compaction space,
-   * 1.2 GB at 512³) between calls instead of taking it from the pool and zeroing it on every
+   * Keep voxel.evidence's scratch between calls instead of taking it from the pool on every
    * call. Only for a runner that serves one tenant's stream: the scratch is overwritten
    * before it is read on every call, and it is charged to the runner's tenant until
    * dispose(). Off by default.
@@ -147,16 +157,48 @@ export class CudaKernelRunner implements KernelRunner {
     });
   }
 
-  async matmulF32(a: Float32Array, b: Float32Array, m: number, n: number, k: number): Promise<Float32Array> {
+  matmulF32(a: Float32Array, b: Float32Array, m: number, n: number, k: number): Promise<Float32Array> {
+    return this.matmul('matmul.f32', a, b, m, n, k);
+  }
+
+  matmulTf32(a: Float32Array, b: Float32Array, m: number, n: number, k: number): Promise<Float32Array> {
+    return this.matmul('matmul.tf32', a, b, m, n, k);
+  }
+
+  matmulBf16(a: Float32Array, b: Float32Array, m: number, n: number, k: number): Promise<Float32Array> {
+    return this.matmul('matmul.bf16', a, b, m, n, k);
+  }
+
+  /** Device time of the last matmul launch, milliseconds. */
+  lastMatmulMs = 0;
+
+  private async matmul(
+    name: 'matmul.f32' | 'matmul.tf32' | 'matmul.bf16',
+    a: Float32Array,
+    b: Float32Array,
+    m: number,
+    n: number,
+    k: number,
+  ): Promise<Float32Array> {
     if (a.length !== m * k || b.length !== k * n)
-      throw new CudaError('INVALID_ARGUMENT', 'matmul.f32: shape mismatch');
+      throw new CudaError('INVALID_ARGUMENT', `${name}: shape mismatch`);
     if (!m || !n) return new Float32Array(0);
     return this.scoped(async (s, st) => {
       const da = s.alloc(Math.max(a.byteLength, 4), 'a');
       const db = s.alloc(Math.max(b.byteLength, 4), 'b');
       const dc = s.alloc(m * n * 4, 'c');
       await Promise.all([this.dev.upload(st, da.address, a), this.dev.upload(st, db.address, b)]);
-      await this.dev.launch('matmul.f32', st, [m, n, k, da.address, db.address, dc.address]);
+      // The tensor-core kernels' names are not in the loader's kernel list (native.ts); the
+      // addon's launch knows them (launch.cc).
+      const t = await this.dev.launch(name as NativeKernel, st, [
+        m,
+        n,
+        k,
+        da.address,
+        db.address,
+        dc.address,
+      ]);
+      this.lastMatmulMs = t.gpuMs;
       return new Float32Array(await this.dev.download(st, dc.address, m * n * 4));
     });
   }
@@ -208,10 +250,46 @@ export class CudaKernelRunner implements KernelRunner {
   }
 
   async voxelEvidence(req: EvidenceRequest): Promise<EvidenceResult> {
-    // packPixelLists checks each pixel as it copies it.
+    // The fused step checks pixel indices on the device, packPixelLists as it copies them.
     const voxels = validateEvidence(req, { checkPixels: false });
     const cap = Math.min(req.maxVoxels, voxels);
-    const coarse = this.evidenceMethod === 'coarse';
+    if (this.evidenceMethod !== 'fused')
+      return this.launchEvidence(req, voxels, cap, this.evidenceMethod === 'coarse');
+    const spec = {
+      dims: req.grid.dims,
+      origin: req.grid.origin,
+      voxelSize: req.grid.voxelSize,
+      minCameras: req.minCameras,
+      maxOut: cap,
+      cameras: req.cameras,
+      stats: this.evidenceStats,
+    };
+    return this.scoped(async (s, st) => {
+      const bytes = this.dev.evidenceScratchBytes(spec);
+      const scratch = this.reuseEvidenceScratch ? this.keptScratch(bytes) : s.alloc(bytes, 'evidence');
+      this.lastLaunchMs = 0;
+      const r = await this.dev.evidence(st, {
+        ...spec,
+        scratch: scratch.address,
+        scratchBytes: scratch.bytes,
+      });
+      this.lastLaunchMs = r.gpuMs;
+      this.lastHostMs = r.value.hostMs;
+      this.lastEvidenceStats = r.value.stats ?? null;
+      return { indices: r.value.indices, masks: r.value.masks, truncated: r.value.total > req.maxVoxels };
+    });
+  }
+
+  /**
+   * The float64 passes of launch('voxel.evidence') into a dense volume and its compaction:
+   * every voxel, or (coarse) only voxels of the cells enough cameras' motion tiles may support.
+   */
+  private async launchEvidence(
+    req: EvidenceRequest,
+    voxels: number,
+    cap: number,
+    coarse: boolean,
+  ): Promise<EvidenceResult> {
     return this.scoped(async (s, st) => {
       const table = new ArrayBuffer(req.cameras.length * CAMERA_RECORD_BYTES);
       const view = new DataView(table);
@@ -252,10 +330,7 @@ export class CudaKernelRunner implements KernelRunner {
       const idx = s.alloc(cap * 4, 'indices');
       const masks = s.alloc(cap * 4, 'masks');
       const count = s.alloc(4, 'count');
-      const scratchBytes = this.dev.scratchBytes('voxel.evidence', voxels);
-      const scratch = this.reuseEvidenceScratch
-        ? this.keptScratch(scratchBytes)
-        : s.alloc(scratchBytes, 'scratch');
+      const scratch = s.alloc(this.dev.scratchBytes('voxel.evidence', voxels), 'scratch');
       await Promise.all(uploads);
       const [nx, ny, nz] = req.grid.dims;
       const [ox, oy, oz] = req.grid.origin;
@@ -302,7 +377,9 @@ export class CudaKernelRunner implements KernelRunner {
     const job = `${this.tenant}:evidence-scratch:${++this.seq}`;
     this.dev.pool.openJob(job, this.tenant);
     try {
-      this.kept = { job, allocation: this.dev.pool.alloc(job, bytes, 'evidence-scratch') };
+      // A quarter more than asked: the fused step's scratch follows the pixel count, which
+      // varies from frame-set to frame-set.
+      this.kept = { job, allocation: this.dev.pool.alloc(job, Math.ceil(bytes * 1.25), 'evidence-scratch') };
     } catch (e) {
       this.dev.pool.closeJob(job);
       throw e;
