@@ -239,4 +239,32 @@ describe('gateway: hostile input', () => {
       expect(real.headers['x-ratelimit-remaining']).toBe('4');
     });
   });
+
+  describe('smaller findings (finding 8)', () => {
+    it('refuses a key in the Authorization header without the Bearer scheme', async () => {
+      const bare = await request(gw.url).get('/v1/me').set('authorization', member.key).expect(401);
+      expect(bare.body.message).toMatch(/Bearer/);
+      await request(gw.url).get('/v1/me').set('authorization', `bearer ${member.key}`).expect(200);
+    });
+
+    it('refuses job inputs nested 200 deep at submission, naming the field, and stores no job', async () => {
+      const jobs = async () =>
+        Number(
+          (await gw.db.query<{ n: string }>(`SELECT count(*) AS n FROM jobs WHERE tenant_id = $1`, [tenant]))
+            .rows[0]?.n,
+        );
+      const before = await jobs();
+      let deep: unknown = 1;
+      for (let i = 0; i < 200; i += 1) deep = { a: deep };
+      const answer = await request(gw.url)
+        .post('/v1/jobs')
+        .set('authorization', `Bearer ${member.key}`)
+        .send({ kernel: 'noop', priority: 'normal', vramBytes: 2 ** 30, inputs: { x: deep } });
+      expect(answer.status).toBe(400);
+      expect(JSON.stringify(answer.body.message)).toMatch(
+        /inputs\.x(\.a)+ must not nest deeper than 32 levels/,
+      );
+      expect(await jobs()).toBe(before);
+    });
+  });
 });

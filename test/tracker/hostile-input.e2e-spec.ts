@@ -190,3 +190,48 @@ describe('tracker: hostile text on sockets (findings 5 and 6)', () => {
     expect(result).toMatchObject({ ok: true });
   });
 });
+
+describe('tracker: rate limits on REST routes and socket events (finding 8)', () => {
+  it('gives each key the gateway budget per route and per event, and answers 429 past it', async () => {
+    const limited = await harness.startSibling(PORT + 1, { RATE_LIMIT_PER_WINDOW: '5' });
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i += 1) {
+      statuses.push((await request(limited).get('/v1/rigs').set('authorization', `Bearer ${key}`)).status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
+    const socket = io(`${limited}/tracks`, {
+      transports: ['websocket'],
+      auth: { token: key },
+      reconnection: false,
+    });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('connect_error', reject);
+    });
+    try {
+      const replies: string[] = [];
+      for (let i = 0; i < 7; i += 1) {
+        const reply = (await socket.timeout(10_000).emitWithAck('subscribe', { streamId: 'no-such' })) as {
+          error?: string;
+        };
+        replies.push(/too many requests/.test(reply.error ?? '') ? 'limited' : 'answered');
+      }
+      expect(replies).toEqual([
+        'answered',
+        'answered',
+        'answered',
+        'answered',
+        'answered',
+        'limited',
+        'limited',
+      ]);
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('refuses a key in the Authorization header without the Bearer scheme', async () => {
+    await request(harness.url).get('/v1/rigs').set('authorization', key).expect(401);
+    await request(harness.url).get('/v1/rigs').set('authorization', `Bearer ${key}`).expect(200);
+  });
+});

@@ -18,6 +18,11 @@ await runStandalone({
       socketKeyPrefix: config.QUEUE_PREFIX,
       evidence: config.TRACKER_EVIDENCE,
       evidenceBudgetMs: config.TRACKER_EVIDENCE_BUDGET_MS,
+      rateLimit: {
+        enabled: config.RATE_LIMIT_ENABLED,
+        limit: config.RATE_LIMIT_PER_WINDOW,
+        windowMs: config.RATE_LIMIT_WINDOW_MS,
+      },
     }),
   configure: setupTrackerOpenApi,
 });

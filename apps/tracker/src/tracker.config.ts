@@ -1,4 +1,11 @@
-import { commonSchema, databaseSchema, port, positiveInt, transportSchema } from '@voxelfleet/config';
+import {
+  booleanFlag,
+  commonSchema,
+  databaseSchema,
+  port,
+  positiveInt,
+  transportSchema,
+} from '@voxelfleet/config';
 import { DEFAULT_PORTS } from '@voxelfleet/contracts';
 import { z } from 'zod';
 
@@ -11,5 +18,9 @@ export const trackerConfigSchema = z.object({
   TRACKER_EVIDENCE: z.enum(['fleet', 'local']).default('local'),
   /** A frame-set's evidence not back within this budget is reported as a gap. */
   TRACKER_EVIDENCE_BUDGET_MS: positiveInt(3_000),
+  /** The gateway's rate limits and their variables (see tracker.settings.ts). */
+  RATE_LIMIT_ENABLED: booleanFlag(true),
+  RATE_LIMIT_PER_WINDOW: positiveInt(600),
+  RATE_LIMIT_WINDOW_MS: positiveInt(60_000),
 });
 export type TrackerConfig = z.infer<typeof trackerConfigSchema>;

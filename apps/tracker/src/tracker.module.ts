@@ -28,12 +28,16 @@ import { DEFAULT_TRACKER_SETTINGS, TRACKER_SETTINGS, type TrackerSettings } from
 @Module({})
 export class TrackerModule implements NestModule {
   static forRoot(infra: AppInfra, settings: Partial<TrackerSettings> = {}): DynamicModule {
+    const resolved: TrackerSettings = { ...DEFAULT_TRACKER_SETTINGS, ...settings };
     return {
       module: TrackerModule,
-      imports: [CoreModule.forRoot(infra), AuthModule.forRoot()],
+      imports: [
+        CoreModule.forRoot(infra),
+        AuthModule.forRoot(resolved.rateLimit.enabled ? { rateLimit: resolved.rateLimit } : {}),
+      ],
       controllers: [RigsController, StreamsController, IngestController],
       providers: [
-        { provide: TRACKER_SETTINGS, useValue: { ...DEFAULT_TRACKER_SETTINGS, ...settings } },
+        { provide: TRACKER_SETTINGS, useValue: resolved },
         { provide: APP_GUARD, useExisting: AuthGuard },
         RigsService,
         StreamsService,

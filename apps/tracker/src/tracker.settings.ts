@@ -21,7 +21,16 @@ export interface TrackerSettings {
   evidenceBudgetMs: number;
   /** How often outstanding evidence jobs are looked up. */
   evidencePollMs: number;
+  /**
+   * The gateway's limits, on every REST route and socket event: requests per key per route
+   * (or event) per window, failed authentications per source address (libs/auth
+   * RequestLimits). Frame ingest has a budget of its own (FRAME_SETS_PER_WINDOW).
+   */
+  rateLimit: { enabled: boolean; limit: number; windowMs: number };
 }
+
+/** Frame-sets per key per window on the ingest route and socket event: 240 fps for a minute, with room. */
+export const FRAME_SETS_PER_WINDOW = 20_000;
 
 export const DEFAULT_TRACKER_SETTINGS: TrackerSettings = {
   socketKeyPrefix: 'voxelfleet',
@@ -32,4 +41,5 @@ export const DEFAULT_TRACKER_SETTINGS: TrackerSettings = {
   evidence: 'local',
   evidenceBudgetMs: 3_000,
   evidencePollMs: 5,
+  rateLimit: { enabled: true, limit: 600, windowMs: 60_000 },
 };

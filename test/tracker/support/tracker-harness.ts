@@ -8,8 +8,8 @@ export interface TrackerHarness {
   url: string;
   process: SpawnedApp;
   db: pg.Client;
-  /** Another tracker instance on the same database and Redis prefix; returns its URL. */
-  startSibling(port: number): Promise<string>;
+  /** Another tracker instance on the same database and Redis prefix (env added); returns its URL. */
+  startSibling(port: number, extraEnv?: Record<string, string>): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -26,6 +26,8 @@ export async function startTracker(label: string, port: number): Promise<Tracker
     REDIS_URL: testRedisUrl(),
     QUEUE_PREFIX: prefix,
     LOG_LEVEL: 'warn',
+    // Tests drive many requests with one key; the limits have tests of their own (a sibling).
+    RATE_LIMIT_PER_WINDOW: '100000',
   };
   const child = SpawnedApp.start('dist/apps/tracker/src/main.js', { ...env, PORT: String(port) });
   const url = `http://127.0.0.1:${port}`;
@@ -37,10 +39,11 @@ export async function startTracker(label: string, port: number): Promise<Tracker
     url,
     process: child,
     db,
-    async startSibling(siblingPort) {
+    async startSibling(siblingPort, extraEnv = {}) {
       const sibling = SpawnedApp.start('dist/apps/tracker/src/main.js', {
         ...env,
         PORT: String(siblingPort),
+        ...extraEnv,
       });
       siblings.push(sibling);
       const siblingUrl = `http://127.0.0.1:${siblingPort}`;

@@ -14,7 +14,7 @@ import {
 } from '@nestjs/common';
 import { AnyFilesInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentActor, RequirePermission, type RequestActor } from '@voxelfleet/auth';
+import { CurrentActor, RateLimit, RequirePermission, type RequestActor } from '@voxelfleet/auth';
 import { ConsumesBody } from '@voxelfleet/platform';
 import type { Request, Response } from 'express';
 import { toCsv, toGeoJson, toNdjson, type TrackPointView } from '../history/track-export.js';
@@ -22,7 +22,7 @@ import { TrackHistoryService } from '../history/track-history.service.js';
 import { TracksQueryDto } from '../history/tracks-query.dto.js';
 import { ReplayService, type ReplayStarted } from '../replay/replay.service.js';
 import type { FrameSetOutcome } from '../runtime/stream-runtime.js';
-import { DEFAULT_TRACKER_SETTINGS as LIMITS } from '../tracker.settings.js';
+import { DEFAULT_TRACKER_SETTINGS as LIMITS, FRAME_SETS_PER_WINDOW } from '../tracker.settings.js';
 import { MaxBodyBytes } from './body-size.interceptor.js';
 import { IngestService } from './ingest.service.js';
 import type { UploadedImage } from './uploaded-file.js';
@@ -41,6 +41,7 @@ export class IngestController {
   @Post(':id/frames')
   @HttpCode(200)
   @RequirePermission('ingest:streams')
+  @RateLimit(FRAME_SETS_PER_WINDOW)
   @ApiConsumes('multipart/form-data', 'application/json')
   @ConsumesBody('multipart/form-data', 'application/json')
   @ApiOperation({

@@ -8,7 +8,14 @@ import {
   type OnGatewayInit,
 } from '@nestjs/websockets';
 import { createAdapter } from '@socket.io/redis-adapter';
-import { ApiKeyAuthenticator, can, DenialRecorder, type AuthenticatedPrincipal } from '@voxelfleet/auth';
+import {
+  ApiKeyAuthenticator,
+  can,
+  DenialRecorder,
+  REQUEST_LIMITS,
+  type AuthenticatedPrincipal,
+  type RequestLimits,
+} from '@voxelfleet/auth';
 import { APP_LOGGER, DATA_SOURCE, DomainError } from '@voxelfleet/platform';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -17,7 +24,7 @@ import { isUuid } from '../common/actor-scope.js';
 import { IngestService } from '../ingest/ingest.service.js';
 import type { UploadedImage } from '../ingest/uploaded-file.js';
 import { streamsRepository } from '../streams/streams.repository.js';
-import { TRACKER_SETTINGS, type TrackerSettings } from '../tracker.settings.js';
+import { FRAME_SETS_PER_WINDOW, TRACKER_SETTINGS, type TrackerSettings } from '../tracker.settings.js';
 import { SocketRefusalFilter } from './socket-refusal.filter.js';
 import { LiveHub, streamRoom, type TracksNamespace, type TracksSocket } from './live-hub.service.js';
 import { TRACKS_NAMESPACE, type IngestReply, type SubscribeReply } from './track-events.js';
@@ -49,6 +56,7 @@ export class TracksGateway implements OnGatewayInit, OnGatewayConnection, OnAppl
     @Inject(APP_LOGGER) private readonly logger: Logger,
     @Inject(TRACKER_SETTINGS) private readonly settings: TrackerSettings,
     @Inject(IngestService) private readonly ingest: IngestService,
+    @Inject(REQUEST_LIMITS) private readonly limits: RequestLimits | null,
   ) {}
 
   afterInit(nsp: TracksNamespace): void {
@@ -82,6 +90,9 @@ export class TracksGateway implements OnGatewayInit, OnGatewayConnection, OnAppl
     const streamId = streamIdOf(body);
     const principal = (socket.data as SocketData).principal;
     if (!principal) return this.refuse(socket, streamId, 'unauthorized', 'not authenticated');
+    const wait = this.spend(principal, 'subscribe');
+    if (wait > 0)
+      return this.refuse(socket, streamId, 'rate_limited', `too many requests; retry after ${wait} s`);
     const stream =
       streamId && isUuid(streamId) ? await streamsRepository.find(this.dataSource.manager, streamId) : null;
     const decision = can(principal, 'read:streams', stream ? { tenantId: stream.tenantId } : undefined);
@@ -121,6 +132,8 @@ export class TracksGateway implements OnGatewayInit, OnGatewayConnection, OnAppl
     const images = request['images'];
     try {
       if (!principal) throw new DomainError(401, 'unauthorized', 'not authenticated');
+      const wait = this.spend(principal, 'frames', FRAME_SETS_PER_WINDOW);
+      if (wait > 0) throw new DomainError(429, 'rate_limited', `too many requests; retry after ${wait} s`);
       if (!Array.isArray(images) || !images.every(isBinary)) {
         throw new DomainError(400, 'bad_frame', 'images: one binary image per camera, in rig order');
       }
@@ -151,6 +164,9 @@ export class TracksGateway implements OnGatewayInit, OnGatewayConnection, OnAppl
     @MessageBody() body: unknown,
   ): Promise<SubscribeReply> {
     const streamId = streamIdOf(body) ?? '';
+    const principal = (socket.data as SocketData).principal;
+    const wait = principal === undefined ? 0 : this.spend(principal, 'unsubscribe');
+    if (wait > 0) return { ok: false, streamId, error: `too many requests; retry after ${wait} s` };
     await socket.leave(streamRoom(streamId));
     this.hub.forget(socket, streamId);
     return { ok: true, streamId };
@@ -161,14 +177,30 @@ export class TracksGateway implements OnGatewayInit, OnGatewayConnection, OnAppl
     await Promise.all(this.redis.map((client) => client.quit().catch(() => undefined)));
   }
 
+  /**
+   * Spends one of the key's requests on a socket event (the same budgets as REST routes);
+   * returns the seconds to wait when none is left, else 0.
+   */
+  private spend(principal: AuthenticatedPrincipal, event: string, limit?: number): number {
+    return this.limits?.hit(principal.keyId, `socket:${event}`, limit).retryAfterSeconds ?? 0;
+  }
+
   private async authenticate(socket: TracksSocket): Promise<Error | null> {
+    const source = socket.handshake.address ?? null;
+    // As on REST: an address with too many failed authentications waits, before any database read.
+    const blocked = this.limits?.sourceBlockedFor(source) ?? 0;
+    if (blocked > 0) return rateLimited(blocked);
     const auth = socket.handshake.auth as { token?: unknown } | undefined;
-    const token = typeof auth?.token === 'string' ? auth.token : socket.handshake.headers.authorization;
-    const result = await this.authenticator.authenticate(token);
+    // The handshake's `auth.token` is the key itself; a header must say Bearer, as on REST.
+    const result =
+      typeof auth?.token === 'string'
+        ? await this.authenticator.authenticateKey(auth.token.trim())
+        : await this.authenticator.authenticate(socket.handshake.headers.authorization);
     if (!result.ok) {
+      this.limits?.failed(source);
       await this.denials.record({
         principal: null,
-        origin: { sourceIp: socket.handshake.address ?? null, requestId: null, traceId: null },
+        origin: { sourceIp: source, requestId: null, traceId: null },
         action: 'read:streams',
         resource: { type: 'socket', id: TRACKS_NAMESPACE },
         status: 401,
@@ -176,6 +208,8 @@ export class TracksGateway implements OnGatewayInit, OnGatewayConnection, OnAppl
       });
       return Object.assign(new Error(`unauthorized: ${result.reason}`), { data: { code: 'unauthorized' } });
     }
+    const wait = this.spend(result.principal, 'connect');
+    if (wait > 0) return rateLimited(wait);
     (socket.data as SocketData).principal = result.principal;
     return null;
   }
@@ -189,6 +223,12 @@ export class TracksGateway implements OnGatewayInit, OnGatewayConnection, OnAppl
     socket.emit('stream.error', { streamId, code, message });
     return { ok: false, streamId: streamId ?? '', error: message };
   }
+}
+
+function rateLimited(seconds: number): Error {
+  return Object.assign(new Error(`rate_limited: retry after ${seconds} s`), {
+    data: { code: 'rate_limited', retryAfter: seconds },
+  });
 }
 
 function isBinary(value: unknown): boolean {

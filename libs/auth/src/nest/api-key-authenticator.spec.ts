@@ -104,6 +104,9 @@ describe('ApiKeyAuthenticator', () => {
     [undefined, 'missing'],
     ['Basic abc', 'malformed'],
     ['Bearer not-a-key', 'malformed'],
+    // A well-formed key without the scheme: refused, not read as a bare key.
+    [`vf_abcdefghij_${'A'.repeat(43)}`, 'malformed'],
+    [`Token vf_abcdefghij_${'A'.repeat(43)}`, 'malformed'],
   ])('refuses %s as %s', async (header, failure) => {
     const { dataSource } = fakeDatabase([]);
     expect(await new ApiKeyAuthenticator(dataSource).authenticate(header)).toMatchObject({

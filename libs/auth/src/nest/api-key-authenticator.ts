@@ -77,14 +77,17 @@ export class ApiKeyAuthenticator {
     this.clock = options.clock ?? Date.now;
   }
 
-  /** Reads an `Authorization` header value (or a bare key, e.g. from a socket.io handshake). */
+  /**
+   * Reads an `Authorization` header value, which must use the Bearer scheme: a bare key in
+   * the header is refused, so there is one spelling to check and log. A key given on its own
+   * (a socket.io handshake's `auth.token`) goes to authenticateKey.
+   */
   async authenticate(authorization: string | undefined | null): Promise<AuthResult> {
     if (authorization === undefined || authorization === null || authorization.trim() === '') {
       return { ok: false, failure: 'missing', reason: 'no API key: send Authorization: Bearer <key>' };
     }
-    const match = /^\s*Bearer\s+(\S+)\s*$/i.exec(authorization);
-    const key = match ? match[1] : authorization.trim();
-    if (key === undefined || /\s/.test(key)) {
+    const key = /^\s*Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
+    if (key === undefined) {
       return { ok: false, failure: 'malformed', reason: 'Authorization must be Bearer <key>' };
     }
     return this.authenticateKey(key);

@@ -5,6 +5,7 @@ import { requestActorOf, type AuthenticatedRequest } from './request-context.js'
 
 export const PERMISSION_KEY = 'voxelfleet:permission';
 export const PUBLIC_KEY = 'voxelfleet:public';
+export const RATE_LIMIT_KEY = 'voxelfleet:rate-limit';
 
 /**
  * The permission a route needs (`action:resource`). The global AuthGuard authenticates the
@@ -15,6 +16,12 @@ export const RequirePermission = (permission: Permission) => SetMetadata(PERMISS
 
 /** A route anyone may call without a key. Every other route must declare a permission. */
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
+
+/**
+ * A route whose budget per key is not the app's default (AuthOptions.rateLimit.limit), in
+ * requests per window: frame ingest runs at a stream's frame rate, far above an admin route's.
+ */
+export const RateLimit = (perWindow: number) => SetMetadata(RATE_LIMIT_KEY, perWindow);
 
 /** The authenticated principal of the request (the guard has put it there). */
 export const CurrentPrincipal = createParamDecorator(

@@ -6,7 +6,7 @@ import { can } from '../rbac/can.js';
 import type { Permission } from '../rbac/roles.js';
 import { DenialRecorder } from './access-control.js';
 import { ApiKeyAuthenticator } from './api-key-authenticator.js';
-import { PERMISSION_KEY, PUBLIC_KEY } from './auth.decorators.js';
+import { PERMISSION_KEY, PUBLIC_KEY, RATE_LIMIT_KEY } from './auth.decorators.js';
 import type { RequestLimits } from '../rate-limit/request-limits.js';
 import { AUTH_OPTIONS, REQUEST_LIMITS, type AuthOptions } from './auth.options.js';
 import { requestOriginOf, type AuthenticatedRequest } from './request-context.js';
@@ -17,6 +17,8 @@ interface RouteAuth {
   permission: Permission | undefined;
   /** "Controller.handler": the route's own budget per key. */
   routeId: string;
+  /** Its budget per window when not the app's default (@RateLimit). */
+  rateLimit: number | undefined;
 }
 
 /** "GET /v1/things/:id": the route pattern, for denial audit entries. */
@@ -47,7 +49,7 @@ export class AuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const { isPublic, permission, routeId } = this.routeAuth(context);
+    const { isPublic, permission, routeId, rateLimit } = this.routeAuth(context);
     if (isPublic) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     if (permission === undefined) {
@@ -72,10 +74,10 @@ export class AuthGuard implements CanActivate {
       throw new DomainError(401, 'unauthenticated', result.reason);
     }
     if (this.limits !== null) {
-      const spent = this.limits.hit(result.principal.keyId, routeId);
+      const spent = this.limits.hit(result.principal.keyId, routeId, rateLimit);
       refuseIfWaiting(response, spent.retryAfterSeconds);
-      response.setHeader('X-RateLimit-Limit', this.limits.limit);
-      response.setHeader('X-RateLimit-Remaining', Math.max(0, this.limits.limit - spent.hits));
+      response.setHeader('X-RateLimit-Limit', spent.limit);
+      response.setHeader('X-RateLimit-Remaining', Math.max(0, spent.limit - spent.hits));
       response.setHeader('X-RateLimit-Reset', spent.resetSeconds);
     }
     const decision = can(result.principal, permission);
@@ -109,6 +111,7 @@ export class AuthGuard implements CanActivate {
       isPublic: this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets) === true,
       permission: this.reflector.getAllAndOverride<Permission | undefined>(PERMISSION_KEY, targets),
       routeId: `${(classRef as { name?: string }).name ?? 'route'}.${handler.name}`,
+      rateLimit: this.reflector.getAllAndOverride<number | undefined>(RATE_LIMIT_KEY, targets),
     };
     this.routes.set(handler, found);
     return found;

@@ -18,9 +18,14 @@ export interface RequestLimitOptions {
  */
 export class RequestLimits {
   private readonly perKey: SlidingWindowLimiter;
+  /** Routes with a budget of their own (@RateLimit), one limiter per distinct budget. */
+  private readonly perKeyWith = new Map<number, SlidingWindowLimiter>();
   private readonly failures: SlidingWindowLimiter;
 
-  constructor(options: RequestLimitOptions, clock: () => number = Date.now) {
+  constructor(
+    private readonly options: RequestLimitOptions,
+    private readonly clock: () => number = Date.now,
+  ) {
     this.perKey = new SlidingWindowLimiter(options.limit, options.windowMs, options.windowMs, clock);
     this.failures = new SlidingWindowLimiter(
       options.failedAuthLimit ?? options.limit,
@@ -44,9 +49,23 @@ export class RequestLimits {
     this.failures.hit(sourceKey(source));
   }
 
-  /** Counts one authenticated request against its key on one route or event. */
-  hit(keyId: string, route: string): LimitDecision {
-    return this.perKey.hit(`${route} ${keyId}`);
+  /**
+   * Counts one authenticated request against its key on one route or event; `limit` is the
+   * route's own budget when it has one. The decision's `limit` is the budget that applied.
+   */
+  hit(keyId: string, route: string, limit?: number): LimitDecision & { limit: number } {
+    const limiter =
+      limit === undefined || limit === this.options.limit ? this.perKey : this.limiterFor(limit);
+    return { ...limiter.hit(`${route} ${keyId}`), limit: limiter.limit };
+  }
+
+  private limiterFor(limit: number): SlidingWindowLimiter {
+    let limiter = this.perKeyWith.get(limit);
+    if (limiter === undefined) {
+      limiter = new SlidingWindowLimiter(limit, this.options.windowMs, this.options.windowMs, this.clock);
+      this.perKeyWith.set(limit, limiter);
+    }
+    return limiter;
   }
 }
 
