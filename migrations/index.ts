@@ -5,6 +5,7 @@ import { Tracking1764000000000 } from './1764000000000-tracking.js';
 import { LeanJobHistory1764100000000 } from './1764100000000-lean-job-history.js';
 import { InlineStateGuard1764200000000 } from './1764200000000-inline-state-guard.js';
 import { HistoryTriggersPlanPerStatement1764300000000 } from './1764300000000-history-triggers-plan-per-statement.js';
+import { GeoOutputs1764500000000 } from './1764500000000-geo-outputs.js';
 
 /** Every migration, oldest first. Classes, not globs: the build is ESM and bundler-friendly. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   LeanJobHistory1764100000000,
   InlineStateGuard1764200000000,
   HistoryTriggersPlanPerStatement1764300000000,
+  GeoOutputs1764500000000,
 ];

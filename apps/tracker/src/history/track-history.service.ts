@@ -1,7 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { RequestActor } from '@voxelfleet/auth';
 import { DATA_SOURCE, DomainError } from '@voxelfleet/platform';
+import { LocalGeoFrame } from '@voxelfleet/voxel';
 import type { DataSource } from 'typeorm';
+import { wgs84Position } from '../live/wgs84-position.js';
+import { rigsRepository } from '../rigs/rigs.repository.js';
 import { StreamsService } from '../streams/streams.service.js';
 import type { TrackPointView } from './track-export.js';
 import { TrackHistoryWriter } from './track-history.writer.js';
@@ -22,6 +25,12 @@ interface PointRow {
   confidence: number;
 }
 
+export interface TrackHistory {
+  points: TrackPointView[];
+  /** True when the stream's rig is georeferenced: every point then carries wgs84. */
+  georeferenced: boolean;
+}
+
 /** Reads a stream's persisted tracks (after writing what is still buffered). */
 @Injectable()
 export class TrackHistoryService {
@@ -31,11 +40,21 @@ export class TrackHistoryService {
     @Inject(TrackHistoryWriter) private readonly writer: TrackHistoryWriter,
   ) {}
 
-  async read(actor: RequestActor, id: string, query: TracksQueryDto): Promise<TrackPointView[]> {
+  async read(actor: RequestActor, id: string, query: TracksQueryDto): Promise<TrackHistory> {
     if (query.from !== undefined && query.to !== undefined && query.from > query.to) {
       throw new DomainError(400, 'bad_request', 'from: must not be after to');
     }
     const stream = await this.streams.load(this.dataSource.manager, actor, id, 'read:streams');
+    // Rigs with streams cannot change their georeference, so this is the one tracks had live.
+    const georeference = (await rigsRepository.find(this.dataSource.manager, stream.rigId))?.georeference;
+    const frame = georeference ? new LocalGeoFrame(georeference) : null;
+    if (query.format === 'geojson' && !frame) {
+      throw new DomainError(
+        409,
+        'rig_not_georeferenced',
+        "format: geojson needs the stream's rig to have a georeference",
+      );
+    }
     await this.writer.flush();
     const rows: PointRow[] = await this.dataSource.query(
       `SELECT track_id, frame_seq, t, state, x, y, z, vx, vy, vz, covariance, confidence
@@ -54,15 +73,20 @@ export class TrackHistoryService {
         query.limit ?? 10_000,
       ],
     );
-    return rows.map((r) => ({
-      trackId: r.track_id,
-      frameSeq: Number(r.frame_seq),
-      t: r.t,
-      state: r.state,
-      position: [r.x, r.y, r.z],
-      velocity: [r.vx, r.vy, r.vz],
-      covariance: r.covariance.map(Number),
-      confidence: r.confidence,
-    }));
+    const points = rows.map((r): TrackPointView => {
+      const point: TrackPointView = {
+        trackId: r.track_id,
+        frameSeq: Number(r.frame_seq),
+        t: r.t,
+        state: r.state,
+        position: [r.x, r.y, r.z],
+        velocity: [r.vx, r.vy, r.vz],
+        covariance: r.covariance.map(Number),
+        confidence: r.confidence,
+      };
+      if (frame) point.wgs84 = wgs84Position(frame, point.position);
+      return point;
+    });
+    return { points, georeferenced: frame !== null };
   }
 }

@@ -22,10 +22,13 @@ export class TracksQueryDto {
   @Min(0)
   trackId?: number;
 
-  @ApiPropertyOptional({ enum: ['json', 'ndjson', 'csv'] })
+  @ApiPropertyOptional({
+    enum: ['json', 'ndjson', 'csv', 'geojson'],
+    description: 'geojson needs a georeferenced rig (one LineString feature per track)',
+  })
   @IsOptional()
-  @IsIn(['json', 'ndjson', 'csv'])
-  format?: 'json' | 'ndjson' | 'csv';
+  @IsIn(['json', 'ndjson', 'csv', 'geojson'])
+  format?: 'json' | 'ndjson' | 'csv' | 'geojson';
 
   @ApiPropertyOptional({ description: 'at most this many points (default 10000, max 100000)' })
   @IsOptional()

@@ -11,6 +11,15 @@ export interface TrackMessage {
   covariance: number[];
   confidence: number;
   state: Exclude<TrackState, 'tentative' | 'deleted'>;
+  /** The position on Earth, when the stream's rig is georeferenced. */
+  wgs84?: Wgs84Position;
+}
+
+/** Degrees (latitude, longitude) and metres above the WGS84 ellipsoid. */
+export interface Wgs84Position {
+  lat: number;
+  lon: number;
+  hae: number;
 }
 
 export interface TrackUpdateEvent {

@@ -14,6 +14,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { GeoreferenceDto } from './georeference.dto.js';
 
 export const MAX_CAMERAS = 32;
 export const MAX_SIDE = 8192;
@@ -76,6 +77,14 @@ export class CreateRigDto {
   @ValidateNested({ each: true })
   @Type(() => CameraDto)
   cameras!: CameraDto[];
+  @ApiPropertyOptional({
+    type: GeoreferenceDto,
+    description: 'where the local frame sits on Earth; tracks are then also given in WGS84',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => GeoreferenceDto)
+  georeference?: GeoreferenceDto;
 }
 
 export class UpdateRigDto {
@@ -88,6 +97,14 @@ export class UpdateRigDto {
   @ValidateNested({ each: true })
   @Type(() => CameraDto)
   cameras?: CameraDto[];
+  @ApiPropertyOptional({
+    type: GeoreferenceDto,
+    description: 'where the local frame sits on Earth; null removes it',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => GeoreferenceDto)
+  georeference?: GeoreferenceDto | null;
 }
 
 export class ResolutionDto {
@@ -108,4 +125,12 @@ export class ImportRigDto {
   @ValidateNested()
   @Type(() => ResolutionDto)
   resolution!: ResolutionDto;
+  @ApiPropertyOptional({
+    type: GeoreferenceDto,
+    description: 'where the local frame sits on Earth; tracks are then also given in WGS84',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => GeoreferenceDto)
+  georeference?: GeoreferenceDto;
 }

@@ -1,4 +1,5 @@
 import type { StoredRigCamera } from '@voxelfleet/persistence';
+import type { Georeference } from '@voxelfleet/voxel';
 import type { EntityManager } from 'typeorm';
 import { updatedRows } from '../common/update-rows.js';
 
@@ -8,6 +9,8 @@ export interface RigRecord {
   name: string;
   cameras: StoredRigCamera[];
   source: 'api' | 'original-metadata';
+  /** Null: the rig speaks local metres only. */
+  georeference: Georeference | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -18,11 +21,12 @@ interface RigRow {
   name: string;
   cameras: StoredRigCamera[];
   source: 'api' | 'original-metadata';
+  georeference: Georeference | null;
   created_at: Date;
   updated_at: Date;
 }
 
-const COLUMNS = 'id, tenant_id, name, cameras, source, created_at, updated_at';
+const COLUMNS = 'id, tenant_id, name, cameras, source, georeference, created_at, updated_at';
 
 function toRecord(row: RigRow): RigRecord {
   return {
@@ -31,6 +35,7 @@ function toRecord(row: RigRow): RigRecord {
     name: row.name,
     cameras: row.cameras,
     source: row.source,
+    georeference: row.georeference,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -45,13 +50,21 @@ export const rigsRepository = {
       name: string;
       cameras: StoredRigCamera[];
       source: RigRecord['source'];
+      georeference: Georeference | null;
       createdBy: string;
     },
   ): Promise<RigRecord> {
     const rows: RigRow[] = await manager.query(
-      `INSERT INTO rigs (tenant_id, name, cameras, source, created_by) VALUES ($1, $2, $3, $4, $5)
-       RETURNING ${COLUMNS}`,
-      [rig.tenantId, rig.name, JSON.stringify(rig.cameras), rig.source, rig.createdBy],
+      `INSERT INTO rigs (tenant_id, name, cameras, source, georeference, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
+      [
+        rig.tenantId,
+        rig.name,
+        JSON.stringify(rig.cameras),
+        rig.source,
+        rig.georeference ? JSON.stringify(rig.georeference) : null,
+        rig.createdBy,
+      ],
     );
     return toRecord(rows[0]!);
   },
@@ -76,13 +89,21 @@ export const rigsRepository = {
   async update(
     manager: EntityManager,
     id: string,
-    change: { name?: string; cameras?: StoredRigCamera[] },
+    change: { name?: string; cameras?: StoredRigCamera[]; georeference?: Georeference | null },
   ): Promise<RigRecord> {
+    // $4 says whether to set the georeference at all, so that null can remove it.
     const rows = updatedRows<RigRow>(
       await manager.query(
-        `UPDATE rigs SET name = COALESCE($2, name), cameras = COALESCE($3::jsonb, cameras), updated_at = now()
+        `UPDATE rigs SET name = COALESCE($2, name), cameras = COALESCE($3::jsonb, cameras),
+                georeference = CASE WHEN $4::boolean THEN $5::jsonb ELSE georeference END, updated_at = now()
         WHERE id = $1 RETURNING ${COLUMNS}`,
-        [id, change.name ?? null, change.cameras ? JSON.stringify(change.cameras) : null],
+        [
+          id,
+          change.name ?? null,
+          change.cameras ? JSON.stringify(change.cameras) : null,
+          change.georeference !== undefined,
+          change.georeference ? JSON.stringify(change.georeference) : null,
+        ],
       ),
     );
     return toRecord(rows[0]!);

@@ -3,9 +3,11 @@ import { AuditWriter, auditDiffOf } from '@voxelfleet/audit';
 import { AccessControl, type RequestActor } from '@voxelfleet/auth';
 import type { StoredRigCamera } from '@voxelfleet/persistence';
 import { DATA_SOURCE, DomainError } from '@voxelfleet/platform';
+import type { Georeference } from '@voxelfleet/voxel';
 import type { DataSource, EntityManager } from 'typeorm';
 import { auditOrigin, isUniqueViolation, isUuid } from '../common/actor-scope.js';
 import { camerasFromDto, camerasFromOriginalMetadata, storedCamera } from './rig-cameras.js';
+import { georeferenceFromDto } from './georeference.dto.js';
 import type { CreateRigDto, ImportRigDto, UpdateRigDto } from './rig.dto.js';
 import { rigsRepository, type RigRecord } from './rigs.repository.js';
 
@@ -15,6 +17,7 @@ export interface RigView {
   name: string;
   source: RigRecord['source'];
   cameras: StoredRigCamera[];
+  georeference: Georeference | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -26,6 +29,7 @@ export function rigView(rig: RigRecord): RigView {
     name: rig.name,
     source: rig.source,
     cameras: rig.cameras,
+    georeference: rig.georeference,
     createdAt: rig.createdAt.toISOString(),
     updatedAt: rig.updatedAt.toISOString(),
   };
@@ -42,12 +46,21 @@ export class RigsService {
 
   create(actor: RequestActor, dto: CreateRigDto): Promise<RigView> {
     const cameras = camerasFromDto(dto.cameras).map(storedCamera);
-    return this.insert(actor, dto.name, cameras, 'api', 'rig.create');
+    const georeference = dto.georeference ? georeferenceFromDto(dto.georeference) : null;
+    return this.insert(actor, dto.name, cameras, georeference, 'api', 'rig.create');
   }
 
   import(actor: RequestActor, dto: ImportRigDto): Promise<RigView> {
     const cameras = camerasFromOriginalMetadata(dto.metadata, dto.resolution.width, dto.resolution.height);
-    return this.insert(actor, dto.name, cameras.map(storedCamera), 'original-metadata', 'rig.import');
+    const georeference = dto.georeference ? georeferenceFromDto(dto.georeference) : null;
+    return this.insert(
+      actor,
+      dto.name,
+      cameras.map(storedCamera),
+      georeference,
+      'original-metadata',
+      'rig.import',
+    );
   }
 
   async list(actor: RequestActor): Promise<RigView[]> {
@@ -60,6 +73,8 @@ export class RigsService {
 
   async update(actor: RequestActor, id: string, dto: UpdateRigDto): Promise<RigView> {
     const cameras = dto.cameras ? camerasFromDto(dto.cameras).map(storedCamera) : undefined;
+    const georeference =
+      dto.georeference === undefined ? undefined : dto.georeference && georeferenceFromDto(dto.georeference);
     try {
       return await this.dataSource.transaction(async (manager) => {
         const before = await this.load(manager, actor, id, 'write:rigs', true);
@@ -71,7 +86,20 @@ export class RigsService {
             'cameras: a rig used by streams cannot change its cameras',
           );
         }
-        const after = await rigsRepository.update(manager, id, { name: dto.name, cameras });
+        if (
+          georeference !== undefined &&
+          !sameGeoreference(before.georeference, georeference) &&
+          (await rigsRepository.countStreams(manager, id)) > 0
+        ) {
+          // History is given in WGS84 through the rig's georeference: moving the rig under
+          // recorded tracks would move them too. A re-surveyed rig is a new rig.
+          throw new DomainError(
+            409,
+            'rig_in_use',
+            'georeference: a rig used by streams cannot change its georeference',
+          );
+        }
+        const after = await rigsRepository.update(manager, id, { name: dto.name, cameras, georeference });
         await this.audit.append(manager, {
           tenantId: before.tenantId,
           ...auditOrigin(actor),
@@ -79,8 +107,8 @@ export class RigsService {
           resource: { type: 'rig', id },
           outcome: 'succeeded',
           diff: auditDiffOf(
-            { name: before.name, cameras: before.cameras.length },
-            { name: after.name, cameras: after.cameras.length },
+            { name: before.name, cameras: before.cameras.length, georeference: before.georeference },
+            { name: after.name, cameras: after.cameras.length, georeference: after.georeference },
           ),
         });
         return rigView(after);
@@ -127,6 +155,7 @@ export class RigsService {
     actor: RequestActor,
     name: string,
     cameras: StoredRigCamera[],
+    georeference: Georeference | null,
     source: RigRecord['source'],
     action: string,
   ): Promise<RigView> {
@@ -138,6 +167,7 @@ export class RigsService {
           name,
           cameras,
           source,
+          georeference,
           createdBy: actor.principal.id,
         });
         await this.audit.append(manager, {
@@ -146,7 +176,7 @@ export class RigsService {
           action,
           resource: { type: 'rig', id: rig.id },
           outcome: 'succeeded',
-          diff: auditDiffOf(null, { name, cameras: cameras.length, source }),
+          diff: auditDiffOf(null, { name, cameras: cameras.length, source, georeference }),
         });
         return rigView(rig);
       });
@@ -156,6 +186,17 @@ export class RigsService {
       throw error;
     }
   }
+}
+
+function sameGeoreference(a: Georeference | null, b: Georeference | null): boolean {
+  if (a === null || b === null) return a === b;
+  return (
+    a.latitude === b.latitude &&
+    a.longitude === b.longitude &&
+    a.height === b.height &&
+    a.frame === b.frame &&
+    a.yawDeg === b.yawDeg
+  );
 }
 
 /** Rigs and streams belong to a tenant: a platform principal reads them but does not own any. */

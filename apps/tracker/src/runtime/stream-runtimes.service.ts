@@ -1,9 +1,12 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { APP_LOGGER, DATA_SOURCE, DomainError, METRICS_REGISTRY, TRANSPORT } from '@voxelfleet/platform';
 import type { Transport } from '@voxelfleet/transport';
+import { LocalGeoFrame } from '@voxelfleet/voxel';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
+import { CotSender } from '../live/cot-sender.service.js';
+import { geoSink } from '../live/geo-sink.js';
 import { LiveHub } from '../live/live-hub.service.js';
 import { cameraFromStored } from '../rigs/rig-cameras.js';
 import { rigsRepository } from '../rigs/rigs.repository.js';
@@ -34,6 +37,7 @@ export class StreamRuntimes implements OnModuleDestroy {
     @Inject(TRANSPORT) transport: Transport,
     @Inject(APP_LOGGER) logger: Logger,
     @Inject(TRACKER_SETTINGS) settings: TrackerSettings,
+    @Inject(CotSender) private readonly cot: CotSender,
   ) {
     this.evidence =
       settings.evidence === 'fleet'
@@ -68,6 +72,7 @@ export class StreamRuntimes implements OnModuleDestroy {
     this.runtimes.delete(streamId);
     runtime.accepting = false;
     await runtime.idle();
+    this.cot.close(streamId);
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -78,13 +83,26 @@ export class StreamRuntimes implements OnModuleDestroy {
   private async build(stream: StreamRecord): Promise<StreamRuntime> {
     const rig = await rigsRepository.find(this.dataSource.manager, stream.rigId);
     if (!rig) throw new DomainError(409, 'rig_missing', `stream ${stream.id}: its rig no longer exists`);
+    // On a georeferenced rig, tracks also go out in WGS84 (and to the stream's TAK server).
+    const sink = rig.georeference
+      ? geoSink(
+          this.sink,
+          new LocalGeoFrame(rig.georeference),
+          stream.cotOutput && {
+            streamId: stream.id,
+            streamName: stream.name,
+            output: stream.cotOutput,
+            outlet: this.cot.open(stream.id, stream.cotOutput),
+          },
+        )
+      : this.sink;
     const runtime = new StreamRuntime(
       stream.id,
       stream.tenantId,
       rig.cameras.map(cameraFromStored),
       stream.grid,
       stream.parameters,
-      this.sink,
+      sink,
       Date.now,
       this.evidence,
     );

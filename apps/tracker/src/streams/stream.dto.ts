@@ -15,6 +15,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { CotOutputDto } from './cot-output.dto.js';
 
 export class GridDto {
   @ApiProperty({ description: 'world coordinates of the outer corner of voxel (0,0,0), metres' })
@@ -93,6 +94,14 @@ export class CreateStreamDto {
   @ValidateNested()
   @Type(() => StreamParametersDto)
   parameters?: StreamParametersDto;
+  @ApiPropertyOptional({
+    type: CotOutputDto,
+    description: 'send tracks as Cursor-on-Target events to a TAK server (needs a georeferenced rig)',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CotOutputDto)
+  cot?: CotOutputDto;
 }
 
 export class UpdateStreamDto {
@@ -102,4 +111,13 @@ export class UpdateStreamDto {
   @ValidateNested()
   @Type(() => StreamParametersDto)
   parameters?: StreamParametersDto;
+  @ApiPropertyOptional({
+    type: CotOutputDto,
+    description:
+      'send tracks as Cursor-on-Target events to a TAK server (needs a georeferenced rig); null stops it',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CotOutputDto)
+  cot?: CotOutputDto | null;
 }

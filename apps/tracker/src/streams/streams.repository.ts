@@ -2,6 +2,7 @@ import type { StoredStreamParameters, TrackingStreamState } from '@voxelfleet/pe
 import type { VoxelGridDescriptor } from '@voxelfleet/voxel';
 import type { EntityManager } from 'typeorm';
 import { updatedRows } from '../common/update-rows.js';
+import type { CotOutput } from './cot-output.dto.js';
 
 export interface StreamRecord {
   id: string;
@@ -10,6 +11,8 @@ export interface StreamRecord {
   name: string;
   grid: VoxelGridDescriptor;
   parameters: StoredStreamParameters;
+  /** Where its tracks go as Cursor-on-Target events; null when nowhere. */
+  cotOutput: CotOutput | null;
   state: TrackingStreamState;
   createdAt: Date;
   updatedAt: Date;
@@ -24,6 +27,7 @@ interface StreamRow {
   name: string;
   grid: VoxelGridDescriptor;
   parameters: StoredStreamParameters;
+  cot_output: CotOutput | null;
   state: TrackingStreamState;
   created_at: Date;
   updated_at: Date;
@@ -32,7 +36,7 @@ interface StreamRow {
 }
 
 const COLUMNS =
-  'id, tenant_id, rig_id, name, grid, parameters, state, created_at, updated_at, started_at, stopped_at';
+  'id, tenant_id, rig_id, name, grid, parameters, cot_output, state, created_at, updated_at, started_at, stopped_at';
 
 function toRecord(row: StreamRow): StreamRecord {
   return {
@@ -42,6 +46,7 @@ function toRecord(row: StreamRow): StreamRecord {
     name: row.name,
     grid: row.grid,
     parameters: row.parameters,
+    cotOutput: row.cot_output,
     state: row.state,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -59,18 +64,20 @@ export const streamsRepository = {
       name: string;
       grid: VoxelGridDescriptor;
       parameters: StoredStreamParameters;
+      cotOutput: CotOutput | null;
       createdBy: string;
     },
   ): Promise<StreamRecord> {
     const rows: StreamRow[] = await manager.query(
-      `INSERT INTO tracking_streams (tenant_id, rig_id, name, grid, parameters, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
+      `INSERT INTO tracking_streams (tenant_id, rig_id, name, grid, parameters, cot_output, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
       [
         stream.tenantId,
         stream.rigId,
         stream.name,
         JSON.stringify(stream.grid),
         JSON.stringify(stream.parameters),
+        stream.cotOutput ? JSON.stringify(stream.cotOutput) : null,
         stream.createdBy,
       ],
     );
@@ -96,14 +103,21 @@ export const streamsRepository = {
   async update(
     manager: EntityManager,
     id: string,
-    change: { name?: string; parameters?: StoredStreamParameters },
+    change: { name?: string; parameters?: StoredStreamParameters; cotOutput?: CotOutput | null },
   ): Promise<StreamRecord> {
+    // $4 says whether to set the CoT output at all, so that null can remove it.
     const rows = updatedRows<StreamRow>(
       await manager.query(
         `UPDATE tracking_streams SET name = COALESCE($2, name), parameters = COALESCE($3::jsonb, parameters),
-              updated_at = now()
+              cot_output = CASE WHEN $4::boolean THEN $5::jsonb ELSE cot_output END, updated_at = now()
         WHERE id = $1 RETURNING ${COLUMNS}`,
-        [id, change.name ?? null, change.parameters ? JSON.stringify(change.parameters) : null],
+        [
+          id,
+          change.name ?? null,
+          change.parameters ? JSON.stringify(change.parameters) : null,
+          change.cotOutput !== undefined,
+          change.cotOutput ? JSON.stringify(change.cotOutput) : null,
+        ],
       ),
     );
     return toRecord(rows[0]!);

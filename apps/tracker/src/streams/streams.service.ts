@@ -3,6 +3,7 @@ import { AuditWriter, auditDiffOf } from '@voxelfleet/audit';
 import { AccessControl, type Permission, type RequestActor } from '@voxelfleet/auth';
 import { loadTenantPolicies, type TrackingStreamState } from '@voxelfleet/persistence';
 import { DATA_SOURCE, DomainError } from '@voxelfleet/platform';
+import type { Georeference } from '@voxelfleet/voxel';
 import type { DataSource, EntityManager } from 'typeorm';
 import { auditOrigin, isUniqueViolation, isUuid } from '../common/actor-scope.js';
 import { LiveHub } from '../live/live-hub.service.js';
@@ -10,6 +11,7 @@ import type { ReplayProgress } from '../live/track-events.js';
 import { requireTenant, RigsService } from '../rigs/rigs.service.js';
 import type { RuntimeStats, StreamRuntime } from '../runtime/stream-runtime.js';
 import { StreamRuntimes } from '../runtime/stream-runtimes.service.js';
+import { cotOutputFromDto, type CotOutput } from './cot-output.dto.js';
 import { gridFromDto, streamParameters } from './stream-settings.js';
 import type { CreateStreamDto, UpdateStreamDto } from './stream.dto.js';
 import { streamsRepository, type StreamRecord } from './streams.repository.js';
@@ -22,6 +24,7 @@ export interface StreamView {
   state: TrackingStreamState;
   grid: StreamRecord['grid'];
   parameters: StreamRecord['parameters'];
+  cot: CotOutput | null;
   createdAt: string;
   updatedAt: string;
   startedAt: string | null;
@@ -57,17 +60,20 @@ export class StreamsService {
   async create(actor: RequestActor, dto: CreateStreamDto): Promise<StreamView> {
     const tenantId = requireTenant(actor);
     const grid = gridFromDto(dto.grid);
+    const cotOutput = dto.cot ? cotOutputFromDto(dto.cot) : null;
     try {
       return await this.dataSource.transaction(async (manager) => {
         await this.requireFeature(manager, tenantId);
         const rig = await this.rigs.load(manager, actor, dto.rigId, 'read:rigs');
         const parameters = streamParameters(dto.parameters, rig.cameras.length);
+        if (cotOutput) requireGeoreference(rig.georeference);
         const stream = await streamsRepository.insert(manager, {
           tenantId,
           rigId: rig.id,
           name: dto.name,
           grid,
           parameters,
+          cotOutput,
           createdBy: actor.principal.id,
         });
         await this.audit.append(manager, {
@@ -81,6 +87,7 @@ export class StreamsService {
             rigId: rig.id,
             grid: { ...grid },
             parameters: { ...parameters },
+            cot: cotOutput && { ...cotOutput },
           }),
         });
         return this.view(stream);
@@ -103,6 +110,7 @@ export class StreamsService {
   }
 
   async update(actor: RequestActor, id: string, dto: UpdateStreamDto): Promise<StreamView> {
+    const cotOutput = dto.cot === undefined ? undefined : dto.cot && cotOutputFromDto(dto.cot);
     try {
       return await this.dataSource.transaction(async (manager) => {
         const before = await this.load(manager, actor, id, 'write:streams', true);
@@ -114,7 +122,21 @@ export class StreamsService {
           const rig = await this.rigs.load(manager, actor, before.rigId, 'read:rigs');
           parameters = streamParameters(dto.parameters, rig.cameras.length, before.parameters);
         }
-        const after = await streamsRepository.update(manager, id, { name: dto.name, parameters });
+        if (cotOutput !== undefined) {
+          if (before.state === 'running' || before.state === 'paused') {
+            throw new DomainError(
+              409,
+              'stream_active',
+              'cot: stop the stream before changing its CoT output',
+            );
+          }
+          if (cotOutput) {
+            requireGeoreference(
+              (await this.rigs.load(manager, actor, before.rigId, 'read:rigs')).georeference,
+            );
+          }
+        }
+        const after = await streamsRepository.update(manager, id, { name: dto.name, parameters, cotOutput });
         await this.audit.append(manager, {
           tenantId: before.tenantId,
           ...auditOrigin(actor),
@@ -122,8 +144,16 @@ export class StreamsService {
           resource: { type: 'stream', id },
           outcome: 'succeeded',
           diff: auditDiffOf(
-            { name: before.name, parameters: { ...before.parameters } },
-            { name: after.name, parameters: { ...after.parameters } },
+            {
+              name: before.name,
+              parameters: { ...before.parameters },
+              cot: before.cotOutput && { ...before.cotOutput },
+            },
+            {
+              name: after.name,
+              parameters: { ...after.parameters },
+              cot: after.cotOutput && { ...after.cotOutput },
+            },
           ),
         });
         return this.view(after);
@@ -215,6 +245,7 @@ export class StreamsService {
       state: stream.state,
       grid: stream.grid,
       parameters: stream.parameters,
+      cot: stream.cotOutput,
       createdAt: stream.createdAt.toISOString(),
       updatedAt: stream.updatedAt.toISOString(),
       startedAt: stream.startedAt?.toISOString() ?? null,
@@ -253,5 +284,16 @@ export class StreamsService {
         `trackingStreams: ${active} of ${limit} streams already active; stop one first`,
       );
     }
+  }
+}
+
+/** CoT points are WGS84: a stream can send them only from a rig placed on Earth. */
+function requireGeoreference(georeference: Georeference | null): void {
+  if (!georeference) {
+    throw new DomainError(
+      409,
+      'rig_not_georeferenced',
+      "cot: the stream's rig has no georeference; give the rig one first",
+    );
   }
 }
