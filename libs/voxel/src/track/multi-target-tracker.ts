@@ -220,14 +220,14 @@ export class MultiTargetTracker {
     }
   }
 
-  /** Still, within two birth displacements of where it was born (only with the birth rule). */
+  /** Still, within four birth displacements of where it was born (only with the birth rule). */
   private backAtBirth(track: Track): boolean {
     const o = this.options;
     if (o.minBirthDisplacement <= 0) return false;
     const p = track.filter.position();
     const v = track.filter.velocity();
     const fromBirth = Math.hypot(p[0] - track.born[0], p[1] - track.born[1], p[2] - track.born[2]);
-    return fromBirth < 2 * o.minBirthDisplacement && Math.hypot(v[0], v[1], v[2]) < o.minBirthSpeed;
+    return fromBirth < 4 * o.minBirthDisplacement && Math.hypot(v[0], v[1], v[2]) < o.minBirthSpeed;
   }
 
   private output(track: Track, t: number): TrackOutput {
