@@ -76,6 +76,7 @@ try {
     warm_start_s: warmStart,
     idle_rss_mb: memory.treePssMb,
     idle_node_rss_mb: memory.rootRssMb,
+    idle_rss_sum_mb: memory.treeRssSumMb,
     idle_processes: memory.processes,
     stop_s: stop,
     goal_idle_rss_mb: 300,

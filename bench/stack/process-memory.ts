@@ -9,15 +9,19 @@ export interface TreeMemory {
    * libraries) split between the processes that map it, so the sum is what the tree costs.
    */
   treePssMb: number;
+  /** Resident sets added up over the tree: shared pages counted once per process (an upper bound). */
+  treeRssSumMb: number;
   processes: number;
 }
 
 export function treeMemory(rootPid: number): TreeMemory {
   const pids = [rootPid, ...descendants(rootPid)];
   const pss = pids.reduce((sum, pid) => sum + kib(`/proc/${pid}/smaps_rollup`, 'Pss'), 0);
+  const rss = pids.reduce((sum, pid) => sum + kib(`/proc/${pid}/status`, 'VmRSS'), 0);
   return {
     rootRssMb: kib(`/proc/${rootPid}/status`, 'VmRSS') / 1024,
     treePssMb: pss / 1024,
+    treeRssSumMb: rss / 1024,
     processes: pids.length,
   };
 }
