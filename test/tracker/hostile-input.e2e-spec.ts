@@ -235,3 +235,44 @@ describe('tracker: rate limits on REST routes and socket events (finding 8)', ()
     await request(harness.url).get('/v1/rigs').set('authorization', `Bearer ${key}`).expect(200);
   });
 });
+
+describe('tracker: frame times (finding 4)', () => {
+  it('refuses t = 1e308 and jumps of more than a day without wedging the stream, and a reset starts its time over', async () => {
+    const rig = await as()
+      .post('/v1/rigs')
+      .send({ name: 'time-rig', cameras: [camera('c0')] })
+      .expect(201);
+    const stream = await as()
+      .post('/v1/streams')
+      .send({
+        name: 'time-stream',
+        rigId: (rig.body as { id: string }).id,
+        grid: { origin: [0, 0, 0], dims: [8, 8, 8], voxelSize: 0.5 },
+      })
+      .expect(201);
+    const id = (stream.body as { id: string }).id;
+    await as().post(`/v1/streams/${id}/start`).expect(200);
+    const frame = (t: number) =>
+      as()
+        .post(`/v1/streams/${id}/frames`)
+        .send({ t, cameras: [null] });
+
+    await frame(1).expect(200);
+    const huge = await frame(1e308).expect(400);
+    expect(JSON.stringify(huge.body)).toMatch(/t: must be a number of seconds/);
+    await frame(2).expect(200);
+    const jump = await frame(2 + 90_000).expect(400);
+    expect(JSON.stringify(jump.body)).toMatch(/reset the stream/);
+    await frame(3).expect(200);
+
+    await frame(1).expect(400);
+    const reset = await as().post(`/v1/streams/${id}/reset`).expect(200);
+    expect((reset.body as { state: string }).state).toBe('running');
+    await frame(0.5).expect(200);
+    const audited = await harness.db.query(
+      `SELECT 1 FROM audit_log WHERE action = 'stream.reset' AND resource_id = $1`,
+      [id],
+    );
+    expect(audited.rowCount).toBe(1);
+  });
+});

@@ -70,6 +70,21 @@ describe('StreamRuntime', () => {
     });
   });
 
+  it('bounds t: a huge time or a jump of more than a day is refused and does not wedge the stream', async () => {
+    const r = runtime();
+    await r.submit({ kind: 'frames', t: 1, frames: framesAt(0) });
+    expect(() => r.submit({ kind: 'frames', t: 1e308, frames: framesAt(1) })).toThrow(
+      /from 0 to 10000000000/,
+    );
+    expect(() => r.submit({ kind: 'frames', t: 1 + 86_401, frames: framesAt(1) })).toThrow(
+      /reset the stream/,
+    );
+    expect(r.lastT).toBe(1);
+    await expect(r.submit({ kind: 'frames', t: 2, frames: framesAt(1) })).resolves.toMatchObject({
+      frameSeq: 2,
+    });
+  });
+
   it('reports a published track as lost once the tracker deletes it', async () => {
     const lost: TrackLostEvent[] = [];
     const updates: TrackUpdateEvent[] = [];

@@ -75,6 +75,17 @@ export interface RuntimeStats {
 }
 
 const FPS_WINDOW_MS = 5_000;
+
+/**
+ * Frame-set times are seconds (from the stream's start, or Unix time): past this one a time is
+ * not a time (1e308 was accepted once, and every later frame-set was refused as not after it).
+ */
+export const MAX_FRAME_T = 1e10;
+/**
+ * How far a frame-set may jump past the previous one. A stream that resumes after a longer
+ * silence, or a feeder whose clock moved, starts its time over with POST /v1/streams/:id/reset.
+ */
+export const MAX_FRAME_STEP_S = 86_400;
 /** Frame-sets whose evidence may be outstanding at once before `room()` makes feeders wait. */
 const DEFAULT_MAX_IN_FLIGHT = 8;
 
@@ -197,9 +208,17 @@ export class StreamRuntime {
   }
 
   private validate(input: FrameSetInput): void {
-    if (!Number.isFinite(input.t) || input.t < 0) throw new RangeError('t: must be a finite number >= 0');
+    if (!Number.isFinite(input.t) || input.t < 0 || input.t > MAX_FRAME_T) {
+      throw new RangeError(`t: must be a number of seconds from 0 to ${MAX_FRAME_T}`);
+    }
     if (this.lastAcceptedT !== null && !(input.t > this.lastAcceptedT)) {
       throw new RangeError(`t: ${input.t} is not after the previous frame-set (${this.lastAcceptedT})`);
+    }
+    if (this.lastAcceptedT !== null && input.t - this.lastAcceptedT > MAX_FRAME_STEP_S) {
+      throw new RangeError(
+        `t: ${input.t} is more than ${MAX_FRAME_STEP_S} s after the previous frame-set (${this.lastAcceptedT}); ` +
+          'reset the stream (POST /v1/streams/:id/reset) to start its time over',
+      );
     }
     const items = input.kind === 'frames' ? input.frames : input.motions;
     if (items.length !== this.cameras.length) {

@@ -2,13 +2,17 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post } f
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, RequirePermission, type RequestActor } from '@voxelfleet/auth';
 import { CreateStreamDto, UpdateStreamDto } from './stream.dto.js';
+import { StreamResetService } from './stream-reset.service.js';
 import { StreamsService, type StreamView } from './streams.service.js';
 
 @ApiTags('streams')
 @ApiBearerAuth()
 @Controller('v1/streams')
 export class StreamsController {
-  constructor(@Inject(StreamsService) private readonly streams: StreamsService) {}
+  constructor(
+    @Inject(StreamsService) private readonly streams: StreamsService,
+    @Inject(StreamResetService) private readonly resets: StreamResetService,
+  ) {}
 
   @Post()
   @RequirePermission('write:streams')
@@ -69,5 +73,17 @@ export class StreamsController {
   @RequirePermission('write:streams')
   stop(@CurrentActor() actor: RequestActor, @Param('id') id: string): Promise<StreamView> {
     return this.streams.act(actor, id, 'stop');
+  }
+
+  @Post(':id/reset')
+  @HttpCode(200)
+  @RequirePermission('write:streams')
+  @ApiOperation({
+    summary:
+      "Start the stream's time over: queued frame-sets finish, then its frame time and tracking state are dropped, " +
+      'so the next frame-set may carry any t (frame times otherwise increase, by at most a day)',
+  })
+  reset(@CurrentActor() actor: RequestActor, @Param('id') id: string): Promise<StreamView> {
+    return this.resets.reset(actor, id);
   }
 }
