@@ -14,6 +14,8 @@ const RECONNECT_MAX_MS = 30_000;
 
 /** One stream's CoT destination. */
 export interface CotOutlet {
+  /** Whether events sent now would go out (always for UDP; TCP once connected). */
+  readonly connected: boolean;
   send(events: readonly string[]): void;
   close(): void;
 }
@@ -87,6 +89,9 @@ export class CotSender implements OnModuleDestroy {
     let closed = false;
     let warned = false;
     return {
+      get connected() {
+        return !closed;
+      },
       send: (events) => {
         if (closed) return;
         const socket = this.udpSocket(target.host);
@@ -147,6 +152,9 @@ export class CotSender implements OnModuleDestroy {
     };
     dial();
     return {
+      get connected() {
+        return connected && !closed;
+      },
       send: (events) => {
         if (closed) return;
         if (!connected || !socket) return void this.dropped.inc({ reason: 'not_connected' }, events.length);
