@@ -4,6 +4,8 @@ import {
   DISPATCH_SHARD_QUEUE,
   type RoutedDispatch,
 } from '../../apps/scheduler/src/dispatch/dispatch-routing.js';
+import type { NodeHeartbeat } from '@voxelfleet/contracts';
+import { HeartbeatPipe } from './heartbeat-pipe.js';
 import { SimulatedNode, type NodeObservations } from './simulated-node.js';
 
 /** What the bench's main thread asks of the node fleet thread. */
@@ -57,11 +59,14 @@ const flushTimer = setInterval(flush, 20);
 const transport = new BullMqTransport({ url: redisUrl, prefix });
 const nodes = new Map<string, SimulatedNode>();
 const relays: Consumer[] = [];
+// A fleet served by relays (shared queues) also sends its heartbeats in pipelines (heartbeat-pipe.ts).
+const pipe = shards > 0 ? new HeartbeatPipe(redisUrl, prefix) : undefined;
+const send = pipe ? (heartbeat: NodeHeartbeat) => pipe.send(heartbeat) : undefined;
 // Started a few hundred at a time: each first heartbeat is a round trip to Redis.
 for (let i = 0; i < nodeIds.length; i += 500) {
   await Promise.all(
     nodeIds.slice(i, i + 500).map(async (nodeId) => {
-      const node = new SimulatedNode(nodeId, transport, observations);
+      const node = new SimulatedNode(nodeId, transport, observations, undefined, undefined, send);
       nodes.set(nodeId, node);
       await node.start(shards === 0);
     }),
@@ -84,6 +89,7 @@ port.on('message', (command: FleetCommand) => {
     if (command.op === 'stop') {
       for (const relay of relays) await relay.close({ force: true });
       for (const node of nodes.values()) await node.stop();
+      await pipe?.close();
       clearInterval(flushTimer);
       await transport.close();
     }

@@ -1,4 +1,10 @@
-import { dispatchesIn, nodeQueue, type JobDispatch, type JobReport } from '@voxelfleet/contracts';
+import {
+  dispatchesIn,
+  nodeQueue,
+  type JobDispatch,
+  type JobReport,
+  type NodeHeartbeat,
+} from '@voxelfleet/contracts';
 import { createLogger } from '@voxelfleet/observability';
 import type { Consumer, Transport } from '@voxelfleet/transport';
 import { JobReporter } from '../../apps/gpu-node/src/agent/job-reporter.js';
@@ -31,6 +37,9 @@ export class SimulatedNode {
     private readonly slots = 256,
     /** Mean heartbeat interval; each one is drawn within ±10 % of it (see `scheduleBeat`). */
     private readonly heartbeatMs = 1_000,
+    /** Where heartbeats go; by default the transport's `node.heartbeat` event. */
+    private readonly sendHeartbeat: (heartbeat: NodeHeartbeat) => Promise<void> = (heartbeat) =>
+      transport.publish('node.heartbeat', heartbeat),
   ) {
     this.reporter = new JobReporter(transport, createLogger('gpu-node', 'silent'), {
       coalesceMs: REPORT_COALESCE_MS,
@@ -124,7 +133,7 @@ export class SimulatedNode {
   }
 
   private async beat(): Promise<void> {
-    await this.transport.publish('node.heartbeat', {
+    await this.sendHeartbeat({
       nodeId: this.nodeId,
       hostname: 'bench',
       sentAt: Date.now(),

@@ -83,4 +83,19 @@ describe('liveness measured against the latest heartbeat of the fleet', () => {
     expect(detectNodeTransitions(nodes, 10_000 + STALL_FACTOR * 2_000 - 1, 2_000, 10_000)).toEqual([]);
     expect(detectNodeTransitions(nodes, 10_000 + STALL_FACTOR * 2_000 + 1, 2_000, 10_000)).toHaveLength(1);
   });
+
+  it('declares no node lost while more than a tenth of the fleet is silent at once, until 4x the timeout', () => {
+    // 3 of 20 nodes silent while the rest beat: a relay or the network, not three deaths.
+    const nodes = Array.from({ length: 20 }, (_, i) => view(`n${i}`, i < 3 ? 10_000 : 12_900));
+    expect(detectNodeTransitions(nodes, 13_000, 2_000, 12_900)).toEqual([]);
+    const later = nodes.map((n) => (n.lastHeartbeatMs === 12_900 ? { ...n, lastHeartbeatMs: 18_100 } : n));
+    expect(detectNodeTransitions(later, 18_200, 2_000, 18_100).map((t) => t.nodeId)).toEqual([
+      'n0',
+      'n1',
+      'n2',
+    ]);
+    // One silent node of twenty is lost at the timeout.
+    const one = nodes.map((n, i) => (i > 0 && i < 3 ? { ...n, lastHeartbeatMs: 12_900 } : n));
+    expect(detectNodeTransitions(one, 13_000, 2_000, 12_900).map((t) => t.nodeId)).toEqual(['n0']);
+  });
 });

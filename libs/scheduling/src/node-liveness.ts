@@ -61,6 +61,13 @@ export interface NodeTransition {
   readonly reason: string;
 }
 
+/**
+ * More than this share of the fleet silent at once (and more than one node) reads as a fault
+ * of the heartbeat path (a relay, the network, Redis, this receiver) rather than of the nodes:
+ * none of them is newly declared lost before STALL_FACTOR times the timeout by the clock.
+ */
+export const MASS_SILENCE_SHARE = 0.1;
+
 export function detectNodeTransitions(
   nodes: readonly NodeHeartbeatView[],
   nowMs: number,
@@ -68,8 +75,20 @@ export function detectNodeTransitions(
   freshestMs?: number,
 ): NodeTransition[] {
   const transitions: NodeTransition[] = [];
+  let silent = 0;
+  if (freshestMs !== undefined) {
+    for (const node of nodes) if (isSilent(node.lastHeartbeatMs, nowMs, timeoutMs, freshestMs)) silent += 1;
+  }
+  const mass = silent > Math.max(1, MASS_SILENCE_SHARE * nodes.length);
   for (const node of nodes) {
-    const next = resolveNodeState(node.adminState, node.lastHeartbeatMs, nowMs, timeoutMs, freshestMs);
+    let next = resolveNodeState(node.adminState, node.lastHeartbeatMs, nowMs, timeoutMs, freshestMs);
+    if (
+      mass &&
+      next === 'lost' &&
+      node.recordedState !== 'lost' &&
+      nowMs - node.lastHeartbeatMs <= STALL_FACTOR * timeoutMs
+    )
+      next = node.recordedState;
     if (next === node.recordedState) continue;
     const silentMs = nowMs - node.lastHeartbeatMs;
     const reason =

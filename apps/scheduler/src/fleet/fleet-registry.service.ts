@@ -264,23 +264,28 @@ export class FleetRegistryService implements OnApplicationBootstrap, OnModuleDes
    * Writes the nodes table (leader only): registration, last heartbeat, state, breaker. A node
    * whose row is up to date but for the time of its last heartbeat gets that time alone; its
    * full row (the heartbeat's devices and telemetry) is rewritten when it is new, its state,
-   * reported state or breaker changed, or every FULL_ROW_EVERY_MS. Rewriting every node's
+   * reported state or breaker changed, or every FULL_ROW_EVERY_MS (a tenth of the fleet at most
+   * per call). Rewriting every node's
    * heartbeat document each second was the largest part of the leader's idle work on a fleet
    * of thousands (pg escaping ten thousand JSON texts per second, and Postgres storing them).
    */
   async persist(nowMs = Date.now()): Promise<void> {
     const full: { record: NodeRecord; state: NodeState }[] = [];
     const touched: NodeRecord[] = [];
+    // Periodic rewrites are spread out: rows registered together would otherwise all come due
+    // in the same second.
+    let refreshes = Math.max(100, Math.ceil(this.nodes.size / 10));
     for (const record of this.nodes.values()) {
       const state = this.stateOf(record, nowMs);
       const row = this.written.get(record.nodeId);
-      if (
+      const changed =
         !row ||
         row.state !== state ||
         row.reportedState !== record.heartbeat.state ||
-        row.breaker !== record.breaker ||
-        nowMs - row.fullAtMs >= FULL_ROW_EVERY_MS
-      ) {
+        row.breaker !== record.breaker;
+      const due = row !== undefined && nowMs - row.fullAtMs >= FULL_ROW_EVERY_MS && refreshes > 0;
+      if (changed || due) {
+        if (!changed) refreshes -= 1;
         full.push({ record, state });
       } else if (row.receivedAtMs !== record.receivedAtMs) {
         touched.push(record);

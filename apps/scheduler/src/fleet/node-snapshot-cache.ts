@@ -5,7 +5,7 @@ import type {
   PerformanceHistory,
   RunningJob,
 } from '@voxelfleet/scheduling';
-import type { NodeHeartbeat } from '@voxelfleet/contracts';
+import type { HeartbeatDevice, NodeHeartbeat } from '@voxelfleet/contracts';
 import { toNodeSnapshot, type NodeRecord } from './fleet-view.js';
 
 interface Entry {
@@ -34,6 +34,15 @@ export class NodeSnapshotCache {
     performance: PerformanceHistory | undefined,
   ): NodeSnapshot {
     const entry = this.entries.get(record.nodeId);
+    // A new heartbeat that says the same about everything placement reads leaves the
+    // snapshot as it was: on a steady fleet nearly every heartbeat is such a one.
+    if (
+      entry &&
+      entry.heartbeat !== record.heartbeat &&
+      samePlacementFacts(entry.heartbeat, record.heartbeat)
+    ) {
+      entry.heartbeat = record.heartbeat;
+    }
     if (
       entry &&
       entry.heartbeat === record.heartbeat &&
@@ -56,6 +65,44 @@ export class NodeSnapshotCache {
     });
     return snapshot;
   }
+}
+
+/** Whether two heartbeats agree on every field `toNodeSnapshot` reads. */
+export function samePlacementFacts(a: NodeHeartbeat, b: NodeHeartbeat): boolean {
+  if (a.nodeId !== b.nodeId || a.cpu.cores !== b.cpu.cores) return false;
+  if ((a.cpu.slots?.total ?? -1) !== (b.cpu.slots?.total ?? -1)) return false;
+  if (a.devices.length !== b.devices.length) return false;
+  for (let i = 0; i < a.devices.length; i += 1) {
+    const x = a.devices[i] as HeartbeatDevice;
+    const y = b.devices[i] as HeartbeatDevice;
+    if (
+      x.index !== y.index ||
+      x.healthy !== y.healthy ||
+      x.memoryTotalBytes !== y.memoryTotalBytes ||
+      x.pool?.capacityBytes !== y.pool?.capacityBytes ||
+      x.telemetry?.utilization !== y.telemetry?.utilization ||
+      x.telemetry?.temperatureC !== y.telemetry?.temperatureC ||
+      x.telemetry?.throttling !== y.telemetry?.throttling ||
+      !sameCapability(x.capability, y.capability)
+    ) {
+      return false;
+    }
+  }
+  return true;
+}
+
+function sameCapability(a: HeartbeatDevice['capability'], b: HeartbeatDevice['capability']): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  return (
+    a.vendor === b.vendor &&
+    a.architecture === b.architecture &&
+    a.tensorCores === b.tensorCores &&
+    a.computeCapability?.major === b.computeCapability?.major &&
+    a.computeCapability?.minor === b.computeCapability?.minor &&
+    a.precisions.length === b.precisions.length &&
+    a.precisions.every((p, i) => p === b.precisions[i])
+  );
 }
 
 function sameJobs(a: readonly RunningJob[], b: readonly RunningJob[]): boolean {
