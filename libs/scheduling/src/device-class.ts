@@ -15,7 +15,12 @@ export type DeviceClassTerm =
   | { readonly kind: 'arch'; readonly name: string }
   | { readonly kind: 'vendor'; readonly name: string }
   | { readonly kind: 'precision'; readonly precision: Precision }
-  | { readonly kind: 'tensor-cores' };
+  | { readonly kind: 'tensor-cores' }
+  /**
+   * Holds when any one of the classes holds: the device classes a job's GPU grants allow
+   * (see granted-classes.ts). Never parsed from an expression; built from the grants.
+   */
+  | { readonly kind: 'any-of'; readonly label: string; readonly classes: readonly DeviceClass[] };
 
 export interface DeviceClass {
   readonly source: string;
@@ -134,6 +139,8 @@ function matchesTerm(term: DeviceClassTerm, capability: DeviceCapability): boole
       return capability.precisions.includes(term.precision);
     case 'tensor-cores':
       return capability.tensorCores;
+    case 'any-of':
+      return term.classes.some((deviceClass) => matchesDeviceClass(deviceClass, capability));
   }
 }
 
@@ -166,5 +173,7 @@ export function describeTerm(term: DeviceClassTerm): string {
       return `precision=${term.precision}`;
     case 'tensor-cores':
       return 'tensor-cores';
+    case 'any-of':
+      return term.label;
   }
 }

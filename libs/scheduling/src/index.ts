@@ -15,6 +15,7 @@ export * from './device-eligibility.js';
 export * from './fair-share.js';
 export * from './fleet-fit.js';
 export * from './fleet-index.js';
+export * from './granted-classes.js';
 export * from './capacity-buckets.js';
 export * from './job-validation.js';
 export * from './node-liveness.js';

@@ -1,5 +1,6 @@
 import type { Rejection } from './blockers.js';
 import { DeviceClassParseError, parseDeviceClass, type DeviceClass } from './device-class.js';
+import { grantedDeviceClass } from './granted-classes.js';
 import { PRIORITY_CLASSES } from './priority.js';
 import type { JobSpec } from './snapshot.types.js';
 
@@ -28,9 +29,9 @@ export function validateJob(job: JobSpec): ParsedJobClass {
     return invalid(`estimatedDurationMs must be non-negative, got ${job.estimatedDurationMs}`);
   }
   const expression = job.affinity?.deviceClass;
-  if (expression === undefined || expression.trim() === '') return { ok: true, deviceClass: null };
   try {
-    return { ok: true, deviceClass: parseDeviceClass(expression) };
+    const own = expression === undefined || expression.trim() === '' ? null : parseDeviceClass(expression);
+    return { ok: true, deviceClass: grantedDeviceClass(own, job.grantedDeviceClasses) };
   } catch (error) {
     if (error instanceof DeviceClassParseError) return invalid(error.message);
     throw error;

@@ -136,6 +136,11 @@ export interface JobSpec {
   readonly estimatedDurationMs?: number;
   readonly preemptible: boolean;
   readonly affinity?: JobAffinity;
+  /**
+   * Hard: the device classes the job's GPU grants allow for its kernel, recorded at
+   * submission; the job runs only on a device one of them matches. Absent: no grant limits it.
+   */
+  readonly grantedDeviceClasses?: readonly string[];
   readonly cpuFallbackAllowed: boolean;
   /** Opens a tracking stream (counts against the tracking-streams quota). */
   readonly opensTrackingStream?: boolean;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { DeviceClassMatcher, GpuGrant } from './gpu-grants.js';
-import { grantAllows } from './gpu-grants.js';
+import { grantAllows, grantedClassesFor } from './gpu-grants.js';
 import { kernelMatches, kernelPatternError } from './kernel-pattern.js';
 
 interface FakeDevice {
@@ -127,5 +127,48 @@ describe('grantAllows', () => {
   it('never matches a malformed kernel pattern', () => {
     const sloppy = grant({ kernels: ['motion*', '*.*.**.x'] });
     expect(grantAllows([sloppy], { kernel: 'motion.diff', device: h100 }, matcher, now).allowed).toBe(false);
+  });
+});
+
+describe('grantedClassesFor: what a job of a kernel may run on', () => {
+  it('unites the device classes of every live grant covering the kernel', () => {
+    const granted = grantedClassesFor(
+      [
+        grant({ id: 'small', deviceClasses: ['vram<=24GiB'] }),
+        grant({ id: 'hopper', kernels: ['motion.diff'], deviceClasses: ['sm_90+', 'vram<=24GiB'] }),
+        grant({ id: 'other', kernels: ['voxel.*'], deviceClasses: ['*'] }),
+        grant({ id: 'gone', deviceClasses: ['*'], revokedAt: '2025-02-01T00:00:00Z' }),
+        grant({ id: 'old', deviceClasses: ['*'], expiresAt: '2025-02-01T00:00:00Z' }),
+      ],
+      'motion.diff',
+      now,
+    );
+    expect(granted).toEqual({
+      covered: true,
+      deviceClasses: ['vram<=24GiB', 'sm_90+'],
+      cpuFallback: false,
+      grantIds: ['small', 'hopper'],
+    });
+  });
+
+  it('is unrestricted (null) when a covering grant allows any device', () => {
+    const granted = grantedClassesFor(
+      [
+        grant({ deviceClasses: ['vram<=24GiB'] }),
+        grant({ id: 'g2', deviceClasses: ['*'], cpuFallback: true }),
+      ],
+      'motion.diff',
+      now,
+    );
+    expect(granted).toMatchObject({ covered: true, deviceClasses: null, cpuFallback: true });
+  });
+
+  it('covers nothing when no live grant names the kernel', () => {
+    expect(grantedClassesFor([grant({ kernels: ['voxel.*'] })], 'motion.diff', now)).toEqual({
+      covered: false,
+      deviceClasses: [],
+      cpuFallback: false,
+      grantIds: [],
+    });
   });
 });

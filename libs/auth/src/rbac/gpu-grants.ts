@@ -73,6 +73,43 @@ export function grantAllows<Device>(
   return { allowed: false, reason: `device is outside the granted classes for '${use.kernel}' (${listed})` };
 }
 
+/** What a principal's live grants allow for one kernel, before any device is known. */
+export interface GrantedClasses {
+  /** Some live grant covers the kernel. */
+  covered: boolean;
+  /**
+   * The device classes of the covering grants, first seen first; null when one of them allows
+   * any device (`*`), so nothing narrows where the kernel runs.
+   */
+  deviceClasses: string[] | null;
+  cpuFallback: boolean;
+  /** The covering grants, the ones that limit the job. */
+  grantIds: string[];
+}
+
+/**
+ * The device classes a job of `kernel` may run on under these grants: a device is allowed
+ * when one covering grant allows it, so the classes of all covering grants are united. A job
+ * records this at submission and placement keeps to it (grantAllows decides the same way for
+ * one concrete device).
+ */
+export function grantedClassesFor(
+  grants: readonly GpuGrant[],
+  kernel: string,
+  now: Date = new Date(),
+): GrantedClasses {
+  const covering = grants.filter(
+    (grant) => isLive(grant, now) && grant.kernels.some((pattern) => kernelMatches(pattern, kernel)),
+  );
+  const classes = covering.flatMap((grant) => grant.deviceClasses);
+  return {
+    covered: covering.length > 0,
+    deviceClasses: classes.includes(ANY_DEVICE_CLASS) ? null : [...new Set(classes)],
+    cpuFallback: covering.some((grant) => grant.cpuFallback),
+    grantIds: covering.map((grant) => grant.id),
+  };
+}
+
 function isLive(grant: GpuGrant, now: Date): boolean {
   // Revocation is immediate; an unreadable expiry counts as expired (NaN > now is false).
   if (grant.revokedAt != null) return false;
