@@ -75,6 +75,9 @@ export class TrackingPipeline {
       minBirthDisplacement: s,
       minBirthSpeed: 0.5,
       maxTentativeSeconds: 2,
+      // Two tracks within two voxels, flying alike, are one object seen in two pieces.
+      mergeDistance: 2 * s,
+      mergeSpeed: 1,
       // Coasting is bounded in time, not frames, so 10 and 30 fps keep a track equally long.
       maxCoastFrames: 1000,
       maxCoastSeconds: 0.6,

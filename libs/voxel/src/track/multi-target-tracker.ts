@@ -45,6 +45,13 @@ export interface TrackerOptions {
   minBirthSpeed: number;
   /** A tentative track not confirmed within this many seconds is dropped. */
   maxTentativeSeconds: number;
+  /**
+   * Published tracks closer than this (metres) with velocities within mergeSpeed (m/s) are
+   * one object: the younger is dropped; no track is born this close to a published one.
+   * 0 disables.
+   */
+  mergeDistance: number;
+  mergeSpeed: number;
   /** Position measurement variance per axis, m². */
   measurementVariance: number;
   /** Velocity variance of a new track, (m/s)². */
@@ -62,6 +69,8 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   minBirthDisplacement: 0,
   minBirthSpeed: 0,
   maxTentativeSeconds: Infinity,
+  mergeDistance: 0,
+  mergeSpeed: 1,
   measurementVariance: 0.0025,
   initialVelocityVariance: 4,
 };
@@ -78,6 +87,10 @@ interface Track {
   age: number;
   missesInRow: number;
   confidence: number;
+}
+
+function within(a: Vec3, b: Vec3, distance: number): boolean {
+  return Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]) < distance;
 }
 
 function bitCount(x: number, window: number): number {
@@ -154,8 +167,15 @@ export class MultiTargetTracker {
       out.push(this.output(track, t));
       if (track.state !== 'deleted') survivors.push(track);
     });
+    // A second piece of an object already tracked (a split detection) founds no track.
+    const established = survivors.filter((tr) => tr.state === 'confirmed' || tr.state === 'coasting');
     detections.forEach((det, j) => {
       if (used[j]) return;
+      if (
+        o.mergeDistance > 0 &&
+        established.some((tr) => within(tr.filter.position(), det.position, o.mergeDistance))
+      )
+        return;
       const track: Track = {
         id: this.nextId++,
         filter: new ImmKalman(det.position, o.measurementVariance, o.initialVelocityVariance, this.models),
@@ -171,8 +191,39 @@ export class MultiTargetTracker {
       survivors.push(track);
       out.push(this.output(track, t));
     });
-    this.tracks = survivors;
+    this.tracks = o.mergeDistance > 0 ? this.mergeDuplicates(survivors, out, t) : survivors;
     return out;
+  }
+
+  /**
+   * Two published tracks on one object (born from pieces of one detection, or one coasting
+   * into another's target): the younger is deleted once they are within mergeDistance with
+   * velocities within mergeSpeed.
+   */
+  private mergeDuplicates(tracks: Track[], out: TrackOutput[], t: number): Track[] {
+    const o = this.options;
+    const published = (tr: Track) => tr.state === 'confirmed' || tr.state === 'coasting';
+    const gone = new Set<Track>();
+    for (let a = 0; a < tracks.length; a++) {
+      const ta = tracks[a]!;
+      if (gone.has(ta) || !published(ta)) continue;
+      for (let b = a + 1; b < tracks.length; b++) {
+        const tb = tracks[b]!;
+        if (gone.has(tb) || !published(tb)) continue;
+        if (!within(ta.filter.position(), tb.filter.position(), o.mergeDistance)) continue;
+        if (!within(ta.filter.velocity(), tb.filter.velocity(), o.mergeSpeed)) continue;
+        const younger = ta.id > tb.id ? ta : tb;
+        gone.add(younger);
+        if (younger === ta) break;
+      }
+    }
+    if (gone.size === 0) return tracks;
+    for (const tr of gone) {
+      tr.state = 'deleted';
+      const i = out.findIndex((x) => x.trackId === tr.id);
+      if (i >= 0) out[i] = this.output(tr, t);
+    }
+    return tracks.filter((tr) => !gone.has(tr));
   }
 
   /** Tracks alive after the last update (tentative, confirmed or coasting). */
