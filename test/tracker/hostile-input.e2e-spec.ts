@@ -276,3 +276,95 @@ describe('tracker: frame times (finding 4)', () => {
     expect(audited.rowCount).toBe(1);
   });
 });
+
+describe('tracker: live sockets answer to their key (finding 1)', () => {
+  let sibling = '';
+
+  beforeAll(async () => {
+    sibling = await harness.startSibling(PORT + 2);
+  });
+
+  /** A fresh tenant and key, with the ids a revocation needs. */
+  async function keyOfItsOwn(label: string) {
+    const tenantId = await seedTenant(harness.db, `${label}-${process.pid}`);
+    const secret = await seedKey(harness.db, tenantId, ['tenant-member'], label);
+    const prefix = /^vf_([a-z0-9]{10})_/.exec(secret)?.[1];
+    const { rows } = await harness.db.query<{ key_id: string; principal_id: string }>(
+      `SELECT id AS key_id, principal_id FROM api_keys WHERE prefix = $1`,
+      [prefix],
+    );
+    return { tenantId, secret, keyId: rows[0]?.key_id ?? '', principalId: rows[0]?.principal_id ?? '' };
+  }
+
+  async function open(url: string, token: string) {
+    const socket = io(`${url}/tracks`, { transports: ['websocket'], auth: { token }, reconnection: false });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('connect_error', reject);
+    });
+    const errors: { code: string; message: string }[] = [];
+    socket.on('stream.error', (e: { code: string; message: string }) => errors.push(e));
+    const closed = new Promise<number>((resolve) => {
+      const started = Date.now();
+      socket.once('disconnect', () => resolve(Date.now() - started));
+    });
+    return { socket, errors, closed };
+  }
+
+  const within = <T>(promise: Promise<T>, ms: number) =>
+    Promise.race([
+      promise,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`still open after ${ms} ms`)), ms)),
+    ]);
+
+  it.each([
+    ['a revoked key', `UPDATE api_keys SET revoked_at = now() WHERE id = $1`, 'keyId', /API key revoked/],
+    [
+      'a disabled principal',
+      `UPDATE principals SET disabled_at = now() WHERE id = $1`,
+      'principalId',
+      /disabled/,
+    ],
+    ['a suspended tenant', `UPDATE tenants SET status = 'suspended' WHERE id = $1`, 'tenantId', /suspended/],
+    [
+      'a removed permission',
+      `UPDATE principals SET roles = '{}' WHERE id = $1`,
+      'principalId',
+      /read:streams/,
+    ],
+  ] as const)('ends the sockets of %s on every instance, audited', async (label, sql, idOf, reason) => {
+    const key = await keyOfItsOwn(label.replace(/ /g, '-'));
+    const here = await open(harness.url, key.secret);
+    const there = await open(sibling, key.secret);
+    await harness.db.query(sql, [key[idOf]]);
+    // The key cache's time (2 s) plus one re-check.
+    await within(Promise.all([here.closed, there.closed]), 8_000);
+    for (const side of [here, there]) {
+      expect(side.errors.map((e) => e.code)).toContain('session_ended');
+      expect(side.errors.find((e) => e.code === 'session_ended')?.message).toMatch(reason);
+    }
+    // Each instance audits the socket it ended, just after closing it.
+    const endedEntries = async () =>
+      (
+        await harness.db.query<{ reason: string }>(
+          `SELECT reason FROM audit_log WHERE resource_type = 'socket' AND actor_id = $1 AND outcome = 'denied'`,
+          [key.principalId],
+        )
+      ).rows.filter((r) => /live session ended/.test(r.reason)).length;
+    const deadline = Date.now() + 5_000;
+    while ((await endedEntries()) < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(await endedEntries()).toBe(2);
+    // It cannot come straight back either.
+    const again = io(`${harness.url}/tracks`, {
+      transports: ['websocket'],
+      auth: { token: key.secret },
+      reconnection: false,
+    });
+    const refused = await new Promise<string>((resolve) => {
+      again.once('connect', () => resolve('connected'));
+      again.once('connect_error', (error: Error) => resolve(error.message));
+    });
+    again.close();
+    expect(refused).not.toBe('connected');
+  });
+});

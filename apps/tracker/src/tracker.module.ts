@@ -21,6 +21,7 @@ import { RigsController } from './rigs/rigs.controller.js';
 import { RigsService } from './rigs/rigs.service.js';
 import { StreamRuntimes } from './runtime/stream-runtimes.service.js';
 import { StreamsController } from './streams/streams.controller.js';
+import { SocketSessions } from './live/socket-sessions.service.js';
 import { StreamResetService } from './streams/stream-reset.service.js';
 import { StreamsService } from './streams/streams.service.js';
 import { DEFAULT_TRACKER_SETTINGS, TRACKER_SETTINGS, type TrackerSettings } from './tracker.settings.js';
@@ -43,6 +44,7 @@ export class TrackerModule implements NestModule {
         RigsService,
         StreamsService,
         StreamResetService,
+        SocketSessions,
         CotSender,
         StreamRuntimes,
         TrackHistoryWriter,

@@ -27,6 +27,11 @@ export interface TrackerSettings {
    * RequestLimits). Frame ingest has a budget of its own (FRAME_SETS_PER_WINDOW).
    */
   rateLimit: { enabled: boolean; limit: number; windowMs: number };
+  /**
+   * How often open sockets' keys are judged again (revoked, disabled, suspended, permission
+   * removed: the socket is ended); the key cache's time, so REST and sockets agree.
+   */
+  sessionRecheckMs: number;
 }
 
 /** Frame-sets per key per window on the ingest route and socket event: 240 fps for a minute, with room. */
@@ -42,4 +47,5 @@ export const DEFAULT_TRACKER_SETTINGS: TrackerSettings = {
   evidenceBudgetMs: 3_000,
   evidencePollMs: 5,
   rateLimit: { enabled: true, limit: 600, windowMs: 60_000 },
+  sessionRecheckMs: 2_000,
 };

@@ -3,3 +3,4 @@ export * from './rbac/index.js';
 export * from './nest/index.js';
 export * from './rate-limit/sliding-window-limiter.js';
 export * from './rate-limit/request-limits.js';
+export * from './session-standing.js';

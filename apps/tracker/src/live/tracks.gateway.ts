@@ -26,6 +26,7 @@ import type { UploadedImage } from '../ingest/uploaded-file.js';
 import { streamsRepository } from '../streams/streams.repository.js';
 import { FRAME_SETS_PER_WINDOW, TRACKER_SETTINGS, type TrackerSettings } from '../tracker.settings.js';
 import { SocketRefusalFilter } from './socket-refusal.filter.js';
+import { SocketSessions } from './socket-sessions.service.js';
 import { LiveHub, streamRoom, type TracksNamespace, type TracksSocket } from './live-hub.service.js';
 import { TRACKS_NAMESPACE, type IngestReply, type SubscribeReply } from './track-events.js';
 
@@ -57,10 +58,12 @@ export class TracksGateway implements OnGatewayInit, OnGatewayConnection, OnAppl
     @Inject(TRACKER_SETTINGS) private readonly settings: TrackerSettings,
     @Inject(IngestService) private readonly ingest: IngestService,
     @Inject(REQUEST_LIMITS) private readonly limits: RequestLimits | null,
+    @Inject(SocketSessions) private readonly sessions: SocketSessions,
   ) {}
 
   afterInit(nsp: TracksNamespace): void {
     this.hub.attach(nsp);
+    this.sessions.start(nsp);
     if (this.settings.redisUrl) {
       const pub = new Redis(this.settings.redisUrl, { lazyConnect: false, maxRetriesPerRequest: null });
       const sub = pub.duplicate();
@@ -210,6 +213,22 @@ export class TracksGateway implements OnGatewayInit, OnGatewayConnection, OnAppl
     }
     const wait = this.spend(result.principal, 'connect');
     if (wait > 0) return rateLimited(wait);
+    // What the key alone does not say: a suspended tenant or a principal without read:streams
+    // is not let in (the same judgement that ends open sockets; see SocketSessions).
+    const standing = await this.sessions.standing(result.principal.keyId);
+    if (!standing.ok) {
+      await this.denials.record({
+        principal: result.principal,
+        origin: { sourceIp: source, requestId: null, traceId: null },
+        action: 'read:streams',
+        resource: { type: 'socket', id: TRACKS_NAMESPACE },
+        status: standing.status,
+        reason: standing.reason,
+      });
+      return Object.assign(new Error(`${standing.code}: ${standing.reason}`), {
+        data: { code: standing.code },
+      });
+    }
     (socket.data as SocketData).principal = result.principal;
     return null;
   }
