@@ -97,7 +97,8 @@ beforeAll(async () => {
   harness = await startTracker('tracker_geo', PORT);
   const tenant = await seedTenant(harness.db, `geo-${process.pid}`);
   key = await seedKey(harness.db, tenant, ['tenant-member'], 'geo-member');
-}, 60_000);
+  // Rendering the scene and starting the built tracker share two cores with whatever else runs.
+}, 180_000);
 
 afterAll(async () => {
   if (process.env.TRACKER_E2E_LOGS) console.log(harness?.process.output());
@@ -240,7 +241,7 @@ describe('tracker: where on Earth', () => {
       }),
     );
     await upload.expect(202);
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + 150_000;
     for (;;) {
       const res = await api('get', `/v1/streams/${streamId}`).expect(200);
       if ((res.body as { replay: { state: string } | null }).replay?.state === 'done') break;
@@ -344,7 +345,7 @@ describe('tracker: where on Earth', () => {
       const { event } = match!;
       expect(Date.parse(event['stale']!) - Date.parse(event['start']!)).toBe(10_000);
     }
-  }, 90_000);
+  }, 180_000);
 
   it('keeps local-only streams local: no wgs84, no GeoJSON', async () => {
     const created = await api('post', '/v1/streams')
