@@ -6,6 +6,7 @@ import { LeanJobHistory1764100000000 } from './1764100000000-lean-job-history.js
 import { InlineStateGuard1764200000000 } from './1764200000000-inline-state-guard.js';
 import { HistoryTriggersPlanPerStatement1764300000000 } from './1764300000000-history-triggers-plan-per-statement.js';
 import { GeoOutputs1764500000000 } from './1764500000000-geo-outputs.js';
+import { GrantedClassesAndBilling1764700000000 } from './1764700000000-granted-classes-and-billing.js';
 
 /** Every migration, oldest first. Classes, not globs: the build is ESM and bundler-friendly. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   InlineStateGuard1764200000000,
   HistoryTriggersPlanPerStatement1764300000000,
   GeoOutputs1764500000000,
+  GrantedClassesAndBilling1764700000000,
 ];

@@ -20,6 +20,8 @@ export interface SimulationPlan {
   readonly cpuFallbackAllowed?: boolean;
   readonly kernel?: JobSpec['kernel'];
   readonly opensTrackingStream?: boolean;
+  /** The device classes the caller's grants allow for the kernel (see JobSpec). */
+  readonly grantedDeviceClasses?: readonly string[];
 }
 
 export type SimulationOutcome = 'would-start' | 'would-preempt' | 'would-wait' | 'rejected';
@@ -58,6 +60,7 @@ export function planToJob(plan: SimulationPlan, nowMs: number): JobSpec {
     ...(plan.estimatedDurationMs === undefined ? {} : { estimatedDurationMs: plan.estimatedDurationMs }),
     ...(plan.affinity === undefined ? {} : { affinity: plan.affinity }),
     ...(plan.opensTrackingStream === undefined ? {} : { opensTrackingStream: plan.opensTrackingStream }),
+    ...(plan.grantedDeviceClasses === undefined ? {} : { grantedDeviceClasses: plan.grantedDeviceClasses }),
   };
 }
 

@@ -1,4 +1,4 @@
-import { kernelMatches, type AuthenticatedPrincipal } from '@voxelfleet/auth';
+import { grantedClassesFor, type AuthenticatedPrincipal } from '@voxelfleet/auth';
 import { BUILTIN_KERNELS, type NodeHeartbeat } from '@voxelfleet/contracts';
 import {
   findKernel,
@@ -73,9 +73,15 @@ export async function intakeContext(
   return { principal, tenant, nodes, nowMs };
 }
 
+/** The row to write, and the device classes the principal's grants allow it (null: any). */
+export type IntakenJob = Omit<NewJobRow, 'state' | 'stateReason'> & {
+  grantedDeviceClasses: string[] | null;
+};
+
 /**
  * Checks one job as submitted and returns the row to write. Refused here, with the reason:
- * a kernel the caller holds no grant for, CPU fallback that no grant allows, and anything
+ * a kernel the caller holds no grant for, CPU fallback that no grant allows, a job no device
+ * of the fleet could take within the device classes its grants allow, and anything
  * admission says can never run (suspended tenant, edition feature off, bigger than the
  * quota or the edition's ceiling, bigger than any registered node, deadline already past).
  * A job that only has to wait (quota in use, fleet busy) is accepted and waits.
@@ -85,7 +91,7 @@ export async function intakeJob(
   context: IntakeContext,
   dto: JobRequestDto,
   field = '',
-): Promise<Omit<NewJobRow, 'state' | 'stateReason'>> {
+): Promise<IntakenJob> {
   const { principal, tenant, nodes, nowMs } = context;
   const name = dto.kernel;
   if (dto.kernelId !== undefined) {
@@ -109,22 +115,22 @@ export async function intakeJob(
   }
 
   let cpuFallbackAllowed = dto.cpuFallbackAllowed ?? false;
+  // Platform callers act for the platform and hold no grants: nothing narrows their devices.
+  let grantedDeviceClasses: string[] | null = null;
   if (principal.tenantId !== null) {
-    const live = principal.grants.filter(
-      (g) => g.revokedAt == null && (g.expiresAt == null || new Date(g.expiresAt).getTime() > nowMs),
-    );
-    const covering = live.filter((g) => g.kernels.some((pattern) => kernelMatches(pattern, name)));
-    if (covering.length === 0) {
+    const granted = grantedClassesFor(principal.grants, name, new Date(nowMs));
+    if (!granted.covered) {
       throw new DomainError(403, 'forbidden', `${field}kernel: no GPU grant covers kernel '${name}'`);
     }
-    if (cpuFallbackAllowed && !covering.some((g) => g.cpuFallback)) {
+    if (cpuFallbackAllowed && !granted.cpuFallback) {
       throw new DomainError(
         403,
         'forbidden',
         `${field}cpuFallbackAllowed: no grant allows '${name}' on the CPU fallback`,
       );
     }
-    cpuFallbackAllowed = cpuFallbackAllowed && covering.some((g) => g.cpuFallback);
+    cpuFallbackAllowed = cpuFallbackAllowed && granted.cpuFallback;
+    grantedDeviceClasses = granted.deviceClasses;
   }
 
   const affinity = dto.affinity
@@ -143,6 +149,7 @@ export async function intakeJob(
     ...(dto.estimatedDurationMs === undefined ? {} : { estimatedDurationMs: dto.estimatedDurationMs }),
     preemptible: dto.preemptible ?? false,
     ...(affinity && Object.keys(affinity).length > 0 ? { affinity } : {}),
+    ...(grantedDeviceClasses === null ? {} : { grantedDeviceClasses }),
     cpuFallbackAllowed,
   };
   const verdict = admitJob(spec, tenantSnapshotOf(tenant), { nowMs, nodes });
@@ -168,5 +175,25 @@ export async function intakeJob(
     affinity: affinity && Object.keys(affinity).length > 0 ? affinity : null,
     cpuFallbackAllowed,
     maxAttempts: dto.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    grantedDeviceClasses,
   };
+}
+
+/**
+ * Writes the device classes each job's grants allow into its row, in the submitting
+ * transaction, so the scheduler never sees the job without them. The job keeps the classes
+ * granted when it was submitted; a later grant change applies to later submissions.
+ */
+export async function recordGrantedClasses(
+  manager: EntityManager,
+  jobs: readonly { id: string; grantedDeviceClasses: string[] | null }[],
+): Promise<void> {
+  const limited = jobs.filter((job) => job.grantedDeviceClasses !== null);
+  if (limited.length === 0) return;
+  await manager.query(
+    `UPDATE jobs SET granted_device_classes = g.classes
+       FROM jsonb_to_recordset($1::jsonb) AS g(id uuid, classes jsonb)
+      WHERE jobs.id = g.id`,
+    [JSON.stringify(limited.map((job) => ({ id: job.id, classes: job.grantedDeviceClasses })))],
+  );
 }

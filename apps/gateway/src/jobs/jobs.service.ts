@@ -7,7 +7,7 @@ import type { DataSource } from 'typeorm';
 import { auditOrigin, isUuid } from '../common/actor-scope.js';
 import { DEFAULT_GATEWAY_SETTINGS } from '../gateway.settings.js';
 import type { ListJobsQuery, SubmitJobDto } from './job.dto.js';
-import { intakeContext, intakeJob, tenantOfRequest } from './job-intake.js';
+import { intakeContext, intakeJob, recordGrantedClasses, tenantOfRequest } from './job-intake.js';
 import { insertJobs } from '@voxelfleet/persistence';
 import {
   JOB_COLUMNS,
@@ -64,7 +64,11 @@ export class JobsService {
         }
         throw error;
       }
-      const [jobId] = await insertJobs(manager, [{ ...row, state: 'submitted', stateReason: 'submitted' }]);
+      const { grantedDeviceClasses, ...fields } = row;
+      const [jobId] = await insertJobs(manager, [
+        { ...fields, state: 'submitted', stateReason: 'submitted' },
+      ]);
+      await recordGrantedClasses(manager, [{ id: jobId as string, grantedDeviceClasses }]);
       await this.audit.append(manager, {
         tenantId,
         ...auditOrigin(actor),
@@ -72,7 +76,13 @@ export class JobsService {
         resource: { type: 'job', id: jobId ?? null },
         outcome: 'succeeded',
         reason: null,
-        diff: { kernel: row.kernel.name, priority: row.priority, vramBytes: row.vramBytes, gpus: row.gpus },
+        diff: {
+          kernel: row.kernel.name,
+          priority: row.priority,
+          vramBytes: row.vramBytes,
+          gpus: row.gpus,
+          grantedDeviceClasses,
+        },
       });
       return jobId as string;
     });

@@ -7,7 +7,7 @@ import { criticalPath, validateWorkflow, type WorkflowSpec } from '@voxelfleet/s
 import type { DataSource } from 'typeorm';
 import { auditOrigin, isUuid } from '../common/actor-scope.js';
 import { DEFAULT_GATEWAY_SETTINGS } from '../gateway.settings.js';
-import { intakeContext, intakeJob, tenantOfRequest } from './job-intake.js';
+import { intakeContext, intakeJob, recordGrantedClasses, tenantOfRequest } from './job-intake.js';
 import { insertJobs, type NewJobRow } from '@voxelfleet/persistence';
 import { JobsService } from './jobs.service.js';
 import type { SubmitWorkflowDto } from './workflow.dto.js';
@@ -97,8 +97,15 @@ export class WorkflowsService {
     await this.db.transaction(async (manager) => {
       const context = await intakeContext(manager, actor.principal, tenantId, nowMs, NODE_LOST_AFTER_MS);
       const rows: NewJobRow[] = [];
+      const granted: (string[] | null)[] = [];
       for (const [index, step] of dto.steps.entries()) {
-        const checked = await intakeJob(manager, context, step, `steps[${index}] (${step.key}): `);
+        const { grantedDeviceClasses, ...checked } = await intakeJob(
+          manager,
+          context,
+          step,
+          `steps[${index}] (${step.key}): `,
+        );
+        granted.push(grantedDeviceClasses);
         const root = (step.dependsOn ?? []).length === 0;
         rows.push({
           ...checked,
@@ -115,6 +122,13 @@ export class WorkflowsService {
         [workflowId, tenantId, dto.name ?? '', path.path.map((key) => ids.get(key) as string)],
       );
       await insertJobs(manager, rows);
+      await recordGrantedClasses(
+        manager,
+        rows.map((row, index) => ({
+          id: row.id as string,
+          grantedDeviceClasses: granted[index] ?? null,
+        })),
+      );
       const edges = spec.nodes.flatMap((node) =>
         node.dependsOn.map((dep) => ({
           parent: ids.get(dep.jobId) as string,

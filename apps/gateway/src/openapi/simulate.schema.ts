@@ -8,6 +8,18 @@ class SimulateBasisSchema {
   @ApiProperty() usageSource!: string;
 }
 
+class GrantLimitSchema {
+  @ApiProperty({ example: 'matmul.f32' }) kernel!: string;
+  @ApiProperty({ type: [String], description: "The caller's live grants covering the kernel" })
+  grantIds!: string[];
+  @ApiProperty({
+    type: [String],
+    example: ['vram<=24GiB'],
+    description: 'The job may be placed only on a device one of these classes matches',
+  })
+  deviceClasses!: string[];
+}
+
 /** POST /admin/gpu/simulate: libs/scheduling simulate() plus what the gateway adds. */
 export class SimulateResultSchema {
   @ApiProperty({ enum: [true], description: 'Always true' }) dryRun!: boolean;
@@ -39,6 +51,13 @@ export class SimulateResultSchema {
     description: 'The scheduler decision record (kind, atMs, seed, inputsDigest, choice)',
   })
   decision!: Record<string, unknown>;
+  @ApiProperty({
+    type: () => GrantLimitSchema,
+    nullable: true,
+    description:
+      "Which of the caller's grants limit the devices for the kernel (null: nothing narrows it: a platform caller, no kernel, or a grant for any device)",
+  })
+  grantLimit!: GrantLimitSchema | null;
   @ApiProperty({ example: 'dry run: nothing was reserved, queued or stored' }) changesNothing!: string;
   @ApiProperty({ type: () => SimulateBasisSchema }) basis!: SimulateBasisSchema;
 }

@@ -1,6 +1,12 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AccessControl, CurrentActor, RequirePermission, type RequestActor } from '@voxelfleet/auth';
+import {
+  AccessControl,
+  CurrentActor,
+  grantedClassesFor,
+  RequirePermission,
+  type RequestActor,
+} from '@voxelfleet/auth';
 import { DomainError } from '@voxelfleet/platform';
 import { simulate, type SimulationPlan } from '@voxelfleet/scheduling';
 import { TenantSnapshotsService } from '../usage/tenant-snapshots.service.js';
@@ -59,6 +65,8 @@ export class SimulateController {
     if (dto.kernel !== undefined)
       plan.kernel = { name: dto.kernel.name, ...(dto.kernel.custom ? { custom: true } : {}) };
     if (dto.affinity !== undefined) plan.affinity = { ...dto.affinity };
+    const grantLimit = this.grantLimit(actor, plan.kernel?.name, nowMs);
+    if (grantLimit) plan.grantedDeviceClasses = grantLimit.deviceClasses;
     const result = simulate(snapshot, plan, { seed: 0, snapshotDigest: digest });
     // Member by member, not `{ ...result, ... }`: see `withRecord` in libs/scheduling.
     return {
@@ -73,6 +81,7 @@ export class SimulateController {
       estimatedStartMs: result.estimatedStartMs,
       estimateBasis: result.estimateBasis,
       preempted: result.preempted,
+      grantLimit,
       changesNothing: 'dry run: nothing was reserved, queued or stored',
       estimatedStartAt:
         result.estimatedStartMs === null ? null : new Date(result.estimatedStartMs).toISOString(),
@@ -82,5 +91,21 @@ export class SimulateController {
         usageSource: USAGE_SOURCE,
       },
     };
+  }
+
+  /**
+   * Which of the caller's grants limit where the kernel may run, as submission would record
+   * it. Null when nothing narrows it: a platform caller (no grants), no kernel named, or a
+   * covering grant for any device. A kernel no grant covers is limited to no device at all.
+   */
+  private grantLimit(
+    actor: RequestActor,
+    kernel: string | undefined,
+    nowMs: number,
+  ): { kernel: string; grantIds: string[]; deviceClasses: string[] } | null {
+    if (actor.principal.tenantId === null || kernel === undefined) return null;
+    const granted = grantedClassesFor(actor.principal.grants, kernel, new Date(nowMs));
+    if (granted.deviceClasses === null) return null;
+    return { kernel, grantIds: granted.grantIds, deviceClasses: granted.deviceClasses };
   }
 }

@@ -32,6 +32,7 @@ function order(id: string, nodeId: string, priority: PriorityClass = 'normal', a
     preemptible: false,
     affinity: null,
     cpu_fallback_allowed: true,
+    granted_device_classes: null,
     max_attempts: 3,
     attempt: attempt - 1,
     checkpoint_at: null,

@@ -44,6 +44,8 @@ export interface QueuedJobRow {
   preemptible: boolean;
   affinity: JobAffinity | null;
   cpu_fallback_allowed: boolean;
+  /** The device classes the job's grants allow; null when no grant narrows it. */
+  granted_device_classes: string[] | null;
   max_attempts: number;
   attempt: number;
   checkpoint_at: Date | null;
@@ -53,7 +55,7 @@ export interface QueuedJobRow {
 
 export const QUEUED_JOB_COLUMNS = `id, tenant_id, workflow_id, state, kernel, inputs, vram_bytes, gpus, priority,
   boost, deadline_at, estimated_duration_ms, timeout_ms, preemptible, affinity, cpu_fallback_allowed,
-  max_attempts, attempt, checkpoint_at, submitted_at, pending`;
+  granted_device_classes, max_attempts, attempt, checkpoint_at, submitted_at, pending`;
 
 /**
  * The decision logic's view of a queued job, deeply frozen: a pass digests each job twice (in
@@ -72,6 +74,7 @@ export function toJobSpec(row: QueuedJobRow): JobSpec {
     ...(row.estimated_duration_ms === null ? {} : { estimatedDurationMs: row.estimated_duration_ms }),
     preemptible: row.preemptible,
     ...(row.affinity ? { affinity: deepFreeze(row.affinity) } : {}),
+    ...(row.granted_device_classes ? { grantedDeviceClasses: deepFreeze(row.granted_device_classes) } : {}),
     cpuFallbackAllowed: row.cpu_fallback_allowed,
     attempts: row.attempt,
     ...(row.checkpoint_at ? { lastCheckpointAtMs: row.checkpoint_at.getTime() } : {}),
