@@ -2,6 +2,7 @@
 export * from './admission.js';
 export * from './blockers.js';
 export * from './canonical-json.js';
+export * from './chargeback.js';
 export * from './circuit-breaker.js';
 export * from './circuit-breaker.types.js';
 export * from './critical-path.js';

@@ -41,6 +41,8 @@ const EXPECTED: Record<Permission, Role[]> = {
   'read:streams': [PA, OP, AU, TA, TM],
   'write:streams': [PA, TA, TM],
   'ingest:streams': [PA, TA, TM],
+  'read:billing': [PA, AU, TA],
+  'manage:billing': [PA],
 };
 
 const TENANT_A = '11111111-1111-4111-8111-111111111111';

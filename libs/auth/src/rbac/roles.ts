@@ -37,6 +37,8 @@ export const PERMISSIONS = [
   'read:streams',
   'write:streams',
   'ingest:streams',
+  'read:billing',
+  'manage:billing',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -74,6 +76,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'manage:keys',
     'read:grants',
     'read:audit',
+    'read:billing',
     'simulate:jobs',
     'submit:jobs',
     'read:jobs',
