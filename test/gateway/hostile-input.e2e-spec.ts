@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { AuditWriter } from '@voxelfleet/audit';
 import { createDataSource } from '@voxelfleet/persistence';
+import { statSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { join } from 'node:path';
 import request from 'supertest';
 import { seedPrincipal, seedTenant, startGateway, type GatewayHarness } from './support/gateway-harness.js';
 
@@ -266,5 +268,88 @@ describe('gateway: hostile input', () => {
       );
       expect(await jobs()).toBe(before);
     });
+  });
+});
+
+describe('gateway: tamper-evident tail by default (finding 7)', () => {
+  let tail: GatewayHarness;
+  let admin: string;
+
+  beforeAll(async () => {
+    tail = await startGateway(
+      'gw_tail',
+      4362,
+      { AUDIT_CHECKPOINT_INTERVAL_MS: '300' },
+      { generatedAuditKey: true },
+    );
+    admin = (await seedPrincipal(tail.db, { tenantId: null, roles: ['platform-admin'], name: 'root' })).key;
+  });
+
+  afterAll(async () => {
+    await tail.stop();
+  });
+
+  const eventually = async <T>(
+    read: () => Promise<T>,
+    done: (value: T) => boolean,
+    ms = 10_000,
+  ): Promise<T> => {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const value = await read();
+      if (done(value) || Date.now() > deadline) return value;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+
+  it('signs chain heads with a key made on the first start, so a row cut off the tail is caught', async () => {
+    const keyFile = statSync(join(tail.auditDir, 'audit-signing-key.pem'));
+    expect(keyFile.mode & 0o777).toBe(0o600);
+    const id = (
+      await request(tail.url)
+        .post('/admin/tenants')
+        .set('authorization', `Bearer ${admin}`)
+        .send({ name: 'tail-co' })
+        .expect(201)
+    ).body.id as string;
+    await request(tail.url)
+      .patch(`/admin/tenants/${id}`)
+      .set('authorization', `Bearer ${admin}`)
+      .send({ weight: 3 })
+      .expect(200);
+    const signedSeq = async () =>
+      Number(
+        (
+          await tail.db.query<{ n: string | null }>(
+            `SELECT max(chain_seq) AS n FROM audit_checkpoints WHERE chain = $1`,
+            [id],
+          )
+        ).rows[0]?.n ?? 0,
+      );
+    expect(await eventually(signedSeq, (n) => n >= 2)).toBe(2);
+    const verify = async () =>
+      (
+        await request(tail.url)
+          .get(`/admin/audit/verify?chain=${id}`)
+          .set('authorization', `Bearer ${admin}`)
+          .expect(200)
+      ).body as { ok: boolean; checkpointsTrusted: boolean; chains: { result: { reason?: string } }[] };
+    expect(await verify()).toMatchObject({ ok: true, checkpointsTrusted: true });
+
+    // A superuser cuts the last row, and the checkpoints that cover it, with the trigger off.
+    await tail.db.query(`SET session_replication_role = replica`);
+    await tail.db.query(`DELETE FROM audit_log WHERE chain = $1 AND chain_seq = 2`, [id]);
+    await tail.db.query(`DELETE FROM audit_checkpoints WHERE chain = $1`, [id]);
+    await tail.db.query(`SET session_replication_role = DEFAULT`);
+    const cut = await verify();
+    expect(cut.ok).toBe(false);
+    expect(cut.chains[0]?.result.reason).toBe('truncated');
+
+    // The checkpoint run notices it too, without anyone asking: a metric to alert on.
+    const broken = async () => {
+      const text = (await request(tail.url).get('/metrics').expect(200)).text;
+      return Number(/^voxelfleet_audit_chains_broken(?:\{[^}]*\})? (\d+)/m.exec(text)?.[1] ?? 0);
+    };
+    expect(await eventually(broken, (n) => n >= 1)).toBeGreaterThanOrEqual(1);
   });
 });

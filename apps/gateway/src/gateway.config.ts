@@ -28,6 +28,8 @@ export const gatewayConfigSchema = z.object({
     .min(1)
     .refine(isEd25519PrivateKey, 'must be an Ed25519 private key, PEM or base64 PKCS#8')
     .optional(),
+  AUDIT_SIGNING_KEY_FILE: z.string().min(1).default(DEFAULT_GATEWAY_SETTINGS.auditSigningKeyFile),
+  AUDIT_CHECKPOINT_JOURNAL: z.string().min(1).default(DEFAULT_GATEWAY_SETTINGS.auditCheckpointJournal),
   AUDIT_CHECKPOINT_INTERVAL_MS: positiveInt(DEFAULT_GATEWAY_SETTINGS.checkpointIntervalMs),
   NODE_LOST_AFTER_MS: positiveInt(DEFAULT_GATEWAY_SETTINGS.nodeLostAfterMs),
   CORS_ORIGINS: z.string().default(''),
@@ -44,6 +46,8 @@ export function gatewaySettingsFrom(config: GatewayConfig): GatewaySettings {
     authCacheTtlMs: config.AUTH_CACHE_TTL_MS,
     policyCacheTtlMs: config.POLICY_CACHE_TTL_MS,
     auditSigningKey: config.AUDIT_SIGNING_KEY,
+    auditSigningKeyFile: config.AUDIT_SIGNING_KEY_FILE,
+    auditCheckpointJournal: config.AUDIT_CHECKPOINT_JOURNAL,
     checkpointIntervalMs: config.AUDIT_CHECKPOINT_INTERVAL_MS,
     nodeLostAfterMs: config.NODE_LOST_AFTER_MS,
     corsOrigins: config.CORS_ORIGINS.split(',')

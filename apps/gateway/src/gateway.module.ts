@@ -9,8 +9,10 @@ import {
 } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AuthGuard, AuthModule } from '@voxelfleet/auth';
-import { CoreModule, type AppInfra } from '@voxelfleet/platform';
+import { APP_LOGGER, CoreModule, type AppInfra } from '@voxelfleet/platform';
+import type { Logger } from 'pino';
 import { AuditCheckpointService } from './audit/audit-checkpoint.service.js';
+import { AUDIT_SIGNING, resolveAuditSigning } from './audit/audit-signing.js';
 import { AuditController } from './audit/audit.controller.js';
 import { AuditService } from './audit/audit.service.js';
 import { corsMiddleware } from './common/cors.middleware.js';
@@ -65,6 +67,11 @@ export class GatewayModule implements NestModule {
       ],
       providers: [
         { provide: GATEWAY_SETTINGS, useValue: settings },
+        {
+          provide: AUDIT_SIGNING,
+          inject: [APP_LOGGER],
+          useFactory: (logger: Logger) => resolveAuditSigning(settings, logger),
+        },
         ...guards,
         TenantsService,
         PrincipalsService,

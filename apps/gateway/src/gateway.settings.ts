@@ -8,8 +8,12 @@ export interface GatewaySettings {
    * again; changes made through this gateway apply at once (0: read every time).
    */
   policyCacheTtlMs: number;
-  /** Ed25519 private key (PEM or base64 DER) for audit checkpoints; none: no checkpoints. */
+  /** Ed25519 private key (PEM or base64 DER) for audit checkpoints; none: the key file's. */
   auditSigningKey?: string;
+  /** Where the signing key is kept when AUDIT_SIGNING_KEY is not given; made on the first start. */
+  auditSigningKeyFile: string;
+  /** This process's latest signed checkpoint per chain, kept off the database. */
+  auditCheckpointJournal: string;
   checkpointIntervalMs: number;
   /** A node silent for longer than this is shown as lost. */
   nodeLostAfterMs: number;
@@ -21,6 +25,8 @@ export const DEFAULT_GATEWAY_SETTINGS: GatewaySettings = {
   rateLimit: { enabled: true, limit: 600, windowMs: 60_000 },
   authCacheTtlMs: 2_000,
   policyCacheTtlMs: 1_000,
+  auditSigningKeyFile: '.data/audit-signing-key.pem',
+  auditCheckpointJournal: '.data/audit-checkpoints.json',
   checkpointIntervalMs: 60_000,
   nodeLostAfterMs: 5_000,
   corsOrigins: [],

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { createLogger, createMetricsRegistry, type TracingHandle } from '@voxelfleet/observability';
 import {
   importPgliteData,
@@ -14,6 +15,7 @@ import {
   type RunningApp,
 } from '@voxelfleet/platform';
 import { GatewayModule } from '../../gateway/src/gateway.module.js';
+import { DEFAULT_GATEWAY_SETTINGS } from '../../gateway/src/gateway.settings.js';
 import { setupOpenApi } from '../../gateway/src/openapi.js';
 import { GpuNodeModule } from '../../gpu-node/src/gpu-node.module.js';
 import { SchedulerModule } from '../../scheduler/src/scheduler.module.js';
@@ -93,7 +95,12 @@ export async function startStack(
       infra: gateway,
       host: config.HOST,
       port: config.GATEWAY_PORT,
-      module: GatewayModule.forRoot(gateway),
+      // The audit signing key (made on the first start) and its checkpoint journal live with the data.
+      module: GatewayModule.forRoot(gateway, {
+        ...DEFAULT_GATEWAY_SETTINGS,
+        auditSigningKeyFile: join(dataDir, 'audit-signing-key.pem'),
+        auditCheckpointJournal: join(dataDir, 'audit-checkpoints.json'),
+      }),
       configure: setupOpenApi,
     }),
   ];

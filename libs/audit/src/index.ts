@@ -8,3 +8,5 @@ export * from './audit-diff.js';
 export * from './ed25519-keys.js';
 export * from './checkpoint.js';
 export * from './nest/index.js';
+export * from './node/signing-key-file.js';
+export * from './node/checkpoint-journal.js';

@@ -1,4 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { generateApiKey } from '@voxelfleet/auth';
 import type { NodeHeartbeat } from '@voxelfleet/contracts';
 import { createTransport, type Transport } from '@voxelfleet/transport';
@@ -15,6 +18,8 @@ export interface GatewayHarness {
   /** The same Redis transport namespace as the gateway, to publish node heartbeats. */
   transport: Transport;
   auditPrivateKeyPem: string;
+  /** This gateway's own folder for its audit key file and checkpoint journal. */
+  auditDir: string;
   /** Another gateway process on the same database and transport, with its own settings. */
   startSibling(port: number, env: Record<string, string>): Promise<SpawnedApp>;
   stop(): Promise<void>;
@@ -28,18 +33,23 @@ export async function startGateway(
   label: string,
   port: number,
   env: Record<string, string> = {},
+  options: { generatedAuditKey?: boolean } = {},
 ): Promise<GatewayHarness> {
   const database = await createTestDatabase(label);
   const prefix = `vf-e2e-${label.replace(/_/g, '-')}-${process.pid}`;
   const { privateKey } = generateKeyPairSync('ed25519');
   const auditPrivateKeyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  const baseEnv = {
+  const auditDir = mkdtempSync(join(tmpdir(), `vf-e2e-${label}-`));
+  const baseEnv: Record<string, string> = {
     HOST: '127.0.0.1',
     DATABASE_URL: database.url,
     REDIS_URL: testRedisUrl(),
     QUEUE_PREFIX: prefix,
     LOG_LEVEL: 'warn',
-    AUDIT_SIGNING_KEY: auditPrivateKeyPem,
+    // Without it the gateway makes its own key in AUDIT_SIGNING_KEY_FILE (the default).
+    ...(options.generatedAuditKey ? {} : { AUDIT_SIGNING_KEY: auditPrivateKeyPem }),
+    AUDIT_SIGNING_KEY_FILE: join(auditDir, 'audit-signing-key.pem'),
+    AUDIT_CHECKPOINT_JOURNAL: join(auditDir, 'audit-checkpoints.json'),
     AUDIT_CHECKPOINT_INTERVAL_MS: '3600000',
     RATE_LIMIT_PER_WINDOW: '100000',
     NODE_LOST_AFTER_MS: '3000',
@@ -65,6 +75,7 @@ export async function startGateway(
     databaseUrl: database.url,
     transport,
     auditPrivateKeyPem,
+    auditDir,
     async startSibling(p, extra) {
       const sibling = await spawnOne(p, extra);
       siblings.push(sibling);

@@ -12,7 +12,7 @@ import {
 import { AccessControl, type RequestActor } from '@voxelfleet/auth';
 import { DATA_SOURCE } from '@voxelfleet/platform';
 import type { DataSource } from 'typeorm';
-import { GATEWAY_SETTINGS, type GatewaySettings } from '../gateway.settings.js';
+import { AUDIT_SIGNING, type AuditSigning } from './audit-signing.js';
 import type { AuditQueryDto, AuditVerifyQueryDto } from './audit-query.dto.js';
 
 /** Reading, exporting and verifying the audit log, each confined to the caller's scope. */
@@ -23,9 +23,9 @@ export class AuditService {
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(AccessControl) private readonly access: AccessControl,
-    @Inject(GATEWAY_SETTINGS) settings: GatewaySettings,
+    @Inject(AUDIT_SIGNING) private readonly signing: AuditSigning,
   ) {
-    this.trustedKeys = settings.auditSigningKey === undefined ? [] : [settings.auditSigningKey];
+    this.trustedKeys = [signing.key];
   }
 
   async query(
@@ -70,7 +70,16 @@ export class AuditService {
       }
       chains = [dto.chain];
     } else {
-      chains = scope !== null ? [scope] : (await listChainHeads(this.dataSource.manager)).map((h) => h.chain);
+      // A chain whose rows were all deleted is still known to the journal kept off the database.
+      chains =
+        scope !== null
+          ? [scope]
+          : [
+              ...new Set([
+                ...(await listChainHeads(this.dataSource.manager)).map((h) => h.chain),
+                ...this.signing.journal.all().map((c) => c.chain),
+              ]),
+            ];
     }
     const reports: ChainReport[] = [];
     for (const chain of chains) {
@@ -79,6 +88,8 @@ export class AuditService {
           ...(dto.from === undefined ? {} : { fromSeq: dto.from }),
           ...(dto.to === undefined ? {} : { toSeq: dto.to }),
           trustedKeys: this.trustedKeys,
+          // Checkpoints kept off the database still count if their rows were deleted there.
+          extraCheckpoints: this.signing.journal.all(),
         }),
       );
     }

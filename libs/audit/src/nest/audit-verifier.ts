@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { KeyInput } from '../ed25519-keys.js';
-import { verifyCheckpoint } from '../checkpoint.js';
+import { verifyCheckpoint, type SignedCheckpoint } from '../checkpoint.js';
 import type { ChainLink } from '../audit-chain.js';
 import type { ChainVerification, CheckpointClaim, LinkBreak } from '../verify-chain.js';
 import { MAX_LISTED_BREAKS, verifyChain } from '../verify-chain.js';
@@ -27,11 +27,20 @@ const PAGE = 5_000;
 export async function verifyStoredChain(
   manager: EntityManager,
   chain: string,
-  options: { fromSeq?: number; toSeq?: number; trustedKeys?: readonly KeyInput[] } = {},
+  options: {
+    fromSeq?: number;
+    toSeq?: number;
+    trustedKeys?: readonly KeyInput[];
+    /** Checkpoints kept outside the database (a CheckpointJournal), checked like stored ones. */
+    extraCheckpoints?: readonly SignedCheckpoint[];
+  } = {},
 ): Promise<ChainReport> {
   const fromSeq = Math.max(1, options.fromSeq ?? 1);
   const [stored] = await listChainHeads(manager, chain);
-  const signed = await loadCheckpoints(manager, chain);
+  const signed = [
+    ...(await loadCheckpoints(manager, chain)),
+    ...(options.extraCheckpoints ?? []).filter((c) => c.chain === chain),
+  ];
   const keys = options.trustedKeys ?? [];
   const badCheckpoints: number[] = [];
   const claims: CheckpointClaim[] = [];
