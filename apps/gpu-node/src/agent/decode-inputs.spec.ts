@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { decodeInputs, inputBytes, workUnits } from './decode-inputs.js';
+import { CpuKernelRunner } from '@voxelfleet/cuda';
+import { encodeResult, runKernel } from './kernel-call.js';
 import { BadInputError, decodeBuffer, encodeBuffer } from './inline-buffer.js';
 
 const LIMITS = { maxInputBytes: 1024, maxOutputBytes: 512 };
@@ -73,6 +75,19 @@ describe('inline buffers', () => {
 });
 
 describe('decodeInputs', () => {
+  it('decodes the tensor-core matmuls, which run with their operands rounded', async () => {
+    for (const kernel of ['matmul.tf32', 'matmul.bf16'] as const) {
+      const call = decodeInputs(kernel, { a: [1 + 2 ** -9, 1], b: [1, 1], m: 1, n: 1, k: 2 }, LIMITS);
+      expect(call).toMatchObject({ kernel, m: 1, n: 1, k: 2 });
+      const out = await runKernel(new CpuKernelRunner(), call);
+      // 1 + 2^-9 survives tf32's 10 mantissa bits and not bf16's 7.
+      expect(encodeResult(out)).toEqual({
+        c: encodeBuffer(Float32Array.of(kernel === 'matmul.tf32' ? 2 + 2 ** -9 : 2)),
+      });
+    }
+    expect(() => decodeInputs('matmul.bf16', { a: [1], b: [1, 2], m: 1, n: 1, k: 1 }, LIMITS)).toThrow(/b/);
+  });
+
   it('decodes each built-in kernel', () => {
     expect(decodeInputs('noop', {}, LIMITS)).toEqual({ kernel: 'noop' });
     expect(decodeInputs('saxpy', { a: 2, x: [1, 2], y: [3, 4] }, LIMITS)).toMatchObject({
