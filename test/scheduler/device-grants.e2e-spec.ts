@@ -28,11 +28,15 @@ function nodeWith(nodeId: string, memoryGiB: number): NodeHeartbeat {
       ...device,
       memoryTotalBytes: memoryGiB * GiB,
       memoryFreeBytes: memoryGiB * GiB,
-      pool: {
-        ...device.pool,
-        capacityBytes: memoryGiB * GiB,
-        largestFreeBlockBytes: memoryGiB * GiB,
-      },
+      ...(device.pool
+        ? {
+            pool: {
+              ...device.pool,
+              capacityBytes: memoryGiB * GiB,
+              largestFreeBlockBytes: memoryGiB * GiB,
+            },
+          }
+        : {}),
     })),
   };
 }
