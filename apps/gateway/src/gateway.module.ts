@@ -15,6 +15,7 @@ import { AuditCheckpointService } from './audit/audit-checkpoint.service.js';
 import { AUDIT_SIGNING, resolveAuditSigning } from './audit/audit-signing.js';
 import { AuditController } from './audit/audit.controller.js';
 import { AuditService } from './audit/audit.service.js';
+import { BillingModule } from './billing/billing.module.js';
 import { corsMiddleware } from './common/cors.middleware.js';
 import { ConsoleModule } from './console/console.module.js';
 import { FleetViewService } from './fleet/fleet-view.service.js';
@@ -53,6 +54,7 @@ export class GatewayModule implements NestModule {
           ...(settings.rateLimit.enabled ? { rateLimit: settings.rateLimit } : {}),
         }),
         JobsApiModule,
+        BillingModule,
         ConsoleModule.forRoot(),
       ],
       controllers: [
