@@ -1,4 +1,5 @@
 import { schedulePass, type PassOptions, type PlacementPolicy } from '@voxelfleet/scheduling';
+import { deepFreeze } from '../../libs/scheduling/src/testing/deep-freeze.js';
 import { cpuFleet, jobStream, largeFleet, packing } from '../../libs/scheduling/src/testing/large-fleet.js';
 
 export interface PackingFigures {
@@ -42,7 +43,9 @@ export function packingRun(
  * database, Redis or the nodes.
  */
 export function passCostPerJob(nodes: number, jobs: number, sample: number, cpu: boolean): number {
-  const fleet = cpu ? cpuFleet(nodes, 256) : largeFleet(nodes, `cost-${nodes}`);
+  // Frozen, as the scheduler's fleet view hands its nodes out: an unchanged node's canonical
+  // text (for the pass digest) is then written once, not every pass.
+  const fleet = deepFreeze(cpu ? cpuFleet(nodes, 256) : largeFleet(nodes, `cost-${nodes}`));
   const stream = jobStream(
     jobs,
     `cost-${nodes}`,

@@ -17,6 +17,8 @@ export const CPU_STEPS = 64;
 export interface DeviceGroup {
   /** One node of the group; its devices stand for every node's in static checks. */
   readonly sample: NodeSnapshot;
+  /** The largest device memory of the make-up (buckets are shares of it). */
+  readonly memoryBytes: number;
   /** Ready nodes with closed breakers, by the largest free VRAM of any of their devices. */
   readonly buckets: CapacityBuckets;
 }
@@ -31,7 +33,7 @@ export interface FleetShape {
 /**
  * An index over a pass's node list so that a job's candidates are found without walking the
  * fleet: ready nodes with closed breakers ("regular" nodes) sit in buckets by free capacity
- * (GPU nodes per device make-up by their largest free VRAM, CPU nodes by their free slot
+ * (GPU nodes per device make-up by their roomiest device's free share, CPU nodes by their free slot
  * share), every other ready node (a breaker open, half-open or on a device) is listed apart
  * and always looked at, and admission's static check reads one node per make-up.
  *
@@ -90,7 +92,7 @@ export class FleetIndex {
   replaced(position: number): void {
     const node = this.nodes[position] as NodeSnapshot;
     const group = this.groupOf[position];
-    if (group && group.buckets.has(position)) group.buckets.put(position, gpuBucket(node));
+    if (group && group.buckets.has(position)) group.buckets.put(position, gpuBucket(node, group.memoryBytes));
     if (this.cpu.has(position)) this.cpu.put(position, cpuBucket(node));
   }
 
@@ -109,11 +111,13 @@ export class FleetIndex {
       const key = makeUp(node.devices);
       let group = this.groups.get(key);
       if (!group) {
-        group = { sample: node, buckets: new CapacityBuckets(this.nodes.length) };
+        let memoryBytes = 0;
+        for (const device of node.devices) memoryBytes = Math.max(memoryBytes, device.capability.memoryBytes);
+        group = { sample: node, memoryBytes, buckets: new CapacityBuckets(this.nodes.length) };
         this.groups.set(key, group);
       }
       this.groupOf[position] = group;
-      group.buckets.put(position, gpuBucket(node));
+      group.buckets.put(position, gpuBucket(node, group.memoryBytes));
     }
     if ((node.cpuSlots?.total ?? 0) > 0) this.cpu.put(position, cpuBucket(node));
   }
@@ -130,18 +134,27 @@ function isRegular(node: NodeSnapshot, _nowMs: number): boolean {
   return true;
 }
 
+/** GPU nodes are bucketed by the free share of their roomiest device, in steps of 1/GPU_STEPS. */
+export const GPU_STEPS = 64;
+
 /**
- * GPU bucket of a node: 0 when its roomiest device has less than one byte free, else
- * 1 + floor(log2(free)). Every node of a bucket above a job's own fits its VRAM on that device.
+ * GPU bucket of a node of a make-up whose largest device holds `memoryBytes`: its roomiest
+ * device's free VRAM as a share of that, in GPU_STEPS steps. A share, not bytes, because the
+ * policies score free room as a share of the device (least-loaded prefers the largest share
+ * left, bin-pack the smallest that fits): buckets by bytes sent a least-loaded sample to the
+ * largest devices first and left measurably more devices fragmented
+ * (bench/scheduler placement-quality.ts). Every node of a bucket above a job's own
+ * (`gpuNeedBucket`) has more free VRAM than the job needs.
  */
-export function gpuBucket(node: NodeSnapshot): number {
+export function gpuBucket(node: NodeSnapshot, memoryBytes: number): number {
   let most = 0;
   for (const device of node.devices) most = Math.max(most, device.freeVramBytes);
-  return vramBucket(most);
+  return Math.min(GPU_STEPS, Math.floor((GPU_STEPS * most) / Math.max(1, memoryBytes)));
 }
 
-export function vramBucket(bytes: number): number {
-  return bytes < 1 ? 0 : 1 + Math.floor(Math.log2(bytes));
+/** The bucket a job's per-device VRAM falls in, in a make-up whose largest device holds `memoryBytes`. */
+export function gpuNeedBucket(vramBytes: number, memoryBytes: number): number {
+  return Math.floor((GPU_STEPS * vramBytes) / Math.max(1, memoryBytes));
 }
 
 /** CPU bucket of a node: none (-1) without a free slot, else its free share in CPU_STEPS. */

@@ -1,5 +1,5 @@
 import { staticMismatch } from './device-eligibility.js';
-import { CPU_STEPS, vramBucket, type DeviceGroup, type FleetIndex } from './fleet-index.js';
+import { CPU_STEPS, GPU_STEPS, gpuNeedBucket, type DeviceGroup, type FleetIndex } from './fleet-index.js';
 import { compareStrings } from './ordering.js';
 import { nodeExclusion } from './placement-eligibility.js';
 import { candidateOn, gpuPlacement, pickBest, type Candidate } from './placement-candidates.js';
@@ -42,9 +42,9 @@ export function placeSampled(
   const draw = seededDrawAfter(options.seed, 'sample', job.id);
 
   const fitting = [...index.groups.values()].filter((group) => groupFits(group, job, options));
-  const need = vramBucket(job.vramBytesPerDevice);
+  const need = fitting.map((group) => gpuNeedBucket(job.vramBytesPerDevice, group.memoryBytes));
   let potential = 0;
-  for (const group of fitting) potential += group.buckets.countFrom(need);
+  fitting.forEach((group, g) => (potential += group.buckets.countFrom(need[g] as number)));
   if (potential > 0 || extra.some((p) => (index.nodes[p] as NodeSnapshot).devices.length > 0)) {
     const candidates: Candidate[] = [];
     const seen = new Set<number>();
@@ -61,10 +61,11 @@ export function placeSampled(
       return candidate !== null;
     };
     let found = 0;
-    for (const bucket of bucketOrder(need, fitting, options)) {
-      for (const group of fitting) {
-        found += drawFrom(group.buckets.bucket(bucket), size - found, draw, `g${bucket}`, consider);
-        if (found >= size) break;
+    for (const bucket of bucketOrder(options)) {
+      for (let g = 0; g < fitting.length && found < size; g += 1) {
+        if (bucket < (need[g] as number)) continue;
+        const members = (fitting[g] as DeviceGroup).buckets.bucket(bucket);
+        found += drawFrom(members, size - found, draw, `g${g}.${bucket}`, consider);
       }
       if (found >= size) break;
     }
@@ -86,14 +87,13 @@ function groupFits(group: DeviceGroup, job: JobSpec, options: PlacementOptions):
   return matching >= job.gpus;
 }
 
-/** GPU buckets that may fit, in the order the policy prefers them. */
-function bucketOrder(need: number, groups: readonly DeviceGroup[], options: PlacementOptions): number[] {
-  let span = 0;
-  for (const group of groups) span = Math.max(span, group.buckets.span);
-  const order: number[] = [];
-  for (let b = need; b < span; b += 1) order.push(b);
-  return options.policy === 'bin-pack' ? order : order.reverse();
+/** GPU buckets in the order the policy prefers them (each group skips those below its job's need). */
+function bucketOrder(options: PlacementOptions): readonly number[] {
+  return options.policy === 'bin-pack' ? ASCENDING : DESCENDING;
 }
+
+const ASCENDING = Array.from({ length: GPU_STEPS + 1 }, (_, b) => b);
+const DESCENDING = [...ASCENDING].reverse();
 
 /**
  * Up to `wanted` members of a bucket that `consider` accepts, starting at a drawn member and
