@@ -16,6 +16,7 @@ const { values } = parseArgs({
     faults: { type: 'string' },
     'fuzz-cases': { type: 'string', default: '40' },
     'fuzz-surface-cases': { type: 'string', default: '400' },
+    'hostile-cases': { type: 'string' },
     'jobs-per-second': { type: 'string', default: '4' },
     seed: { type: 'string', default: '20261121' },
     'app-port': { type: 'string', default: '5300' },
@@ -33,6 +34,7 @@ if (values.help) {
   --faults a,b                        fault names (default: all six)
   --fuzz-cases N                      generated cases per REST operation (default 40)
   --fuzz-surface-cases N              cases per other surface: frames, metadata, kernels, socket.io (default 400)
+  --hostile-cases N                   hostile-bytes requests per app, a seeded pick (default: every one)
   --jobs-per-second N                 steady job load (default 4)
   --seed N                            fast-check seed
   --app-port / --postgres-port / --redis-port   private ports (5300-5306, 5440, 6390)
@@ -69,6 +71,7 @@ const report = await runChaos({
   soakMinutes: Number(values['soak-minutes']),
   fuzzCasesPerOperation: Number(values['fuzz-cases']),
   fuzzCasesPerSurface: Number(values['fuzz-surface-cases']),
+  ...(values['hostile-cases'] === undefined ? {} : { hostileCasesPerApp: Number(values['hostile-cases']) }),
   jobsPerSecond: Number(values['jobs-per-second']),
   adminCallsPerSecond: 4,
   frameFps: 5,

@@ -24,6 +24,7 @@ describe('chaos suite (CI subset)', () => {
       soakMinutes: 0,
       fuzzCasesPerOperation: 6,
       fuzzCasesPerSurface: 200,
+      hostileCasesPerApp: 80,
       jobsPerSecond: 3,
       adminCallsPerSecond: 2,
       frameFps: 3,
@@ -65,9 +66,14 @@ describe('chaos suite (CI subset)', () => {
       'metadata-imports',
       'kernel-manifests',
       'socket.io',
+      'gateway-hostile-bytes',
+      'tracker-hostile-bytes',
+      'socket.io-hostile',
     ]);
-    for (const surface of report.fuzz) expect(surface.cases).toBeGreaterThanOrEqual(190);
+    for (const surface of report.fuzz)
+      expect(surface.cases).toBeGreaterThanOrEqual(surface.surface.includes('hostile') ? 25 : 190);
     expect(report.fuzz.flatMap((s) => s.findings)).toEqual([]);
+    expect(report.auditChainsBroken).toBe(0);
   });
 
   it("refuses tenant B every one of tenant A's objects and events, and prints no API key", () => {

@@ -25,6 +25,8 @@ export interface ChaosReport {
   faults: FaultOutcome[];
   ledger?: LedgerVerdict;
   fuzz: SurfaceResult[];
+  /** Audit chains broken after the fuzzing (GET /admin/audit/verify; -1: it did not answer). */
+  auditChainsBroken?: number;
   isolation?: IsolationResult & { cases: IsolationCase[] };
   soak?: SoakResult;
   notes: string[];
@@ -37,6 +39,9 @@ export function chaosFigures(report: ChaosReport): Record<string, number> {
     duplicate_completions: report.ledger?.duplicateCompletions.length ?? 0,
     recovery_s_max: Math.max(0, ...report.faults.map((f) => f.recoveryS)),
     fuzz_cases: report.fuzz.reduce((sum, s) => sum + s.cases, 0),
+    fuzz_5xx: report.fuzz.reduce((sum, s) => sum + (s.fiveXx ?? 0), 0),
+    fuzz_changed_by_refusal: report.fuzz.reduce((sum, s) => sum + (s.changedByRefusal ?? 0), 0),
+    audit_chains_broken: report.auditChainsBroken ?? 0,
     soak_rss_growth_mb: report.soak ? Math.max(0, ...report.soak.rss.map((r) => r.growthMb)) : 0,
   };
   if (report.ledger) {
@@ -100,6 +105,9 @@ export function chaosMarkdown(report: ChaosReport): string {
     'duplicate_completions',
     'recovery_s_max',
     'fuzz_cases',
+    'fuzz_5xx',
+    'fuzz_changed_by_refusal',
+    'audit_chains_broken',
     'soak_rss_growth_mb',
   ])
     lines.push(

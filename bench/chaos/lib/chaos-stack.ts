@@ -126,6 +126,8 @@ export class ChaosStack {
     define('gateway', 'gateway', 0, {
       AUDIT_SIGNING_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
       AUDIT_CHECKPOINT_INTERVAL_MS: '60000',
+      AUDIT_SIGNING_KEY_FILE: join(this.options.workDir, 'gateway-audit', 'audit-signing-key.pem'),
+      AUDIT_CHECKPOINT_JOURNAL: join(this.options.workDir, 'gateway-audit', 'audit-checkpoints.json'),
       RATE_LIMIT_PER_WINDOW: '10000000',
     });
     define('scheduler', 'scheduler-a', 1, { MIGRATE_AT_START: 'false' });
@@ -138,7 +140,11 @@ export class ChaosStack {
       });
     }
     // Frame-set evidence as voxel.evidence jobs on the fleet, as in production.
-    define('tracker', 'tracker', 6, { MIGRATE_AT_START: 'false', TRACKER_EVIDENCE: 'fleet' });
+    define('tracker', 'tracker', 6, {
+      MIGRATE_AT_START: 'false',
+      TRACKER_EVIDENCE: 'fleet',
+      RATE_LIMIT_PER_WINDOW: '10000000',
+    });
 
     // The gateway migrates; everything else starts on the migrated schema.
     await this.startApp(this.gateway);

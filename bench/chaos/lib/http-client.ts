@@ -11,7 +11,7 @@ export interface CallOptions {
   key?: string;
   body?: unknown;
   /** A raw body (multipart, bytes) with its content type; wins over `body`. */
-  raw?: { data: Uint8Array | string; contentType: string };
+  raw?: { data: Uint8Array | string; contentType?: string };
   timeoutMs?: number;
   headers?: Record<string, string>;
 }
@@ -22,7 +22,8 @@ export async function call(method: string, url: string, options: CallOptions = {
   if (options.key) headers.authorization = `Bearer ${options.key}`;
   let body: string | Buffer | undefined;
   if (options.raw) {
-    headers['content-type'] = options.raw.contentType;
+    // Without a type the bytes go with no Content-Type header at all.
+    if (options.raw.contentType !== undefined) headers['content-type'] = options.raw.contentType;
     body = typeof options.raw.data === 'string' ? options.raw.data : Buffer.from(options.raw.data);
   } else if (options.body !== undefined) {
     headers['content-type'] = 'application/json';

@@ -7,6 +7,7 @@ import { auditVerifies, buildFaults, runFault } from './faults.js';
 import type { SurfaceResult } from './fuzz/fuzz-result.js';
 import { fuzzFrameUploads, fuzzKernelManifests, fuzzMetadataImports } from './fuzz/payload-fuzz.js';
 import { fuzzRest, operationsFromOpenApi, trackerOperations, type RestFuzzTarget } from './fuzz/rest-fuzz.js';
+import { fuzzHostileBytes, fuzzHostileSocket, hostileRequests } from './fuzz/hostile-bytes.js';
 import { fuzzSocket } from './fuzz/socket-fuzz.js';
 import { call } from './http-client.js';
 import { checkIsolation, scanForKeys, victimObjects } from './isolation.js';
@@ -28,6 +29,8 @@ export interface ChaosOptions {
   /** Generated cases per REST operation; the other surfaces get `fuzzCasesPerSurface`. */
   fuzzCasesPerOperation: number;
   fuzzCasesPerSurface: number;
+  /** Hostile-bytes requests per app (a seeded pick); every one of them when absent. */
+  hostileCasesPerApp?: number;
   jobsPerSecond: number;
   adminCallsPerSecond: number;
   frameFps: number;
@@ -85,6 +88,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     if (options.parts.includes('fuzz')) {
       log('fuzzing');
       report.fuzz = await runFuzz(stack, fuzzTenant, options, log);
+      // Nothing the fuzzer sent may have broken an audit chain (verified over every chain).
+      report.auditChainsBroken = await brokenAuditChains(stack);
+      log(`  audit chains broken after the fuzzing: ${report.auditChainsBroken}`);
     }
     if (options.parts.includes('isolation')) {
       log('isolation');
@@ -251,7 +257,39 @@ async function runFuzz(
   done(await fuzzKernelManifests(target('gateway'), tenant.tenantId, per, options.seed + 4000));
   const alive = () => stack.tracker.process.running;
   done(await fuzzSocket(stack.tracker.url, tenant.key, stream.streamId, alive, per, options.seed + 5000));
+  // The hostile-bytes layer: bytes no schema would generate, on every route and socket event.
+  const hostile = options.hostileCasesPerApp;
+  done(
+    await fuzzHostileBytes(
+      'gateway-hostile-bytes',
+      target('gateway'),
+      hostileRequests(stack.gateway.url, operations, resolve, realIds),
+      hostile,
+      options.seed + 6000,
+    ),
+  );
+  done(
+    await fuzzHostileBytes(
+      'tracker-hostile-bytes',
+      target('tracker'),
+      hostileRequests(stack.tracker.url, trackerOps, () => undefined, realIds),
+      hostile,
+      options.seed + 7000,
+    ),
+  );
+  done(await fuzzHostileSocket(stack.tracker.url, tenant.key, stream.streamId, alive));
   return results;
+}
+
+/** Chains `GET /admin/audit/verify` reports broken (every chain, platform included). */
+export async function brokenAuditChains(stack: ChaosStack): Promise<number> {
+  const verified = await call('GET', `${stack.gateway.url}/admin/audit/verify`, {
+    key: stack.admin.key,
+    timeoutMs: 120_000,
+  });
+  const chains = (verified.body as { chains?: { result: { ok: boolean } }[] } | undefined)?.chains;
+  if (verified.status !== 200 || chains === undefined) return -1;
+  return chains.filter((chain) => !chain.result.ok).length;
 }
 
 async function soak(

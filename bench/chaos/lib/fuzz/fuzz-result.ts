@@ -13,12 +13,15 @@ export interface SurfaceResult {
   /** Status codes seen, e.g. { "400": 120, "201": 3 }. */
   statuses: Record<string, number>;
   findings: FuzzFinding[];
+  /** Every case answered with a 5xx, and every refusal that changed a watched table (uncapped). */
+  fiveXx: number;
+  changedByRefusal: number;
 }
 
 export class SurfaceTally {
   readonly result: SurfaceResult;
   constructor(surface: string) {
-    this.result = { surface, cases: 0, statuses: {}, findings: [] };
+    this.result = { surface, cases: 0, statuses: {}, findings: [], fiveXx: 0, changedByRefusal: 0 };
   }
 
   count(status: number | string): void {
@@ -28,6 +31,8 @@ export class SurfaceTally {
   }
 
   find(finding: Omit<FuzzFinding, 'surface'>): void {
+    if (finding.rule === 'no-5xx') this.result.fiveXx += 1;
+    if (finding.rule === 'no-change-on-refusal') this.result.changedByRefusal += 1;
     // Keep a sample, not thousands of copies of one bug.
     if (this.result.findings.length < 50)
       this.result.findings.push({
