@@ -9,7 +9,7 @@ import {
   type SyntheticScene,
 } from '@voxelfleet/voxel';
 import { describeMachine } from '../lib/results.js';
-import { runSceneThroughService } from './service-run.js';
+import { runSceneThroughService, SETTLED_FROM } from './service-run.js';
 import { startTrackerProcess } from './tracker-process.js';
 
 /**
@@ -60,7 +60,7 @@ function config(
       seed: 2100 + cameras * 1000 + targets * 10 + noise,
       targets,
       noiseSigma: noise,
-      frames: 40,
+      frames: 80,
       fps: 10,
       leadInFrames: 0,
       gridDims: crowded ? [144, 144, 48] : [64, 64, 48],
@@ -79,13 +79,13 @@ const CONFIGS: Config[] = [
   config('20cam-10t-n0', 20, 10, 0),
   config('20cam-50t-n6', 20, 50, 6),
   config('20cam-200t-n3', 20, 200, 3, {
-    frames: 20,
+    frames: 40,
     gridDims: [192, 192, 48],
     rig: { ...rig(20, true), layout: { kind: 'ring', radius: 26, heights: [8, 14, 11] } },
   }),
   config('8cam-10t-stops', 8, 10, 3, { stopFraction: 0.5, stopSeconds: [0.4, 1] }),
   config('8cam-5t-3g-10fps', 8, 5, 3, { paths: ['manoeuvre'], speed: 3, turnG: 3 }),
-  config('8cam-5t-3g-30fps', 8, 5, 3, { paths: ['manoeuvre'], speed: 3, turnG: 3, fps: 30, frames: 90 }),
+  config('8cam-5t-3g-30fps', 8, 5, 3, { paths: ['manoeuvre'], speed: 3, turnG: 3, fps: 30, frames: 240 }),
   config('8cam-10t-dynamic-bg', 8, 10, 3, {
     effects: {
       ...NO_EFFECTS,
@@ -161,7 +161,7 @@ async function main(): Promise<void> {
     for (const c of configs) {
       const scene = createSyntheticScene(c.scene);
       const minCameras = c.cameras <= 4 ? c.cameras : Math.ceil(c.cameras * 0.85);
-      const run = await runSceneThroughService(tracker.url, tracker.key, scene);
+      const run = await runSceneThroughService(tracker.url, tracker.key, scene, c.name);
       const s = run.score;
       const geo = geometry(scene, minCameras);
       const missed = (Object.keys(GOALS) as (keyof typeof GOALS)[]).filter((k) =>
@@ -191,6 +191,11 @@ async function main(): Promise<void> {
         fragmentations: s.fragmentations,
         false_positives: s.falsePositives,
         misses: s.misses,
+        settled_from_s: SETTLED_FROM,
+        settled_mota: round(run.settled.mota),
+        settled_idf1: round(run.settled.idf1),
+        settled_hota: round(run.settled.hota),
+        settled_rmse_voxels: round(run.settled.rmseVoxels),
         seconds: round(run.seconds),
         meets_goals: missed.length === 0,
         reason,

@@ -1,5 +1,5 @@
-import type { PathKind, SceneOptions } from '@voxelfleet/voxel';
-import { DEFAULT_SCENE_OPTIONS } from '@voxelfleet/voxel';
+import type { PathKind, SceneEffects, SceneOptions } from '@voxelfleet/voxel';
+import { DEFAULT_SCENE_OPTIONS, HARD_SCENE_OPTIONS, NO_EFFECTS } from '@voxelfleet/voxel';
 
 export interface SceneCliOptions {
   out: string;
@@ -10,7 +10,12 @@ export interface SceneCliOptions {
 export const USAGE = `usage: npm run scene -- --out DIR [options]
   --cameras N            cameras on a ring (default 8)
   --targets N            moving spheres (default 10)
-  --frames N             frames with targets (default 60), after --lead-in empty frames (default 4)
+  --preset plain|hard    hard: targets at frame 0, stops, entering and leaving, 3 g turns,
+                         mixed sizes and contrasts, shading, clouds, an illumination ramp,
+                         one-camera distractors, 1 px shake, 2 ms skew (default plain);
+                         the options below override the preset
+  --frames N             frames with targets (default 60), after --lead-in empty frames
+                         (default 0: targets in view from the first frame)
   --fps N                frame rate (default 20)
   --seed N               random seed; the same seed gives the same scene (default 1)
   --noise SIGMA          sensor noise, grey levels (default 2)
@@ -19,13 +24,22 @@ export const USAGE = `usage: npm run scene -- --out DIR [options]
   --voxel METRES         voxel size (default 0.1)
   --radius METRES        target radius (default 0.25)
   --speed M_PER_S        target speed (default 1)
-  --paths KIND,...       line, helix, random-walk, crossing (cycled; default all four)
+  --paths KIND,...       line, helix, random-walk, crossing, manoeuvre (cycled)
+  --turn-g G             centripetal acceleration of manoeuvre turns, g (default 3)
+  --stop-fraction F      fraction of targets that stop now and then (default 0)
+  --enter-leave F        fraction of targets that enter late and leave early (default 0)
+  --shading F            brightness falls by up to F away from the light (default 0)
+  --illumination F       brightness ramps by F over the sequence (default 0)
+  --clouds LEVELS        contrast of drifting clouds, grey levels (default 0)
+  --distractors N        one-camera distractors per camera (default 0)
+  --shake PX             camera shake, pixels each way (default 0)
+  --skew SECONDS         timestamp skew between cameras, up to (default 0)
   --ring-radius METRES   distance of the cameras from the centre (default 10)
   --fov DEGREES          horizontal field of view (default 55)
   --bit-depth 8|16       sample depth (default 8)
   --format png|pgm       image format (default png)`;
 
-const PATH_KINDS: PathKind[] = ['line', 'helix', 'random-walk', 'crossing'];
+const PATH_KINDS: PathKind[] = ['line', 'helix', 'random-walk', 'crossing', 'manoeuvre'];
 
 function positive(name: string, value: string, integer = false): number {
   const n = Number(value);
@@ -56,12 +70,44 @@ export function parseSceneArgs(argv: string[]): SceneCliOptions {
   }
   const out = values.get('out');
   if (!out) throw new RangeError('--out is required');
+  const preset = values.get('preset') ?? 'plain';
+  if (preset !== 'plain' && preset !== 'hard') throw new RangeError('--preset must be plain or hard');
   const rig = { ...DEFAULT_SCENE_OPTIONS.rig };
-  const scene: Partial<SceneOptions> = {};
+  const scene: Partial<SceneOptions> = preset === 'hard' ? { ...HARD_SCENE_OPTIONS } : { leadInFrames: 0 };
+  const effects: SceneEffects = { ...(scene.effects ?? NO_EFFECTS) };
   for (const [name, value] of values) {
     switch (name) {
       case 'out':
       case 'format':
+      case 'preset':
+        break;
+      case 'turn-g':
+        scene.turnG = positive(name, value);
+        break;
+      case 'stop-fraction':
+        scene.stopFraction = positive(name, value);
+        break;
+      case 'enter-leave':
+        scene.enterLeaveFraction = positive(name, value);
+        break;
+      case 'shading':
+        scene.shading = positive(name, value);
+        break;
+      case 'illumination':
+        effects.illuminationRamp = positive(name, value);
+        break;
+      case 'clouds':
+        effects.cloudContrast = positive(name, value);
+        if (effects.cloudSpeed === 0) effects.cloudSpeed = 6;
+        break;
+      case 'distractors':
+        effects.distractorsPerCamera = positive(name, value, true);
+        break;
+      case 'shake':
+        effects.cameraJitterPx = positive(name, value, true);
+        break;
+      case 'skew':
+        effects.timestampJitter = positive(name, value);
         break;
       case 'cameras':
         rig.count = positive(name, value, true);
@@ -125,5 +171,5 @@ export function parseSceneArgs(argv: string[]): SceneCliOptions {
   }
   const format = values.get('format') ?? 'png';
   if (format !== 'png' && format !== 'pgm') throw new RangeError('--format must be png or pgm');
-  return { out, format, scene: { ...scene, rig } };
+  return { out, format, scene: { ...scene, effects, rig } };
 }
