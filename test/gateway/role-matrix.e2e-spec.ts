@@ -215,6 +215,36 @@ const ROUTES: RouteCase[] = [
     other: (c) => ({ method: 'get', path: `/v1/quota?tenantId=${c.tenantB}` }),
   },
   {
+    name: 'GET /admin/billing',
+    permission: 'read:billing',
+    mutates: false,
+    own: (c, role) => ({
+      method: 'get',
+      path: isPlatformRole(role) ? `/admin/billing?tenantId=${c.tenantA}` : '/admin/billing',
+    }),
+    other: (c) => ({ method: 'get', path: `/admin/billing?tenantId=${c.tenantB}` }),
+  },
+  {
+    name: 'GET /admin/billing/prices',
+    permission: 'read:billing',
+    mutates: false,
+    own: () => ({ method: 'get', path: '/admin/billing/prices' }),
+  },
+  {
+    name: 'PUT /admin/billing/prices',
+    permission: 'manage:billing',
+    mutates: true,
+    own: () => ({
+      method: 'put',
+      path: '/admin/billing/prices',
+      body: {
+        currency: 'EUR',
+        deviceClasses: [{ deviceClass: '*', perGpuSecond: 0.001 }],
+        cpuFallbackPerSecond: 0,
+      },
+    }),
+  },
+  {
     name: 'GET /admin/audit',
     permission: 'read:audit',
     mutates: false,
