@@ -137,6 +137,10 @@ describe('device-class grants (real Postgres, Redis, gateway and scheduler proce
       [ids],
     );
     expect(rows.map((r) => r.granted_device_classes)).toEqual(ids.map(() => ['vram<=24GiB']));
+    const shown = await request(gateway)
+      .get(`/v1/jobs/${ids[0]}`)
+      .set('authorization', `Bearer ${small.key}`);
+    expect((shown.body as { grantedDeviceClasses: unknown }).grantedDeviceClasses).toEqual(['vram<=24GiB']);
   });
 
   it('refuses at submission, with the reason and an audit entry, a job no granted device fits', async () => {

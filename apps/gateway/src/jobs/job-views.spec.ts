@@ -20,6 +20,7 @@ function row(overrides: Partial<JobRow>): JobRow {
     preemptible: false,
     affinity: null,
     cpu_fallback_allowed: false,
+    granted_device_classes: null,
     attempt: 0,
     max_attempts: 3,
     not_before: null,

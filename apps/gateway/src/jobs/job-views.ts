@@ -17,6 +17,8 @@ export interface JobView {
   preemptible: boolean;
   affinity: Record<string, string> | null;
   cpuFallbackAllowed: boolean;
+  /** The device classes the submitter's grants allowed for the kernel; null: any device. */
+  grantedDeviceClasses: string[] | null;
   attempt: number;
   maxAttempts: number;
   retryAt: string | null;
@@ -48,6 +50,7 @@ export interface JobRow {
   preemptible: boolean;
   affinity: Record<string, string> | null;
   cpu_fallback_allowed: boolean;
+  granted_device_classes: string[] | null;
   attempt: number;
   max_attempts: number;
   not_before: Date | null;
@@ -63,7 +66,7 @@ export interface JobRow {
 }
 
 export const JOB_COLUMNS = `id, tenant_id, workflow_id, step, state, state_reason, kernel, vram_bytes, gpus, priority,
-  boost, deadline_at, estimated_duration_ms, timeout_ms, preemptible, affinity, cpu_fallback_allowed, attempt,
+  boost, deadline_at, estimated_duration_ms, timeout_ms, preemptible, affinity, cpu_fallback_allowed, granted_device_classes, attempt,
   max_attempts, not_before, node_id, device_ids, output, error, pending, submitted_at, placed_at, started_at,
   finished_at`;
 
@@ -88,6 +91,7 @@ export function jobView(row: JobRow): JobView {
     preemptible: row.preemptible,
     affinity: row.affinity,
     cpuFallbackAllowed: row.cpu_fallback_allowed,
+    grantedDeviceClasses: row.granted_device_classes,
     attempt: row.attempt,
     maxAttempts: row.max_attempts,
     retryAt: iso(row.not_before),

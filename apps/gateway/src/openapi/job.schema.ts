@@ -34,6 +34,14 @@ export class JobSchema {
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, nullable: true })
   affinity!: Record<string, string> | null;
   @ApiProperty() cpuFallbackAllowed!: boolean;
+  @ApiProperty({
+    type: [String],
+    nullable: true,
+    example: ['vram<=24GiB'],
+    description:
+      "The device classes the submitter's grants allowed for the kernel at submission; the job is placed only on a device one of them matches (null: any device)",
+  })
+  grantedDeviceClasses!: string[] | null;
   @ApiProperty() attempt!: number;
   @ApiProperty() maxAttempts!: number;
   @ApiProperty(NULLABLE_TIME) retryAt!: string | null;
