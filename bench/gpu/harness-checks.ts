@@ -34,8 +34,8 @@ export async function kernelSuite(dev: CudaDevice, log: HarnessLog): Promise<voi
   }
   const keeping = new CudaKernelRunner(dev, 'suite');
   keeping.reuseEvidenceScratch = true;
-  // The fused path (one native call, float32 with a float64 fallback) beside the default.
-  keeping.evidenceMethod = 'fused';
+  // The float64 coarse-to-fine path beside the default (fused) one.
+  keeping.evidenceMethod = 'coarse';
   for (let s = 0; s < 4; s++) {
     const { req } = randomScene(rng(900 + s), {
       dims: [97 + s, 61, 45],
@@ -70,9 +70,9 @@ export async function kernelSuite(dev: CudaDevice, log: HarnessLog): Promise<voi
     );
     // A runner that keeps its scratch between calls (grids of different sizes in turn).
     const kept = await keeping.voxelEvidence(withPixels);
-    log.check(`voxel.evidence fused, kept scratch == CPU scene ${s}`, sameEvidence(kept, cpu));
+    log.check(`voxel.evidence coarse, kept scratch == CPU scene ${s}`, sameEvidence(kept, cpu));
     log.check(
-      `voxel.evidence fused from masks == CPU scene ${s}`,
+      `voxel.evidence coarse from masks == CPU scene ${s}`,
       sameEvidence(await keeping.voxelEvidence(req), cpu),
     );
   }

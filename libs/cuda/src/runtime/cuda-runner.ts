@@ -101,7 +101,7 @@ export class CudaKernelRunner implements KernelRunner {
    * launch('voxel.evidence') into a dense volume and compact it, over candidate cells or
    * over every voxel; 'dense' stays as an independent reference.
    */
-  evidenceMethod: 'fused' | 'coarse' | 'dense' = 'coarse';
+  evidenceMethod: 'fused' | 'coarse' | 'dense' = 'fused';
   /**
    * Keep voxel.evidence's scratch between calls instead of taking it from the pool on every
    * call. Only for a runner that serves one tenant's stream: the scratch is overwritten
