@@ -121,6 +121,7 @@ export class BenchStack {
         nodeIds: Array.from({ length: nodeCount }, (_, i) => `sim-${i}`),
         observe,
         shards: settings.dispatchShards ?? 0,
+        batchHeartbeats: process.env.BENCH_HEARTBEAT_BATCH !== '0',
       },
       this.observations,
     );

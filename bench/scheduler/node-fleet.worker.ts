@@ -27,13 +27,15 @@ export interface FleetWorkerData {
    * this thread relays each message to its node (SCHEDULER_DISPATCH_SHARDS).
    */
   shards: number;
+  /** With shards: send the heartbeats as the relay's batches (`node.heartbeats`), not one message per node. */
+  batchHeartbeats: boolean;
 }
 
 /**
  * The simulated nodes, on a thread of their own: in production nodes are other processes on
  * other machines, and sharing the scheduler's event loop would charge their queue work to it.
  */
-const { redisUrl, prefix, nodeIds, observe, shards } = workerData as FleetWorkerData;
+const { redisUrl, prefix, nodeIds, observe, shards, batchHeartbeats } = workerData as FleetWorkerData;
 const port = parentPort;
 if (!port) throw new Error('node-fleet.worker must run as a worker thread');
 
@@ -59,8 +61,8 @@ const flushTimer = setInterval(flush, 20);
 const transport = new BullMqTransport({ url: redisUrl, prefix });
 const nodes = new Map<string, SimulatedNode>();
 const relays: Consumer[] = [];
-// A fleet served by relays (shared queues) also sends its heartbeats in pipelines (heartbeat-pipe.ts).
-const pipe = shards > 0 ? new HeartbeatPipe(redisUrl, prefix) : undefined;
+// A fleet served by relays (shared queues) also sends its heartbeats through them (heartbeat-pipe.ts).
+const pipe = shards > 0 ? new HeartbeatPipe(redisUrl, prefix, batchHeartbeats) : undefined;
 const send = pipe ? (heartbeat: NodeHeartbeat) => pipe.send(heartbeat) : undefined;
 // Started a few hundred at a time: each first heartbeat is a round trip to Redis.
 for (let i = 0; i < nodeIds.length; i += 500) {

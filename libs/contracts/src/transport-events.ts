@@ -74,11 +74,22 @@ export interface JobsSubmitted {
 }
 
 /**
+ * The heartbeats of many nodes in one message, sent by a relay in front of a group of nodes
+ * (a rack agent, the bench's simulated fleet). Each is handled as if it had come alone on
+ * `node.heartbeat`; at thousands of nodes, a message per node and second is most of what the
+ * scheduler reads.
+ */
+export interface NodeHeartbeatBatch {
+  heartbeats: NodeHeartbeat[];
+}
+
+/**
  * Every pub/sub channel and its payload. The transport's publish/subscribe are typed by this
  * map, so a misspelt channel or a wrong payload is a compile error.
  */
 export interface TransportEvents {
   'node.heartbeat': NodeHeartbeat;
+  'node.heartbeats': NodeHeartbeatBatch;
   'node.control': NodeControl;
   'jobs.submitted': JobsSubmitted;
 }

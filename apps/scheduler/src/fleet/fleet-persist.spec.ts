@@ -8,12 +8,11 @@ import { FleetRegistryService, FULL_ROW_EVERY_MS } from './fleet-registry.servic
 /** Records each statement the registry sends, instead of a database. */
 function recordingDb(): { db: DataSource; statements: { sql: string; params: unknown[] }[] } {
   const statements: { sql: string; params: unknown[] }[] = [];
-  const db = {
-    query: (sql: string, params: unknown[] = []) => {
-      statements.push({ sql, params });
-      return Promise.resolve([]);
-    },
-  } as unknown as DataSource;
+  const query = (sql: string, params: unknown[] = []): Promise<unknown[]> => {
+    statements.push({ sql, params });
+    return Promise.resolve([]);
+  };
+  const db = { query, manager: { query } } as unknown as DataSource;
   return { db, statements };
 }
 
@@ -67,5 +66,21 @@ describe('FleetRegistryService.persist', () => {
     fleet.record(beat('b'), 3_600);
     await fleet.persist(3_500 + FULL_ROW_EVERY_MS);
     expect(statements[0]?.sql).toMatch(/INSERT INTO nodes/);
+  });
+
+  it('records every heartbeat of a relay’s batch as if each had come alone', async () => {
+    const { db } = recordingDb();
+    const transport = new InProcessTransport();
+    const fleet = new FleetRegistryService(transport, { nodeLostAfterMs: 2_000 }, db, new Registry());
+    await fleet.onApplicationBootstrap();
+    await transport.publish('node.heartbeats', { heartbeats: [beat('a'), beat('b'), beat('c', 'draining')] });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(fleet.list().map((n) => [n.nodeId, n.state])).toEqual([
+      ['a', 'ready'],
+      ['b', 'ready'],
+      ['c', 'draining'],
+    ]);
+    await fleet.onModuleDestroy();
+    await transport.close();
   });
 });

@@ -106,6 +106,10 @@ export class FleetRegistryService implements OnApplicationBootstrap, OnModuleDes
     await this.refreshControls();
     this.unsubscribes.push(
       await this.transport.subscribe('node.heartbeat', (heartbeat) => this.record(heartbeat)),
+      await this.transport.subscribe('node.heartbeats', (batch) => {
+        const receivedAtMs = Date.now();
+        for (const heartbeat of batch.heartbeats) this.record(heartbeat, receivedAtMs);
+      }),
       await this.transport.subscribe('node.control', (control) => this.applyControl(control)),
     );
   }
