@@ -7,12 +7,14 @@ import { BillingService, type BillingReport } from './billing.service.js';
 const DAY_MS = 86_400_000;
 /** A scrape must answer even while Postgres does not: the billing series are left out then. */
 const READ_TIMEOUT_MS = 2_000;
+/** How long one read of today's bill serves scrapes (the dashboard moves in minutes). */
+const REUSE_MS = 15_000;
 
 /**
  * `voxelfleet_billing_gpu_seconds_today`, `voxelfleet_billing_cost_today` and
  * `voxelfleet_billing_idle_reserved_gpu_seconds_today` by tenant and device class: the UTC
- * day so far as `GET /admin/billing` reports it, read at scrape time, so the Grafana panel
- * and the API agree.
+ * day so far as `GET /admin/billing` reports it, read at scrape time (at most every 15 s),
+ * so the Grafana panel and the API agree.
  */
 @Injectable()
 export class BillingMetrics {
@@ -21,16 +23,19 @@ export class BillingMetrics {
     @Inject(METRICS_REGISTRY) registry: Registry,
     @Inject(APP_LOGGER) logger: Logger,
   ) {
-    let today: Promise<BillingReport | null> | null = null;
-    // The gauges are collected in one scrape; they share one read.
+    // The gauges of one scrape share one read, and scrapes within REUSE_MS share it too: the
+    // bill reads every job that held room today, too much to repeat every few seconds.
+    let today: { atMs: number; report: Promise<BillingReport | null> } | null = null;
     const read = () => {
-      today ??= readToday(billing)
-        .catch((err: unknown) => {
+      const nowMs = Date.now();
+      if (!today || nowMs - today.atMs > REUSE_MS) {
+        const report = readToday(billing).catch((err: unknown) => {
           logger.warn({ err }, 'billing metrics not read');
           return null;
-        })
-        .finally(() => setImmediate(() => (today = null)));
-      return today;
+        });
+        today = { atMs: nowMs, report };
+      }
+      return today.report;
     };
     const gauge = (name: string, help: string, pick: (line: BillingReport['lines'][number]) => number) =>
       new Gauge({
