@@ -48,6 +48,7 @@ interface PriceRow {
 interface RunRow {
   id: string;
   tenant_id: string;
+  target: string | null;
   node_id: string | null;
   device_ids: string[];
   placed_at: Date | null;
@@ -159,8 +160,11 @@ export class BillingService {
   /**
    * Every job that held room inside the window, with its real times: placed, started (the
    * node's report), and ended: finished (succeeded, failed, cancelled, expired), or, for a
-   * run stopped without a finish time (preempted and requeued), the moment it left the node,
-   * from its state history. Still placed or running: no end yet (billed up to now).
+   * run stopped without a finish time (preempted or its node lost, then requeued), the moment
+   * it left the node, from its state history. Still placed or running: no end yet (billed up
+   * to now). Where it ran comes from the placement, which a requeue keeps (it clears the
+   * row's node and devices). Two index-backed halves: finished jobs by `jobs_finished_at`,
+   * unfinished ones by the active and queue indexes, so a window reads its own jobs only.
    */
   private async runs(
     fromMs: number,
@@ -168,17 +172,24 @@ export class BillingService {
     nowMs: number,
     tenantId: string | null,
   ): Promise<MeteredRun[]> {
+    const columns = `j.id, j.tenant_id, j.placement->>'target' AS target, j.placement->>'nodeId' AS node_id,
+              coalesce(ARRAY(SELECT jsonb_array_elements_text(j.placement->'deviceIds')), '{}') AS device_ids,
+              j.placed_at, j.started_at`;
     const rows: RunRow[] = await this.db.query(
-      `SELECT j.id, j.tenant_id, j.node_id, j.device_ids, j.placed_at, j.started_at,
-              CASE WHEN j.finished_at IS NOT NULL THEN j.finished_at
-                   WHEN j.state IN ('placed', 'running') THEN NULL
+      `SELECT ${columns}, j.finished_at AS ended_at
+         FROM jobs j
+        WHERE j.finished_at > $1 AND j.placed_at < $2 AND j.placement IS NOT NULL
+          AND ($3::uuid IS NULL OR j.tenant_id = $3)
+       UNION ALL
+       SELECT ${columns},
+              CASE WHEN j.state IN ('placed', 'running') THEN NULL
                    ELSE (SELECT min(t.at) FROM job_transitions t
                           WHERE t.job_id = j.id AND t.from_state IN ('placed', 'running')
                             AND t.to_state NOT IN ('placed', 'running')
-                            AND t.at >= coalesce(j.started_at, j.placed_at)) END AS ended_at
+                            AND t.at >= coalesce(j.started_at, j.placed_at)) END
          FROM jobs j
-        WHERE j.placed_at IS NOT NULL AND j.placed_at < $2
-          AND (j.finished_at IS NULL OR j.finished_at > $1)
+        WHERE (j.state IN ('placed', 'running') OR j.state IN ('submitted', 'admitted', 'requeued'))
+          AND j.finished_at IS NULL AND j.placed_at < $2 AND j.placement IS NOT NULL
           AND ($3::uuid IS NULL OR j.tenant_id = $3)`,
       [new Date(fromMs), new Date(toMs), tenantId],
     );
@@ -186,7 +197,7 @@ export class BillingService {
     return rows.map((row) => ({
       jobId: row.id,
       tenantId: row.tenant_id,
-      target: row.device_ids.length > 0 ? 'gpu' : 'cpu',
+      target: row.target === 'gpu' ? 'gpu' : 'cpu',
       devices: row.device_ids.map((id) => devices.get(`${row.node_id ?? ''}/${id}`) ?? null),
       placedAtMs: row.placed_at?.getTime() ?? null,
       startedAtMs: row.started_at?.getTime() ?? null,
