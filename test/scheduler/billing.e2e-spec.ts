@@ -63,23 +63,23 @@ describe('chargeback (real Postgres, Redis, gateway and scheduler processes)', (
   let adminKey: string;
 
   const as = (key: string) => ({ authorization: `Bearer ${key}` });
-  const jobState = async (id: string) =>
-    (await request(gateway).get(`/v1/jobs/${id}`).set(as(alpha.key)).expect(200)).body as { state: string };
-  const until = (id: string, states: string[]) =>
+  const jobState = async (id: string, tenant: TenantFixture) =>
+    (await request(gateway).get(`/v1/jobs/${id}`).set(as(tenant.key)).expect(200)).body as { state: string };
+  const until = (id: string, states: string[], tenant: TenantFixture = alpha) =>
     eventually(
       async () => {
-        const body = await jobState(id);
+        const body = await jobState(id, tenant);
         return states.includes(body.state) ? body : undefined;
       },
       20_000,
       `job ${id} to reach ${states.join('|')}`,
     );
-  const submit = async (holdMs: number) =>
+  const submit = async (holdMs: number, tenant: TenantFixture = alpha) =>
     (
       (
         await request(gateway)
           .post('/v1/jobs')
-          .set(as(alpha.key))
+          .set(as(tenant.key))
           .send({ kernel: 'noop', priority: 'normal', vramBytes: 2 ** 30, inputs: { holdMs } })
           .expect(201)
       ).body as { id: string }
@@ -261,5 +261,28 @@ describe('chargeback (real Postgres, Redis, gateway and scheduler processes)', (
     expect((backwards.body as { message: string }).message).toContain('to:');
     await request(gateway).get('/admin/billing?from=yesterday').set(as(adminKey)).expect(400);
     await request(gateway).get('/admin/billing?format=xml').set(as(adminKey)).expect(400);
+  });
+
+  it('bills a run stopped by its node going quiet up to the moment it left the node', async () => {
+    const id = await submit(60_000, beta);
+    await until(id, ['running'], beta);
+    // The node stops beating: the scheduler declares it lost and requeues the job.
+    clearInterval(beating);
+    await until(id, ['requeued'], beta);
+    const [times] = await database.db.query<{ started: Date; left: Date }[]>(
+      `SELECT j.started_at AS started,
+              (SELECT min(t.at) FROM job_transitions t WHERE t.job_id = j.id AND t.from_state = 'running') AS left
+         FROM jobs j WHERE j.id = $1`,
+      [id],
+    );
+    const ran = ((times?.left.getTime() ?? 0) - (times?.started.getTime() ?? 0)) / 1000;
+    expect(ran).toBeGreaterThan(2);
+    // Billed later, still only to the requeue: the run does not go on accruing.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const bill = (await request(gateway).get('/admin/billing').set(as(beta.key)).expect(200))
+      .body as BillingBody;
+    expect(bill.lines).toHaveLength(1);
+    expect(bill.lines[0]).toMatchObject({ deviceClass: 'sm_90+', jobs: 1 });
+    expect(bill.lines[0]?.gpuSeconds).toBeCloseTo(ran, 2);
   });
 });
