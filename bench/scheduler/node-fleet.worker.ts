@@ -2,9 +2,11 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { BullMqTransport, type Consumer } from '@voxelfleet/transport';
 import {
   DISPATCH_SHARD_QUEUE,
-  type RoutedDispatch,
+  type RoutedDispatchBatch,
 } from '../../apps/scheduler/src/dispatch/dispatch-routing.js';
 import type { NodeHeartbeat } from '@voxelfleet/contracts';
+import { createLogger } from '@voxelfleet/observability';
+import { JobReporter } from '../../apps/gpu-node/src/agent/job-reporter.js';
 import { HeartbeatPipe } from './heartbeat-pipe.js';
 import { SimulatedNode, type NodeObservations } from './simulated-node.js';
 
@@ -39,8 +41,10 @@ const { redisUrl, prefix, nodeIds, observe, shards, batchHeartbeats } = workerDa
 const port = parentPort;
 if (!port) throw new Error('node-fleet.worker must run as a worker thread');
 
-/** Messages a relay works on at once: a pass sends one per node it placed on. */
-const RELAY_CONCURRENCY = 2_000;
+/** How long the relay gathers its nodes' reports into one message. */
+const RELAY_REPORT_COALESCE_MS = 5;
+/** Messages a relay works on at once: a pass sends one per shard. */
+const RELAY_CONCURRENCY = 64;
 
 let pending: [string, number][] = [];
 const observations: NodeObservations = {
@@ -64,11 +68,24 @@ const relays: Consumer[] = [];
 // A fleet served by relays (shared queues) also sends its heartbeats through them (heartbeat-pipe.ts).
 const pipe = shards > 0 ? new HeartbeatPipe(redisUrl, prefix, batchHeartbeats) : undefined;
 const send = pipe ? (heartbeat: NodeHeartbeat) => pipe.send(heartbeat) : undefined;
+// Behind a relay, the nodes' reports travel through it too, coalesced across its nodes.
+const relayReporter =
+  shards > 0
+    ? new JobReporter(transport, createLogger('gpu-node', 'silent'), { coalesceMs: RELAY_REPORT_COALESCE_MS })
+    : undefined;
 // Started a few hundred at a time: each first heartbeat is a round trip to Redis.
 for (let i = 0; i < nodeIds.length; i += 500) {
   await Promise.all(
     nodeIds.slice(i, i + 500).map(async (nodeId) => {
-      const node = new SimulatedNode(nodeId, transport, observations, undefined, undefined, send);
+      const node = new SimulatedNode(
+        nodeId,
+        transport,
+        observations,
+        undefined,
+        undefined,
+        send,
+        relayReporter,
+      );
       nodes.set(nodeId, node);
       await node.start(shards === 0);
     }),
@@ -76,9 +93,15 @@ for (let i = 0; i < nodeIds.length; i += 500) {
 }
 for (let shard = 0; shard < shards; shard += 1) {
   relays.push(
-    transport.consume<RoutedDispatch>(
+    transport.consume<RoutedDispatchBatch>(
       `${DISPATCH_SHARD_QUEUE}.${shard}`,
-      (job) => nodes.get(job.data.nodeId)?.receive(job.data.payload) ?? Promise.resolve(),
+      async (job) => {
+        await Promise.all(
+          job.data.routes.map(
+            (route) => nodes.get(route.nodeId)?.receive(route.payload) ?? Promise.resolve(),
+          ),
+        );
+      },
       { concurrency: RELAY_CONCURRENCY },
     ),
   );

@@ -40,10 +40,14 @@ export class SimulatedNode {
     /** Where heartbeats go; by default the transport's `node.heartbeat` event. */
     private readonly sendHeartbeat: (heartbeat: NodeHeartbeat) => Promise<void> = (heartbeat) =>
       transport.publish('node.heartbeat', heartbeat),
+    /** A relay's reporter shared by its nodes; by default the node's own. */
+    reporter?: JobReporter,
   ) {
-    this.reporter = new JobReporter(transport, createLogger('gpu-node', 'silent'), {
-      coalesceMs: REPORT_COALESCE_MS,
-    });
+    this.reporter =
+      reporter ??
+      new JobReporter(transport, createLogger('gpu-node', 'silent'), {
+        coalesceMs: REPORT_COALESCE_MS,
+      });
   }
 
   /**

@@ -12,6 +12,17 @@ export interface RoutedDispatch {
   readonly payload: JobDispatch | JobDispatchBatch;
 }
 
+/**
+ * What a pass sends one shard: the messages of every node of that shard it placed on, so a
+ * pass costs a message per shard rather than per node (a relay hands each to its node).
+ */
+export interface RoutedDispatchBatch {
+  readonly routes: readonly RoutedDispatch[];
+}
+
+/** The queue message name of a RoutedDispatchBatch. */
+export const ROUTED_DISPATCH_BATCH = 'routes';
+
 /** The shard queue of a node: FNV-1a of its id, so every scheduler instance agrees. */
 export function shardQueue(nodeId: string, shards: number): string {
   let hash = 0x811c9dc5;

@@ -4,7 +4,7 @@ import type { Placement, PriorityClass } from '@voxelfleet/scheduling';
 import { InProcessTransport, type DeliveredJob } from '@voxelfleet/transport';
 import type { DataSource } from 'typeorm';
 import type { QueuedJobRow } from '../jobs/job-row.js';
-import { shardQueue, type RoutedDispatch } from './dispatch-routing.js';
+import { shardQueue, type RoutedDispatch, type RoutedDispatchBatch } from './dispatch-routing.js';
 import { Dispatcher, type DispatchOrder } from './dispatcher.js';
 
 /** Built-in kernels never touch the kernel registry; a registry read would be a bug here. */
@@ -108,28 +108,39 @@ describe('Dispatcher', () => {
     await transport.close();
   });
 
-  it('with shards, puts each node’s message on its shard queue, naming the node', async () => {
+  it('with shards, sends one message per shard naming each node, none on the nodes’ own queues', async () => {
     const transport = new InProcessTransport();
     const dispatcher = new Dispatcher(transport, noRegistry, 4);
-    await dispatcher.dispatch([order('a1', 'node-a'), order('a2', 'node-a'), order('b1', 'node-b')]);
-    const got = new Map<string, RoutedDispatch>();
-    for (const nodeId of ['node-a', 'node-b']) {
-      await new Promise<void>((resolve) => {
-        transport.consume<RoutedDispatch>(shardQueue(nodeId, 4), (job) => {
-          if (job.data.nodeId === nodeId) {
-            got.set(nodeId, job.data);
-            resolve();
-          }
-          return Promise.resolve();
-        });
-      });
-    }
-    expect(dispatchesIn(got.get('node-a')?.payload).map((d) => (d as JobDispatch).jobId)).toEqual([
-      'a1',
-      'a2',
+    const nodes = ['node-a', 'node-b', 'node-c', 'node-d', 'node-e', 'node-f'];
+    await dispatcher.dispatch([
+      order('a1', 'node-a'),
+      order('a2', 'node-a'),
+      ...nodes.slice(1).map((n) => order(`${n}-1`, n)),
     ]);
-    expect(dispatchesIn(got.get('node-b')?.payload).map((d) => (d as JobDispatch).jobId)).toEqual(['b1']);
-    // Nothing went to the nodes' own queues.
+    const shards = [...new Set(nodes.map((n) => shardQueue(n, 4)))];
+    const routes: RoutedDispatch[] = [];
+    let messages = 0;
+    await Promise.all(
+      shards.map(
+        (queue) =>
+          new Promise<void>((resolve) => {
+            transport.consume<RoutedDispatchBatch>(queue, (job) => {
+              messages += 1;
+              routes.push(...job.data.routes);
+              resolve();
+              return Promise.resolve();
+            });
+          }),
+      ),
+    );
+    expect(messages).toBe(shards.length);
+    expect(routes.map((r) => r.nodeId).sort()).toEqual(nodes);
+    for (const route of routes)
+      expect(shardQueue(route.nodeId, 4)).toBe(
+        shardQueue(routes.find((r) => r.nodeId === route.nodeId)?.nodeId ?? '', 4),
+      );
+    const onA = routes.find((r) => r.nodeId === 'node-a');
+    expect(dispatchesIn(onA?.payload).map((d) => (d as JobDispatch).jobId)).toEqual(['a1', 'a2']);
     const own: unknown[] = [];
     transport.consume(nodeQueue('node-a'), (job) => {
       own.push(job);

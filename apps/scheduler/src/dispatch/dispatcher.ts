@@ -10,7 +10,9 @@ import { priorityRank, type Placement } from '@voxelfleet/scheduling';
 import type { BulkEnqueueItem, Transport } from '@voxelfleet/transport';
 import type { DataSource } from 'typeorm';
 import type { QueuedJobRow } from '../jobs/job-row.js';
-import { shardQueue, type RoutedDispatch } from './dispatch-routing.js';
+import { ROUTED_DISPATCH_BATCH, shardQueue, type RoutedDispatchBatch } from './dispatch-routing.js';
+
+type NodeMessage = BulkEnqueueItem<JobDispatch | JobDispatchBatch>;
 
 export interface DispatchOrder {
   row: QueuedJobRow;
@@ -26,10 +28,12 @@ export interface DispatchOrder {
  * The BullMQ job id is `${jobId}.${attempt}` (for a batch, that of its first job with the
  * batch's size), so dispatching the same placements twice runs them once.
  *
- * With `shards` set, the messages go instead to `shards` shared queues, each message naming
- * its node (`RoutedDispatch`), for fleets served by relays (one consumer per shard that hands
- * each message to its node): a queue per node costs a Redis connection and a blocked consumer
- * per node, and ten thousand of them outgrow one Redis (see bench/scheduler queue-cost.ts).
+ * With `shards` set, a pass sends instead one message per shared queue (shard), carrying the
+ * message of each of its nodes with the node's id (`RoutedDispatchBatch`), for fleets served
+ * by relays (one consumer per shard that hands each to its node): a queue per node costs a
+ * Redis connection and a blocked consumer per node, ten thousand of them outgrow one Redis
+ * (bench/scheduler queue-cost.ts), and a message per node and pass costs a large fleet more
+ * than the pass's decisions.
  */
 export class Dispatcher {
   constructor(
@@ -47,16 +51,47 @@ export class Dispatcher {
       if (list) list.push(order);
       else byNode.set(order.placement.nodeId, [order]);
     }
-    await Promise.all(
+    const items = await Promise.all(
       [...byNode].map(async ([nodeId, list]) => {
         const messages = await Promise.all(list.map((order) => this.message(order, now)));
-        const item = messageFor(list, messages);
-        if (this.shards > 0) {
-          const routed: RoutedDispatch = { nodeId, payload: item.data };
-          await this.transport.enqueue(shardQueue(nodeId, this.shards), item.name, routed, item.options);
-        } else {
-          await this.transport.enqueue(nodeQueue(nodeId), item.name, item.data, item.options);
-        }
+        return { nodeId, item: messageFor(list, messages) };
+      }),
+    );
+    if (this.shards > 0) {
+      await this.dispatchRouted(items);
+      return;
+    }
+    await Promise.all(
+      items.map(({ nodeId, item }) =>
+        this.transport.enqueue(nodeQueue(nodeId), item.name, item.data, item.options),
+      ),
+    );
+  }
+
+  /** One message per shard, carrying each of its nodes' messages (see RoutedDispatchBatch). */
+  private async dispatchRouted(items: readonly { nodeId: string; item: NodeMessage }[]): Promise<void> {
+    const byShard = new Map<string, { nodeId: string; item: NodeMessage }[]>();
+    for (const entry of items) {
+      const queue = shardQueue(entry.nodeId, this.shards);
+      const list = byShard.get(queue);
+      if (list) list.push(entry);
+      else byShard.set(queue, [entry]);
+    }
+    await Promise.all(
+      [...byShard].map(([queue, list]) => {
+        const batch: RoutedDispatchBatch = {
+          routes: list.map(({ nodeId, item }) => ({ nodeId, payload: item.data })),
+        };
+        // Most urgent first, and the id of the first node's message with the count: the same
+        // pass dispatched twice is one message.
+        const priority = Math.min(
+          ...list.map(({ item }) => item.options?.priority ?? Number.POSITIVE_INFINITY),
+        );
+        const first = list[0]?.item.options?.jobId ?? '';
+        return this.transport.enqueue(queue, ROUTED_DISPATCH_BATCH, batch, {
+          jobId: `${first}.r${list.length}`,
+          priority,
+        });
       }),
     );
   }
