@@ -143,6 +143,46 @@ describe('device-class grants (real Postgres, Redis, gateway and scheduler proce
     expect((shown.body as { grantedDeviceClasses: unknown }).grantedDeviceClasses).toEqual(['vram<=24GiB']);
   });
 
+  it('keeps workflow steps to the grant too, and refuses a workflow with a step no granted device fits', async () => {
+    const step = (key: string, vramBytes: number, dependsOn: string[] = []) => ({
+      key,
+      kernel: 'noop',
+      priority: 'normal',
+      vramBytes,
+      dependsOn: dependsOn.map((parent) => ({ step: parent })),
+    });
+    const created = await request(gateway)
+      .post('/v1/workflows')
+      .set('authorization', `Bearer ${small.key}`)
+      .send({ steps: [step('a', GiB), step('b', GiB, ['a'])] })
+      .expect(201);
+    const id = (created.body as { id: string }).id;
+    const rows: { step: string; granted_device_classes: string[] }[] = await database.db.query(
+      `SELECT step, granted_device_classes FROM jobs WHERE workflow_id = $1 ORDER BY step`,
+      [id],
+    );
+    expect(rows).toEqual([
+      { step: 'a', granted_device_classes: ['vram<=24GiB'] },
+      { step: 'b', granted_device_classes: ['vram<=24GiB'] },
+    ]);
+    const root = await database.db.query<{ id: string }[]>(
+      `SELECT id FROM jobs WHERE workflow_id = $1 AND step = 'a'`,
+      [id],
+    );
+    expect(await placedOn(small, (root[0] as { id: string }).id)).toBe('small-node');
+    const refused = await request(gateway)
+      .post('/v1/workflows')
+      .set('authorization', `Bearer ${small.key}`)
+      .send({ steps: [step('a', GiB), step('big', 32 * GiB, ['a'])] })
+      .expect(422);
+    expect((refused.body as { message: string }).message).toContain('steps[1] (big)');
+    const audited: { reason: string }[] = await database.db.query(
+      `SELECT reason FROM audit_log WHERE action = 'job.rejected' AND tenant_id = $1`,
+      [small.tenantId],
+    );
+    expect(audited.map((a) => a.reason)).toEqual([expect.stringContaining('steps[1] (big)')]);
+  });
+
   it('refuses at submission, with the reason and an audit entry, a job no granted device fits', async () => {
     const tooBig = await submit(small, { kernel: 'noop', priority: 'normal', vramBytes: 32 * GiB }).expect(
       422,
@@ -155,7 +195,7 @@ describe('device-class grants (real Postgres, Redis, gateway and scheduler proce
       'no device in the fleet matches device class granted (sm_100+)',
     );
     const audited: { tenant_id: string; reason: string }[] = await database.db.query(
-      `SELECT tenant_id, reason FROM audit_log WHERE action = 'job.rejected' ORDER BY seq`,
+      `SELECT tenant_id, reason FROM audit_log WHERE action = 'job.rejected' AND reason NOT LIKE 'steps[%' ORDER BY seq`,
     );
     expect(audited.map((a) => a.tenant_id)).toEqual([small.tenantId, future.tenantId]);
     expect(audited[1]?.reason).toContain('granted (sm_100+)');

@@ -198,12 +198,8 @@ export class JobsService {
     return rows[0] ?? null;
   }
 
-  private async auditRejection(
-    actor: RequestActor,
-    tenantId: string,
-    kernel: string,
-    reason: string,
-  ): Promise<void> {
+  /** A submission refused by admission (422), audited in a transaction of its own. */
+  async auditRejection(actor: RequestActor, tenantId: string, kernel: string, reason: string): Promise<void> {
     await this.db.transaction((manager) =>
       this.audit.append(manager, {
         tenantId,

@@ -99,12 +99,17 @@ export class WorkflowsService {
       const rows: NewJobRow[] = [];
       const granted: (string[] | null)[] = [];
       for (const [index, step] of dto.steps.entries()) {
-        const { grantedDeviceClasses, ...checked } = await intakeJob(
-          manager,
-          context,
-          step,
-          `steps[${index}] (${step.key}): `,
-        );
+        let intaken;
+        try {
+          intaken = await intakeJob(manager, context, step, `steps[${index}] (${step.key}): `);
+        } catch (error) {
+          // As for a single job: a step refused by admission is a tenant-affecting decision.
+          if (error instanceof DomainError && error.status === 422) {
+            await this.jobs.auditRejection(actor, tenantId, step.kernel, error.message);
+          }
+          throw error;
+        }
+        const { grantedDeviceClasses, ...checked } = intaken;
         granted.push(grantedDeviceClasses);
         const root = (step.dependsOn ?? []).length === 0;
         rows.push({
