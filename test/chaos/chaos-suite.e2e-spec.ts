@@ -24,7 +24,7 @@ describe('chaos suite (CI subset)', () => {
       soakMinutes: 0,
       fuzzCasesPerOperation: 6,
       fuzzCasesPerSurface: 200,
-      hostileCasesPerApp: 80,
+      hostileCasesPerApp: 60,
       jobsPerSecond: 3,
       adminCallsPerSecond: 2,
       frameFps: 3,

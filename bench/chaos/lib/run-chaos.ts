@@ -277,6 +277,13 @@ async function runFuzz(
       options.seed + 7000,
     ),
   );
+  // The hostile requests may have suspended the fuzz tenant (a suspend with a harmless
+  // reason is accepted) or stopped its stream; put both back before the socket cases.
+  await call('POST', `${stack.gateway.url}/admin/tenants/${tenant.tenantId}/resume`, {
+    key: stack.admin.key,
+    body: {},
+  });
+  await call('POST', `${stack.tracker.url}/v1/streams/${stream.streamId}/start`, { key: tenant.key });
   done(await fuzzHostileSocket(stack.tracker.url, tenant.key, stream.streamId, alive));
   return results;
 }

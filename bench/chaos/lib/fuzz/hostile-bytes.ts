@@ -285,10 +285,22 @@ export async function fuzzHostileSocket(
     auth: { token: tenantKey },
     reconnection: false,
   });
-  await new Promise<void>((resolve) => {
-    socket.once('connect', () => resolve());
-    socket.once('connect_error', () => resolve());
+  const connected = await new Promise<string>((resolve) => {
+    socket.once('connect', () => resolve('connected'));
+    socket.once('connect_error', (error: Error) => resolve(error.message));
   });
+  if (connected !== 'connected') {
+    // Without a connection no message can be judged: say why instead of timing each out.
+    tally.count(0);
+    tally.find({
+      operation: 'handshake',
+      rule: 'no-crash',
+      detail: `the tenant key could not connect: ${connected}`,
+      input: '',
+    });
+    socket.close();
+    return tally.result;
+  }
   const messages: [string, unknown][] = [
     ...texts.flatMap((text): [string, unknown][] => [
       ['subscribe', { streamId: text }],
