@@ -234,6 +234,8 @@ export interface KernelFigures {
   ambiguous_fraction: number;
   fallback_fraction: number;
   upload_bytes: number;
+  /** Device milliseconds per phase (mean over the requests, one stats run each). */
+  phases_ms: Record<string, number>;
   floor: HonestFloor;
   kernel_time_over_floor: number;
 }
@@ -307,6 +309,12 @@ export async function kernelFigures(
     ambiguous_fraction: Number((mean(stats.map((s) => s.ambiguous)) / pairs).toExponential(3)),
     fallback_fraction: Number((mean(stats.map((s) => s.fallback)) / pairs).toExponential(3)),
     upload_bytes: Math.round(mean(stats.map((s) => s.uploadBytes))),
+    phases_ms: Object.fromEntries(
+      (['masks', 'tiles', 'coarse', 'fine', 'sort'] as const).map((k) => [
+        k,
+        Number(mean(stats.map((s) => s.phasesMs?.[k] ?? 0)).toFixed(4)),
+      ]),
+    ),
     floor,
     kernel_time_over_floor: Number((k50 / floor.floorMs).toFixed(2)),
   };

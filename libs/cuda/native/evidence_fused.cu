@@ -380,17 +380,20 @@ cudaError_t launchFusedEvidence(const FusedGrid& g, int ncams, const FusedCam* c
                                 const uint32_t* pixels, int minCameras, uint32_t capacity, uint32_t* keys,
                                 uint32_t* vals, uint32_t* cellList, uint32_t* cellBits,
                                 FusedCounters* counters, uint32_t* planeCounts, bool stats, int sms,
-                                cudaStream_t s) {
+                                bool byteMasks, const cudaEvent_t* marks, cudaStream_t s) {
   if (ncams < 1 || ncams > kFusedMaxCams) return cudaErrorInvalidValue;
   if (totalPixels)
     buildFromPixels<<<blocksFor(totalPixels, 256, sms, 8), 256, 0, s>>>(totalPixels, pixels, ncams, cams, counters);
-  buildFromBytes<<<dim3(64, ncams), 256, 0, s>>>(cams);
+  if (byteMasks) buildFromBytes<<<dim3(64, ncams), 256, 0, s>>>(cams);
+  if (marks) cudaEventRecord(marks[0], s);
   satScan<<<dim3(16, ncams), 256, 0, s>>>(cams, 0);
   satScan<<<dim3(16, ncams), 256, 0, s>>>(cams, 1);
+  if (marks) cudaEventRecord(marks[1], s);
   const size_t cells = size_t((g.nx + kFusedCell - 1) / kFusedCell) * ((g.ny + kFusedCell - 1) / kFusedCell) *
                        ((g.nz + kFusedCell - 1) / kFusedCell);
   coarseCells<<<blocksFor(cells, 128, sms, 16), 128, 0, s>>>(g, ncams, cams, minCameras, cellList, cellBits,
                                                              counters);
+  if (marks) cudaEventRecord(marks[2], s);
   cudaError_t err = cudaGetLastError();
   if (err != cudaSuccess) return err;
   return launchFusedFine(g, ncams, cams, minCameras, capacity, keys, vals, cellList, cellBits, counters,

@@ -56,12 +56,14 @@ size_t fusedSortTempBytes(size_t capacity, int endBit);
 // Build masks (pixel lists and byte masks), the tile tables, the coarse pass and the fine
 // pass, which appends survivors (index, camera bits) in any order to keys/vals up to
 // `capacity`; planeCounts[iz] counts survivors per z plane. Only planes iz <= zLimit run.
-// bits, sat tables, counters and planeCounts must be zero beforehand.
+// bits, sat tables, counters and planeCounts must be zero beforehand. byteMasks: some camera
+// sent a byte mask; marks: null, or 3 events to record after the masks, the tile tables and
+// the coarse pass (where the time goes).
 cudaError_t launchFusedEvidence(const FusedGrid& g, int ncams, const FusedCam* cams, size_t totalPixels,
                                 const uint32_t* pixels, int minCameras, uint32_t capacity, uint32_t* keys,
                                 uint32_t* vals, uint32_t* cellList, uint32_t* cellBits,
                                 FusedCounters* counters, uint32_t* planeCounts, bool stats, int sms,
-                                cudaStream_t s);
+                                bool byteMasks, const cudaEvent_t* marks, cudaStream_t s);
 // Only the fine pass again (after an overflow), for planes iz <= zLimit; counters.survivors
 // and planeCounts must be zero, the rest as the first run left them.
 cudaError_t launchFusedFine(const FusedGrid& g, int ncams, const FusedCam* cams, int minCameras,

@@ -237,6 +237,12 @@ class EvidenceWork : public Napi::AsyncWorker {
       s.Set("fallback", double(counters_.fallback));
       s.Set("reruns", double(reruns_));
       s.Set("uploadBytes", double(uploadBytes_));
+      // Device milliseconds: zeroing + masks, tile tables, coarse pass, fine pass (+ count
+      // read-back), sort.
+      Napi::Object ph = Napi::Object::New(env);
+      const char* names[5] = {"masks", "tiles", "coarse", "fine", "sort"};
+      for (size_t i = 0; i < phases_.size(); ++i) ph.Set(names[i], double(phases_[i]));
+      s.Set("phasesMs", ph);
       value.Set("stats", s);
     }
     Napi::Object out = Napi::Object::New(env);
@@ -342,9 +348,16 @@ class EvidenceWork : public Napi::AsyncWorker {
     auto* cellBits = reinterpret_cast<uint32_t*>(dev + L.cellBits);
     const auto* cams = reinterpret_cast<const FusedCam*>(dev + L.table);
     const int sms = smCount(device_);
+    bool byteMasks = false;
+    for (size_t m : L.mask) byteMasks = byteMasks || m != 0;
+    // With stats, events between the phases say where the kernel time goes.
+    cudaEvent_t marks[3] = {nullptr, nullptr, nullptr};
+    if (s.stats)
+      for (cudaEvent_t& m : marks)
+        if ((err = event(&m)) != cudaSuccess) return err;
     err = launchFusedEvidence(s.grid, n, cams, L.totalPixels, reinterpret_cast<const uint32_t*>(dev + L.pixels),
                               s.minCameras, L.capacity, keysA, valsA, cellList, cellBits, counters, planes,
-                              s.stats, sms, sm);
+                              s.stats, sms, byteMasks, s.stats ? marks : nullptr, sm);
     if (err != cudaSuccess) return err;
     auto* outHost = static_cast<char*>(st.out);
     auto* hostCounters = reinterpret_cast<FusedCounters*>(outHost);
@@ -405,6 +418,14 @@ class EvidenceWork : public Napi::AsyncWorker {
     float a = 0, b = 0;
     cudaEventElapsedTime(&a, e0, e1);
     cudaEventElapsedTime(&b, e2, e3);
+    if (s.stats) {
+      float t[4] = {0, 0, 0, 0};
+      cudaEventElapsedTime(&t[0], e0, marks[0]);
+      cudaEventElapsedTime(&t[1], marks[0], marks[1]);
+      cudaEventElapsedTime(&t[2], marks[1], marks[2]);
+      cudaEventElapsedTime(&t[3], marks[2], e1);
+      phases_ = {t[0], t[1], t[2], t[3], b};
+    }
     gpuMs_ = double(a) + double(b);
     hostMs_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0_).count();
     return cudaSuccess;
@@ -423,6 +444,7 @@ class EvidenceWork : public Napi::AsyncWorker {
   uint32_t total_ = 0;
   int reruns_ = 0;
   size_t uploadBytes_ = 0;
+  std::vector<float> phases_;
   double gpuMs_ = 0, hostMs_ = 0;
   std::string code_, message_;
   int cudaCode_ = 0;

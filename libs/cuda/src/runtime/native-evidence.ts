@@ -33,6 +33,8 @@ export interface NativeEvidenceStats {
   reruns: number;
   /** Bytes of the one upload (camera table, pixel lists, byte masks). */
   uploadBytes: number;
+  /** Device time per phase, milliseconds (the fine pass includes the count read-back). */
+  phasesMs?: { masks: number; tiles: number; coarse: number; fine: number; sort: number };
 }
 
 export interface NativeEvidenceValue {
