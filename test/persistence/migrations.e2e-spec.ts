@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { MIGRATIONS } from '@voxelfleet/migrations';
-import { JOB_STATES } from '../../apps/gateway/src/jobs/job.dto.js';
+import { JOB_STATES } from '@voxelfleet/contracts';
 import pg from 'pg';
 import { createTestDatabase } from '../support/database.js';
 import { SpawnedApp } from '../support/spawned-app.js';

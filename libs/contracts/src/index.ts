@@ -2,3 +2,4 @@ export * from './apps.js';
 export * from './voxel-evidence.js';
 export * from './transport-events.js';
 export * from './jobs.js';
+export * from './job-states.js';

@@ -9,7 +9,7 @@ export interface RetentionPolicy {
 }
 
 /** Job states with no way out (see job_state_moves): only these are ever pruned. */
-export const FINISHED_JOB_STATES = ['succeeded', 'failed', 'cancelled', 'expired', 'skipped'] as const;
+export { FINISHED_JOB_STATES } from '@voxelfleet/contracts';
 
 export const DAY_MS = 86_400_000;
 

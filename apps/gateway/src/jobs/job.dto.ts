@@ -15,22 +15,8 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { JOB_STATES, type JobState } from '@voxelfleet/contracts';
 import { DEFAULT_PRIORITY, PRIORITY_CLASSES, type PriorityClass } from '@voxelfleet/scheduling';
-
-export const JOB_STATES = [
-  'waiting',
-  'submitted',
-  'admitted',
-  'placed',
-  'running',
-  'succeeded',
-  'failed',
-  'cancelled',
-  'expired',
-  'preempted',
-  'requeued',
-  'skipped',
-] as const;
 
 export class JobAffinityDto {
   @ApiPropertyOptional({ description: 'Hard: run only on this node' })
@@ -149,7 +135,7 @@ export class ListJobsQuery {
   @ApiPropertyOptional({ enum: JOB_STATES })
   @IsOptional()
   @IsIn(JOB_STATES)
-  state?: (typeof JOB_STATES)[number];
+  state?: JobState;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Platform callers: one tenant only' })
   @IsOptional()

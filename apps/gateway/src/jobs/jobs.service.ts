@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditWriter } from '@voxelfleet/audit';
 import { AccessControl, type RequestActor } from '@voxelfleet/auth';
+import { CANCELLABLE_JOB_STATES } from '@voxelfleet/contracts';
 import { DATA_SOURCE, DomainError, TRANSPORT } from '@voxelfleet/platform';
 import type { Transport } from '@voxelfleet/transport';
 import type { DataSource } from 'typeorm';
@@ -29,8 +30,6 @@ export interface JobDetail extends JobView {
     attempt: number;
   }[];
 }
-
-const CANCELLABLE = ['waiting', 'submitted', 'admitted', 'requeued', 'placed', 'running'];
 
 /**
  * Job submission and reads. Submission writes the row `submitted` (with its audit entry, in
@@ -137,7 +136,7 @@ export class JobsService {
       const updated: [{ id: string }[], number] = await manager.query(
         `UPDATE jobs SET state = 'cancelled', state_reason = $2, finished_at = clock_timestamp(), pending = NULL
           WHERE id = $1 AND state = ANY($3::text[]) RETURNING id`,
-        [id, `cancelled by ${actor.principal.name}`, CANCELLABLE],
+        [id, `cancelled by ${actor.principal.name}`, CANCELLABLE_JOB_STATES],
       );
       if (updated[0].length === 0) {
         throw new DomainError(

@@ -1,24 +1,7 @@
 import type { JobAffinity, JobSpec, PriorityClass } from '@voxelfleet/scheduling';
-import type { KernelInputs } from '@voxelfleet/contracts';
+import type { JobState, KernelInputs } from '@voxelfleet/contracts';
 
-export type JobState =
-  | 'waiting'
-  | 'submitted'
-  | 'admitted'
-  | 'placed'
-  | 'running'
-  | 'succeeded'
-  | 'failed'
-  | 'cancelled'
-  | 'expired'
-  | 'preempted'
-  | 'requeued'
-  | 'skipped';
-
-/** States a job may be placed from: the scheduler's queue. */
-export const QUEUED_STATES: readonly JobState[] = ['submitted', 'admitted', 'requeued'];
-/** States in which a job holds room on a node. */
-export const ACTIVE_STATES: readonly JobState[] = ['placed', 'running'];
+export type { JobState } from '@voxelfleet/contracts';
 
 /** How a job names its kernel in the row: a built-in by name, or a registered kernel by id. */
 export interface StoredKernel {
