@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -26,9 +28,19 @@ export class SpawnedApp {
   }
 
   static startWithArgs(entry: string, args: string[], env: Record<string, string | undefined>): SpawnedApp {
+    // A gateway keeps its audit signing key and checkpoint journal in files (default .data/ of
+    // the working folder). Each process gets its own unless the test names them, so no suite
+    // verifies its database against another suite's checkpoints.
+    const audit = mkdtempSync(join(tmpdir(), 'vf-e2e-audit-'));
     const child = spawn(process.execPath, [resolve(ROOT, entry), ...args], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH, NODE_ENV: 'test', ...env },
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: 'test',
+        AUDIT_SIGNING_KEY_FILE: join(audit, 'audit-signing-key.pem'),
+        AUDIT_CHECKPOINT_JOURNAL: join(audit, 'audit-checkpoints.json'),
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     return new SpawnedApp(child);
