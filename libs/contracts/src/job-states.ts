@@ -1,7 +1,8 @@
 /**
- * Every state a job row can be in. The allowed moves between them live in the jobs table's
- * state machine (migrations: job_state_moves and its generated guard); this is the list every
- * service, DTO and query reads.
+ * Every state a job row can be in, and (JOB_STATE_MOVES) the moves allowed between them: the
+ * list every service, DTO, query and the console reads. The jobs table enforces the same moves
+ * (migrations: job_state_moves and the guard generated from it); an e2e test holds the two
+ * together.
  */
 export const JOB_STATES = [
   'waiting',
@@ -37,3 +38,30 @@ export const CANCELLABLE_JOB_STATES = [
   'placed',
   'running',
 ] as const satisfies readonly JobState[];
+
+/** Not yet on a node: waiting for dependencies, for admission or for placement. */
+export const QUEUED_JOB_STATES = [
+  'waiting',
+  'submitted',
+  'admitted',
+  'requeued',
+] as const satisfies readonly JobState[];
+
+/**
+ * The job state machine: for each state, the states a job may move to from it. A finished
+ * state has none. The database refuses any other move (check_violation).
+ */
+export const JOB_STATE_MOVES: { readonly [From in JobState]: readonly JobState[] } = {
+  waiting: ['submitted', 'skipped', 'cancelled'],
+  submitted: ['admitted', 'placed', 'failed', 'cancelled', 'expired'],
+  admitted: ['placed', 'submitted', 'failed', 'cancelled', 'expired'],
+  placed: ['running', 'succeeded', 'failed', 'requeued', 'preempted', 'cancelled', 'expired'],
+  running: ['succeeded', 'failed', 'requeued', 'preempted', 'cancelled', 'expired'],
+  preempted: ['requeued'],
+  requeued: ['admitted', 'placed', 'failed', 'cancelled', 'expired', 'submitted'],
+  succeeded: [],
+  failed: [],
+  cancelled: [],
+  expired: [],
+  skipped: [],
+};

@@ -1,3 +1,4 @@
+import { QUEUED_JOB_STATES } from '@voxelfleet/contracts';
 import type { FleetStats, Job, TenantUsage } from '../api/types.js';
 import type { View } from '../app/context.js';
 import { h, mount } from '../app/dom.js';
@@ -6,7 +7,6 @@ import { formatBytes, formatInstant, formatPercent, formatTemperature, formatUsa
 import { badge, meter, table } from './table.js';
 
 const REFRESH_MS = 3_000;
-const QUEUED = ['waiting', 'submitted', 'admitted', 'requeued'] as const;
 const LIST_LIMIT = 500;
 
 /** Nodes and devices, jobs by state, queue depth and per-tenant quota use; refreshes itself. */
@@ -24,7 +24,9 @@ export const fleetView: View = {
         gateway.get<FleetStats>('/admin/gpu/stats'),
         gateway.get<TenantUsage>('/admin/gpu/tenants'),
         gateway.get<{ jobs: Job[] }>('/v1/jobs', { limit: LIST_LIMIT }),
-        ...QUEUED.map((state) => gateway.get<{ jobs: Job[] }>('/v1/jobs', { state, limit: LIST_LIMIT })),
+        ...QUEUED_JOB_STATES.map((state) =>
+          gateway.get<{ jobs: Job[] }>('/v1/jobs', { state, limit: LIST_LIMIT }),
+        ),
       ]);
       updated.textContent = `updated ${new Date().toLocaleTimeString()}, every ${REFRESH_MS / 1000} s`;
       mount(
@@ -119,7 +121,7 @@ function jobsPanel(recent: Job[], queuedCounts: (number | null)[]): HTMLElement[
       card(
         'Queue depth',
         `${capped ? '≥ ' : ''}${depth}`,
-        QUEUED.map((state, i) => `${queuedCounts[i] ?? '?'} ${state}`).join(' · '),
+        QUEUED_JOB_STATES.map((state, i) => `${queuedCounts[i] ?? '?'} ${state}`).join(' · '),
       ),
       ...[...byState.entries()]
         .sort()

@@ -1,3 +1,4 @@
+import { JOB_STATES } from '@voxelfleet/contracts';
 import type { Job } from '../api/types.js';
 import type { View } from '../app/context.js';
 import { h, mount } from '../app/dom.js';
@@ -6,21 +7,7 @@ import { href } from '../app/router.js';
 import { formatBytes, formatInstant } from '../core/format.js';
 import { badge, table } from './table.js';
 
-const STATES = [
-  '',
-  'waiting',
-  'submitted',
-  'admitted',
-  'placed',
-  'running',
-  'succeeded',
-  'failed',
-  'cancelled',
-  'expired',
-  'preempted',
-  'requeued',
-  'skipped',
-];
+const STATES = ['', ...JOB_STATES];
 
 /** Recent jobs, filterable by state; each links to its timeline, and to its workflow. */
 export const jobsView: View = {

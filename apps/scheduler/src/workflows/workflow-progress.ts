@@ -6,11 +6,12 @@ import {
   type WorkflowNodeState,
   type WorkflowSpec,
 } from '@voxelfleet/scheduling';
+import { QUEUED_JOB_STATES, type JobState } from '@voxelfleet/contracts';
 import type { EntityManager } from 'typeorm';
 
 interface StepRow {
   id: string;
-  state: string;
+  state: JobState;
   estimated_duration_ms: number | null;
 }
 
@@ -21,7 +22,7 @@ interface EdgeRow {
 }
 
 /** A job's state as the workflow logic sees it. */
-export function workflowNodeState(jobState: string): WorkflowNodeState {
+export function workflowNodeState(jobState: JobState): WorkflowNodeState {
   switch (jobState) {
     case 'succeeded':
       return 'succeeded';
@@ -38,6 +39,9 @@ export function workflowNodeState(jobState: string): WorkflowNodeState {
       return 'running';
   }
 }
+
+/** A job state as a query parameter: a misspelt state is a compile error, not a silent no-op. */
+const state = (name: JobState): JobState => name;
 
 export interface WorkflowAdvance {
   released: number;
@@ -81,24 +85,24 @@ export async function advanceStoredWorkflow(
 
   if (progress.ready.length > 0) {
     await manager.query(
-      `UPDATE jobs SET state = 'submitted', state_reason = 'dependencies finished', submitted_at = clock_timestamp()
-        WHERE id = ANY($1::uuid[]) AND state = 'waiting'`,
-      [progress.ready],
+      `UPDATE jobs SET state = $2, state_reason = 'dependencies finished', submitted_at = clock_timestamp()
+        WHERE id = ANY($1::uuid[]) AND state = $3`,
+      [progress.ready, state('submitted'), state('waiting')],
     );
   }
   if (progress.skip.length > 0) {
     await manager.query(
-      `UPDATE jobs SET state = 'skipped', state_reason = 'a dependency did not succeed (skip-dependents)',
+      `UPDATE jobs SET state = $2, state_reason = 'a dependency did not succeed (skip-dependents)',
               finished_at = clock_timestamp()
-        WHERE id = ANY($1::uuid[]) AND state = 'waiting'`,
-      [progress.skip],
+        WHERE id = ANY($1::uuid[]) AND state = $3`,
+      [progress.skip, state('skipped'), state('waiting')],
     );
   }
   if (progress.cancel.length > 0) {
     await manager.query(
-      `UPDATE jobs SET state = 'cancelled', state_reason = $2, finished_at = clock_timestamp()
-        WHERE id = ANY($1::uuid[]) AND state IN ('waiting', 'submitted', 'admitted', 'requeued')`,
-      [progress.cancel, `workflow: ${progress.reason}`],
+      `UPDATE jobs SET state = $3, state_reason = $2, finished_at = clock_timestamp()
+        WHERE id = ANY($1::uuid[]) AND state = ANY($4::text[])`,
+      [progress.cancel, `workflow: ${progress.reason}`, state('cancelled'), QUEUED_JOB_STATES],
     );
   }
   if (progress.status !== 'running') {
