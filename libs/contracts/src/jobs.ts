@@ -8,20 +8,6 @@
  * (a durable queue, not pub/sub: a completion must not be lost while the scheduler restarts).
  */
 
-/** The built-in kernels every node offers, on the GPU and on the CPU. */
-export const BUILTIN_KERNELS = [
-  'noop',
-  'saxpy',
-  'reduce.sum',
-  'scan.exclusive',
-  'matmul.f32',
-  'matmul.tf32',
-  'matmul.bf16',
-  'motion.diff',
-  'voxel.evidence',
-] as const;
-export type BuiltinKernelName = (typeof BUILTIN_KERNELS)[number];
-
 /** The scheduler's queue for node reports (started, succeeded, failed). */
 export const JOB_REPORTS_QUEUE = 'job-reports';
 
@@ -32,18 +18,9 @@ export function nodeQueue(nodeId: string): string {
 
 /**
  * Kernel inputs, inline. Numbers arrays are small buffers given as JSON; larger buffers travel
- * as base64 of the little-endian typed array (`{ base64, dtype }`). Each kernel documents
- * the fields it reads; the node rejects a job whose inputs do not match (error code
- * `bad-input`, not retried).
- *
- * - noop: {}
- * - saxpy: { a: number, x: Buffer, y: Buffer } (f32, same length)
- * - reduce.sum: { x: Buffer } (f32)
- * - scan.exclusive: { x: Buffer } (u32)
- * - matmul.f32: { a: Buffer, b: Buffer, m: number, n: number, k: number }
- * - matmul.tf32, matmul.bf16: the same inputs; on the tensor cores with A and B rounded to
- *   tf32 / bf16 and float32 accumulation (per element within (2u + u^2 + (k + 1) 2^-24) of
- *   sum |a||b| of the exact product, u = 2^-11 for tf32, 2^-8 for bf16)
+ * as base64 of the little-endian typed array (`{ base64, dtype }`). Each built-in kernel's
+ * descriptor (libs/cuda, kernels/catalog) lists the fields it reads; the node rejects a job
+ * whose inputs do not match (error code `bad-input`, not retried).
  */
 export type InlineBuffer = number[] | { base64: string; dtype: 'f32' | 'u32' | 'u8' | 'u16' | 'f64' };
 export type KernelInputs = Record<string, number | string | boolean | InlineBuffer>;

@@ -4,6 +4,8 @@
  * - discoverDevices() / readTelemetry(uuid): what is here, or why nothing is.
  * - CudaDevice.open(i): a device with its VRAM pool (per-tenant quotas, job ownership,
  *   zero-on-free), streams, async launches and copies with time limits and typed errors.
+ * - BUILTIN_KERNEL_CATALOG: one descriptor per built-in kernel (inputs, decoder, runner call,
+ *   output, sizes); decodeKernelCall/runKernelCall/encodeKernelResult dispatch through it.
  * - KernelRunner: the built-in kernels with host arrays in and out; CudaKernelRunner on a
  *   device, CpuKernelRunner everywhere (the fallback). createKernelRunner picks.
  * - CustomKernels + signKernel/verifyKernel: Ed25519-signed PTX kernels.
@@ -52,12 +54,7 @@ export {
   type ParamType,
   type SignedKernel,
 } from './signing/kernel-manifest.js';
-export type {
-  BuiltinKernel,
-  KernelRunner,
-  MotionDiffRequest,
-  MotionDiffResult,
-} from './kernels/kernel-types.js';
+export type { KernelRunner, MotionDiffRequest, MotionDiffResult } from './kernels/kernel-types.js';
 export {
   matmulF32Cpu,
   motionDiffCpu,
@@ -66,3 +63,4 @@ export {
   scanExclusiveCpu,
 } from './kernels/cpu-kernels.js';
 export { voxelEvidenceCpu } from './kernels/voxel-evidence-cpu.js';
+export * from './kernels/catalog/index.js';

@@ -1,5 +1,6 @@
 import { grantedClassesFor, type AuthenticatedPrincipal } from '@voxelfleet/auth';
-import { BUILTIN_KERNELS, type NodeHeartbeat } from '@voxelfleet/contracts';
+import type { NodeHeartbeat } from '@voxelfleet/contracts';
+import { BUILTIN_KERNELS } from '@voxelfleet/cuda';
 import {
   findKernel,
   loadTenantPolicies,

@@ -1,4 +1,5 @@
 import type { JobDispatch, JobReport } from '@voxelfleet/contracts';
+import { isBuiltinKernel } from '@voxelfleet/cuda';
 import type { Outcome } from './job-outcome.js';
 
 /** The report a finished attempt sends: succeeded with its output, or failed with its error. */
@@ -24,9 +25,5 @@ export function finishedReport(
 
 /** Built-in names as they are; anything else collapses, so a client cannot mint label values. */
 export function safeKernelLabel(name: string): string {
-  return /^(noop|saxpy|reduce\.sum|scan\.exclusive|matmul\.f32|matmul\.tf32|matmul\.bf16|motion\.diff|voxel\.evidence|custom)$/.test(
-    name,
-  )
-    ? name
-    : 'other';
+  return isBuiltinKernel(name) || name === 'custom' ? name : 'other';
 }

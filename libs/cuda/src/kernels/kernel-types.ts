@@ -24,19 +24,10 @@ export interface MotionDiffResult {
   truncated: boolean;
 }
 
-export type BuiltinKernel =
-  | 'saxpy'
-  | 'reduce.sum'
-  | 'scan.exclusive'
-  | 'matmul.f32'
-  | 'matmul.tf32'
-  | 'matmul.bf16'
-  | 'motion.diff'
-  | 'voxel.evidence';
-
 /**
  * The built-in kernels, one method each. The CPU and CUDA runners implement it, and one
- * test suite (kernel-cases.ts) checks both.
+ * test suite (kernel-cases.ts) checks both. Each kernel's descriptor (catalog/) names the
+ * method that runs it.
  */
 export interface KernelRunner {
   readonly where: 'cpu' | 'cuda';
