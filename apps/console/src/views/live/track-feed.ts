@@ -1,44 +1,14 @@
+import {
+  TRACKS_NAMESPACE,
+  type StreamProgressEvent,
+  type StreamStatusEvent,
+  type TrackClientEvents,
+  type TrackServerEvents,
+  type TrackUpdateEvent,
+} from '@voxelfleet/contracts';
 import { io, type Socket } from 'socket.io-client';
 
-/** The tracker's /tracks events the console listens to (see apps/tracker/src/live/track-events.ts). */
-export interface TrackUpdateEvent {
-  streamId: string;
-  frameSeq: number;
-  t: number;
-  detectedAt: number;
-  tracks: {
-    trackId: number;
-    t: number;
-    position: [number, number, number];
-    velocity: [number, number, number];
-    confidence: number;
-    state: string;
-  }[];
-  coalesced?: boolean;
-}
-
-export interface StreamStatusEvent {
-  streamId: string;
-  state: string;
-  gap?: { frames: number; reason: string };
-}
-
-export interface StreamProgressEvent {
-  streamId: string;
-  state: string;
-  percent: number;
-}
-
-interface ServerEvents {
-  'track.update': (event: TrackUpdateEvent) => void;
-  'stream.status': (event: StreamStatusEvent) => void;
-  'stream.progress': (event: StreamProgressEvent) => void;
-  'stream.error': (event: { streamId: string | null; code: string; message: string }) => void;
-}
-
-interface ClientEvents {
-  subscribe: (request: { streamId: string }, ack: (reply: { ok: boolean; error?: string }) => void) => void;
-}
+export type { TrackUpdateEvent } from '@voxelfleet/contracts';
 
 export interface FeedHandlers {
   update(event: TrackUpdateEvent): void;
@@ -59,10 +29,13 @@ export function connectFeed(
   streamId: string,
   handlers: FeedHandlers,
 ): () => void {
-  const socket: Socket<ServerEvents, ClientEvents> = io(`${trackerUrl.replace(/\/$/, '')}/tracks`, {
-    transports: ['websocket'],
-    auth: { token },
-  });
+  const socket: Socket<TrackServerEvents, TrackClientEvents> = io(
+    `${trackerUrl.replace(/\/$/, '')}${TRACKS_NAMESPACE}`,
+    {
+      transports: ['websocket'],
+      auth: { token },
+    },
+  );
   socket.on('connect', () => {
     handlers.connection('connected');
     socket.emit('subscribe', { streamId }, (reply) => {
