@@ -4,6 +4,8 @@ import {
   databaseSchema,
   port,
   positiveInt,
+  schedulingPolicyFrom,
+  schedulingPolicySchema,
   transportSchema,
 } from '@voxelfleet/config';
 import { DEFAULT_PORTS } from '@voxelfleet/contracts';
@@ -33,6 +35,8 @@ export const gatewayConfigSchema = z.object({
   AUDIT_CHECKPOINT_INTERVAL_MS: positiveInt(DEFAULT_GATEWAY_SETTINGS.checkpointIntervalMs),
   NODE_LOST_AFTER_MS: positiveInt(DEFAULT_GATEWAY_SETTINGS.nodeLostAfterMs),
   CORS_ORIGINS: z.string().default(''),
+  // Simulate answers with the scheduler's own settings: set these as the scheduler's are.
+  ...schedulingPolicySchema,
 });
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 
@@ -53,6 +57,7 @@ export function gatewaySettingsFrom(config: GatewayConfig): GatewaySettings {
     corsOrigins: config.CORS_ORIGINS.split(',')
       .map((origin) => origin.trim())
       .filter((origin) => origin !== ''),
+    scheduling: schedulingPolicyFrom(config),
   };
 }
 

@@ -1,3 +1,5 @@
+import type { SchedulingPolicySettings } from '@voxelfleet/scheduling';
+
 /** What the gateway module needs beyond the shared infrastructure. */
 export interface GatewaySettings {
   rateLimit: { enabled: boolean; limit: number; windowMs: number };
@@ -19,6 +21,11 @@ export interface GatewaySettings {
   nodeLostAfterMs: number;
   /** Origins allowed by CORS; empty: no cross-origin browser access. */
   corsOrigins: string[];
+  /**
+   * The scheduler's seed and placement policy (SCHEDULER_SEED, SCHEDULER_POLICY,
+   * SCHEDULER_PLACEMENT_SAMPLE, one definition in libs/config): simulate decides with them.
+   */
+  scheduling: SchedulingPolicySettings;
 }
 
 export const DEFAULT_GATEWAY_SETTINGS: GatewaySettings = {
@@ -30,6 +37,7 @@ export const DEFAULT_GATEWAY_SETTINGS: GatewaySettings = {
   checkpointIntervalMs: 60_000,
   nodeLostAfterMs: 5_000,
   corsOrigins: [],
+  scheduling: {},
 };
 
 export const GATEWAY_SETTINGS = Symbol('GATEWAY_SETTINGS');

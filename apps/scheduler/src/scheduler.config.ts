@@ -4,12 +4,13 @@ import {
   databaseSchema,
   port,
   positiveInt,
+  schedulingPolicyFrom,
+  schedulingPolicySchema,
   transportSchema,
 } from '@voxelfleet/config';
 import { DEFAULT_PORTS } from '@voxelfleet/contracts';
 import {
   DAY_MS,
-  DEFAULT_PLACEMENT_SAMPLE,
   DEFAULT_RETENTION,
   MIN_JOB_RETENTION_MS,
   type BreakerConfig,
@@ -25,18 +26,11 @@ export const schedulerConfigSchema = z.object({
   ...transportSchema,
   /** Silence after which a node is lost (see isSilent in libs/scheduling: measured up to the latest heartbeat of any node). */
   NODE_LOST_AFTER_MS: positiveInt(2_000),
-  /** Seed for every tie-break; the same seed and inputs give the same placements. */
-  SCHEDULER_SEED: z.string().min(1).default('voxelfleet'),
+  ...schedulingPolicySchema,
   /** Longest wait between passes when nothing wakes the loop. */
   SCHEDULER_TICK_MS: positiveInt(200),
   /** Most queued jobs decided in one pass. */
   SCHEDULER_BATCH: positiveInt(1_000),
-  SCHEDULER_POLICY: z.enum(['least-loaded', 'bin-pack', 'spread']).default('least-loaded'),
-  /**
-   * On fleets of more than 200 nodes, placement scores this many feasible nodes per job (drawn
-   * from the free-capacity index, see libs/scheduling placement-sample.ts); 0 scores all.
-   */
-  SCHEDULER_PLACEMENT_SAMPLE: z.coerce.number().int().min(0).default(DEFAULT_PLACEMENT_SAMPLE),
   /**
    * 0: each node's dispatches go on its own queue (node.<id>). N: on N shared queues
    * (node-dispatch.<shard>), each message naming its node, for relays in front of large fleets.
@@ -93,11 +87,9 @@ export interface SchedulerSettings {
 export function settingsFromConfig(config: SchedulerConfig): SchedulerSettings {
   return {
     nodeLostAfterMs: config.NODE_LOST_AFTER_MS,
-    seed: config.SCHEDULER_SEED,
+    ...schedulingPolicyFrom(config),
     tickMs: config.SCHEDULER_TICK_MS,
     batchSize: config.SCHEDULER_BATCH,
-    policy: config.SCHEDULER_POLICY,
-    placementSample: config.SCHEDULER_PLACEMENT_SAMPLE,
     dispatchShards: config.SCHEDULER_DISPATCH_SHARDS,
     recordTrace: config.SCHEDULER_RECORD_TRACE,
     leaderLockKey: config.SCHEDULER_LEADER_KEY,

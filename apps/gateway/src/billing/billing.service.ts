@@ -5,6 +5,7 @@ import type { NodeHeartbeat } from '@voxelfleet/contracts';
 import { DATA_SOURCE, DomainError } from '@voxelfleet/platform';
 import {
   chargeback,
+  nodeSnapshotOf,
   priceSheetProblems,
   type Bill,
   type DeviceCapability,
@@ -13,8 +14,7 @@ import {
 } from '@voxelfleet/scheduling';
 import type { DataSource, EntityManager } from 'typeorm';
 import { auditOrigin } from '../common/actor-scope.js';
-import { nodeSnapshotOf } from '../fleet/fleet-snapshot.js';
-import { nodeViewOf } from '../fleet/node-view.js';
+import { storedNodeReport } from '../fleet/fleet-snapshot.js';
 import type { BillingQuery, PutPricesDto } from './billing.dto.js';
 
 /** Until a platform admin sets prices, usage is still metered, at no cost. */
@@ -193,7 +193,7 @@ export class BillingService {
           AND ($3::uuid IS NULL OR j.tenant_id = $3)`,
       [new Date(fromMs), new Date(toMs), tenantId],
     );
-    const devices = await this.deviceCapabilities(rows, nowMs);
+    const devices = await this.deviceCapabilities(rows);
     return rows.map((row) => ({
       jobId: row.id,
       tenantId: row.tenant_id,
@@ -206,28 +206,19 @@ export class BillingService {
   }
 
   /** Node and device id → capability, from the nodes' latest heartbeats (as placement sees them). */
-  private async deviceCapabilities(
-    rows: readonly RunRow[],
-    nowMs: number,
-  ): Promise<Map<string, DeviceCapability>> {
+  private async deviceCapabilities(rows: readonly RunRow[]): Promise<Map<string, DeviceCapability>> {
     const nodeIds = [
       ...new Set(rows.filter((r) => r.device_ids.length > 0 && r.node_id).map((r) => r.node_id)),
     ];
     const capabilities = new Map<string, DeviceCapability>();
     if (nodeIds.length === 0) return capabilities;
-    const nodes: { last_heartbeat_at: Date; registered_at: Date; heartbeat: NodeHeartbeat }[] =
-      await this.db.query(
-        `SELECT last_heartbeat_at, registered_at, heartbeat FROM nodes WHERE id = ANY($1::text[])`,
-        [nodeIds],
-      );
+    const nodes: { id: string; last_heartbeat_at: Date; heartbeat: NodeHeartbeat }[] = await this.db.query(
+      `SELECT id, last_heartbeat_at, heartbeat FROM nodes WHERE id = ANY($1::text[])`,
+      [nodeIds],
+    );
     for (const row of nodes) {
-      const record = {
-        heartbeat: row.heartbeat,
-        firstSeenAtMs: row.registered_at.getTime(),
-        receivedAtMs: row.last_heartbeat_at.getTime(),
-      };
       // Liveness does not matter here: a device keeps its class after its node goes quiet.
-      const snapshot = nodeSnapshotOf(nodeViewOf(record, undefined, nowMs, Number.MAX_SAFE_INTEGER));
+      const snapshot = nodeSnapshotOf(storedNodeReport(row), 'ready', []);
       for (const device of snapshot.devices)
         capabilities.set(`${snapshot.id}/${device.id}`, device.capability);
     }

@@ -8,6 +8,8 @@ import type { Transport, Unsubscribe } from '@voxelfleet/transport';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { GATEWAY_SETTINGS, type GatewaySettings } from '../gateway.settings.js';
+import { fleetPicture, type NodeSnapshot, type RunningJob } from '@voxelfleet/scheduling';
+import { nodeReportOf } from './fleet-snapshot.js';
 import { gpuEventsBetween, type GpuEvent } from './gpu-events.js';
 import { nodeViewOf, type HeartbeatRecord, type NodeView } from './node-view.js';
 
@@ -25,6 +27,11 @@ export class FleetViewService implements OnApplicationBootstrap, OnModuleDestroy
   private unsubscribe?: Unsubscribe;
   private auditQueue: Promise<void> = Promise.resolve();
   private readonly controls: TtlCache<Map<string, NodeControlRecord>>;
+  /**
+   * When the latest heartbeat of any node arrived. Placement measures silence up to it, as the
+   * scheduler does (see isSilent); the node list shows silence by the clock alone.
+   */
+  private freshestMs?: number;
 
   constructor(
     @Inject(TRANSPORT) private readonly transport: Transport,
@@ -58,6 +65,7 @@ export class FleetViewService implements OnApplicationBootstrap, OnModuleDestroy
   record(heartbeat: NodeHeartbeat, receivedAtMs = Date.now()): void {
     const previous = this.records.get(heartbeat.nodeId);
     if (previous === undefined && this.records.size >= MAX_NODES) return;
+    if (this.freshestMs === undefined || receivedAtMs > this.freshestMs) this.freshestMs = receivedAtMs;
     this.records.set(heartbeat.nodeId, {
       heartbeat,
       firstSeenAtMs: previous?.firstSeenAtMs ?? receivedAtMs,
@@ -74,6 +82,23 @@ export class FleetViewService implements OnApplicationBootstrap, OnModuleDestroy
     return [...ids]
       .sort()
       .map((id) => nodeViewOf(this.records.get(id), byId.get(id), nowMs, this.settings.nodeLostAfterMs));
+  }
+
+  /**
+   * The fleet as placement sees it (libs/scheduling `fleetPicture`, the scheduler's own
+   * rules): every node known from heartbeats or an operator's action, less the room `running`
+   * holds.
+   */
+  async picture(running: readonly RunningJob[], nowMs = Date.now()): Promise<NodeSnapshot[]> {
+    const byId = await this.controls.get();
+    const ids = [...new Set([...this.records.keys(), ...byId.keys()])].sort();
+    return fleetPicture({
+      reports: ids.map((id) => nodeReportOf(id, this.records.get(id), byId.get(id))),
+      running,
+      nowMs,
+      lostAfterMs: this.settings.nodeLostAfterMs,
+      ...(this.freshestMs === undefined ? {} : { freshestMs: this.freshestMs }),
+    });
   }
 
   async node(nodeId: string, nowMs = Date.now()): Promise<NodeView | null> {

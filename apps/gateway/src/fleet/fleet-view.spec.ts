@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import type { NodeHeartbeat } from '@voxelfleet/contracts';
 import type { NodeControlRecord } from '@voxelfleet/persistence';
-import { deviceIdOf, nodeSnapshotOf } from './fleet-snapshot.js';
+import { fleetPicture } from '@voxelfleet/scheduling';
+import { nodeReportOf } from './fleet-snapshot.js';
 import { gpuEventsBetween } from './gpu-events.js';
 import { fleetStats } from './gpu-stats.js';
 import { nodeViewOf, type HeartbeatRecord } from './node-view.js';
@@ -150,51 +151,20 @@ describe('held VRAM and snapshots', () => {
     expect(held.has('t2')).toBe(false);
   });
 
-  it('builds a scheduling snapshot: reported free VRAM, less what jobs reserved, no unhealthy devices', () => {
+  it('hands heartbeats and operator controls to the fleet picture as they are', () => {
     const heartbeat = beat('n1');
-    const dev1 = heartbeat.devices[1];
-    if (dev1) dev1.healthy = false;
-    const view = nodeViewOf(record(heartbeat, 1_000), control('cordoned'), 1_000, 5_000);
-    const snapshot = nodeSnapshotOf(view);
-    expect(snapshot).toMatchObject({ id: 'n1', state: 'cordoned', cpuSlots: { total: 2, free: 1 } });
-    expect(snapshot.devices.map((d) => [d.id, d.freeVramBytes])).toEqual([
-      [deviceIdOf('n1', { index: 0 }), 56 * GiB],
+    const cordoned = nodeReportOf('n1', record(heartbeat, 1_000), control('cordoned'));
+    expect(cordoned).toEqual({ nodeId: 'n1', heartbeat, receivedAtMs: 1_000, control: 'cordoned' });
+    const nodes = fleetPicture({
+      reports: [cordoned, nodeReportOf('n2', undefined, control('draining'))],
+      running: [],
+      nowMs: 2_000,
+      lostAfterMs: 5_000,
+    });
+    // Only devices that say what they are are offered: beat()'s devices do not.
+    expect(nodes).toEqual([
+      { id: 'n1', state: 'cordoned', devices: [], cpuSlots: { total: 2, free: 2 } },
+      { id: 'n2', state: 'lost', devices: [] },
     ]);
-    // A placed job that has not allocated yet still takes its room, and a CPU job its slot.
-    const running = [
-      {
-        jobId: 'j1',
-        tenantId: 't1',
-        nodeId: 'n1',
-        deviceIds: ['0'],
-        vramBytesPerDevice: 70 * GiB,
-        priority: 'normal' as const,
-        preemptible: false,
-        startedAtMs: 0,
-      },
-      {
-        jobId: 'j2',
-        tenantId: 't1',
-        nodeId: 'n1',
-        deviceIds: [],
-        vramBytesPerDevice: 0,
-        priority: 'normal' as const,
-        preemptible: false,
-        startedAtMs: 0,
-      },
-      {
-        jobId: 'j3',
-        tenantId: 't1',
-        nodeId: 'other',
-        deviceIds: ['0'],
-        vramBytesPerDevice: 70 * GiB,
-        priority: 'normal' as const,
-        preemptible: false,
-        startedAtMs: 0,
-      },
-    ];
-    const loaded = nodeSnapshotOf(view, running);
-    expect(loaded.devices[0]?.freeVramBytes).toBe(6 * GiB);
-    expect(loaded.cpuSlots).toEqual({ total: 2, free: 1 });
   });
 });

@@ -1,6 +1,7 @@
 import type { HeartbeatDevice, NodeHeartbeat } from '@voxelfleet/contracts';
 import type { NodeControlRecord } from '@voxelfleet/persistence';
-import type { NodeState } from '@voxelfleet/scheduling';
+import { nodeStateOf, type NodeState } from '@voxelfleet/scheduling';
+import { nodeReportOf } from './fleet-snapshot.js';
 
 /** The latest heartbeat of a node and when this gateway first and last heard from it. */
 export interface HeartbeatRecord {
@@ -33,9 +34,10 @@ export interface NodeView {
 }
 
 /**
- * Merges what the node last said with what the operator set. A silent node is lost whatever
- * else is true; otherwise a cordon or drain set by an operator wins over the node's own
- * report, and `ready` set by an operator (uncordon) defers to a node that drains itself.
+ * Merges what the node last said with what the operator set, by the fleet picture's rules
+ * (libs/scheduling `nodeStateOf`): a silent node is lost whatever else is true; otherwise a
+ * cordon or drain set by an operator wins over the node's own report, and `ready` set by an
+ * operator (uncordon) defers to a node that drains itself. Silence is measured by the clock.
  */
 export function nodeViewOf(
   record: HeartbeatRecord | undefined,
@@ -44,13 +46,10 @@ export function nodeViewOf(
   lostAfterMs: number,
 ): NodeView {
   const heartbeat = record?.heartbeat;
-  const silent = record === undefined || nowMs - record.receivedAtMs > lostAfterMs;
-  let state: NodeState;
-  if (silent) state = 'lost';
-  else if (control !== undefined && control.state !== 'ready') state = control.state;
-  else state = heartbeat?.state ?? 'ready';
+  const nodeId = heartbeat?.nodeId ?? control?.nodeId ?? '';
+  const state = nodeStateOf(nodeReportOf(nodeId, record, control), nowMs, lostAfterMs);
   return {
-    nodeId: heartbeat?.nodeId ?? control?.nodeId ?? '',
+    nodeId,
     hostname: heartbeat?.hostname ?? null,
     state,
     control:

@@ -9,10 +9,15 @@ import {
   type TenantPolicy,
 } from '@voxelfleet/persistence';
 import { DomainError } from '@voxelfleet/platform';
-import { admitJob, DEFAULT_PRIORITY, type JobSpec, type NodeSnapshot } from '@voxelfleet/scheduling';
+import {
+  admitJob,
+  DEFAULT_PRIORITY,
+  fleetPicture,
+  type JobSpec,
+  type NodeSnapshot,
+} from '@voxelfleet/scheduling';
 import type { EntityManager } from 'typeorm';
-import { nodeSnapshotOf } from '../fleet/fleet-snapshot.js';
-import { nodeViewOf } from '../fleet/node-view.js';
+import { storedNodeReport } from '../fleet/fleet-snapshot.js';
 import type { JobRequestDto } from './job.dto.js';
 
 const BUILTINS: ReadonlySet<string> = new Set(BUILTIN_KERNELS);
@@ -55,22 +60,15 @@ export async function intakeContext(
 ): Promise<IntakeContext> {
   const [tenant] = await loadTenantPolicies(manager, [tenantId]);
   if (!tenant) throw new DomainError(404, 'not_found', `tenant ${tenantId} not found`);
-  const rows: { id: string; last_heartbeat_at: Date; registered_at: Date; heartbeat: NodeHeartbeat }[] =
-    await manager.query(`SELECT id, last_heartbeat_at, registered_at, heartbeat FROM nodes ORDER BY id`);
-  const nodes = rows.map((row) =>
-    nodeSnapshotOf(
-      nodeViewOf(
-        {
-          heartbeat: row.heartbeat,
-          firstSeenAtMs: row.registered_at.getTime(),
-          receivedAtMs: row.last_heartbeat_at.getTime(),
-        },
-        undefined,
-        nowMs,
-        nodeLostAfterMs,
-      ),
-    ),
+  const rows: { id: string; last_heartbeat_at: Date; heartbeat: NodeHeartbeat }[] = await manager.query(
+    `SELECT id, last_heartbeat_at, heartbeat FROM nodes ORDER BY id`,
   );
+  const nodes = fleetPicture({
+    reports: rows.map(storedNodeReport),
+    running: [],
+    nowMs,
+    lostAfterMs: nodeLostAfterMs,
+  });
   return { principal, tenant, nodes, nowMs };
 }
 

@@ -8,7 +8,13 @@ import {
   type RequestActor,
 } from '@voxelfleet/auth';
 import { DomainError } from '@voxelfleet/platform';
-import { simulate, type SimulationPlan } from '@voxelfleet/scheduling';
+import {
+  schedulingOptionsOf,
+  simulate,
+  type SchedulingOptions,
+  type SimulationPlan,
+} from '@voxelfleet/scheduling';
+import { GATEWAY_SETTINGS, type GatewaySettings } from '../gateway.settings.js';
 import { TenantSnapshotsService } from '../usage/tenant-snapshots.service.js';
 import { USAGE_SOURCE } from '../usage/tenant-usage.source.js';
 import { SimulateDto } from './simulate.dto.js';
@@ -21,10 +27,16 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 @ApiBearerAuth()
 @Controller('admin/gpu/simulate')
 export class SimulateController {
+  /** The scheduler's seed and policy: a dry run decides as a pass would. */
+  private readonly options: SchedulingOptions;
+
   constructor(
     @Inject(TenantSnapshotsService) private readonly snapshots: TenantSnapshotsService,
     @Inject(AccessControl) private readonly access: AccessControl,
-  ) {}
+    @Inject(GATEWAY_SETTINGS) settings: GatewaySettings,
+  ) {
+    this.options = schedulingOptionsOf(settings.scheduling);
+  }
 
   @Post()
   @HttpCode(200)
@@ -67,7 +79,7 @@ export class SimulateController {
     if (dto.affinity !== undefined) plan.affinity = { ...dto.affinity };
     const grantLimit = this.grantLimit(actor, plan.kernel?.name, nowMs);
     if (grantLimit) plan.grantedDeviceClasses = grantLimit.deviceClasses;
-    const result = simulate(snapshot, plan, { seed: 0, snapshotDigest: digest });
+    const result = simulate(snapshot, plan, { ...this.options, snapshotDigest: digest });
     // Member by member, not `{ ...result, ... }`: see `withRecord` in libs/scheduling.
     return {
       dryRun: result.dryRun,

@@ -11,7 +11,6 @@ import {
   type TenantUsage,
 } from '@voxelfleet/scheduling';
 import type { DataSource } from 'typeorm';
-import { nodeSnapshotOf } from '../fleet/fleet-snapshot.js';
 import { FleetViewService } from '../fleet/fleet-view.service.js';
 import { frozenCopy } from './frozen-copy.js';
 import { EMPTY_USAGE, loadRunningJobs, usageFromJobs } from './tenant-usage.source.js';
@@ -84,17 +83,14 @@ export class TenantSnapshotsService {
     const reuse = this.assembled;
     if (reuse && nowMs >= reuse.snapshot.nowMs && nowMs - reuse.snapshot.nowMs < SNAPSHOT_REUSE_MS)
       return reuse;
-    const [tenants, nodes, running] = await Promise.all([
-      this.tenants(),
-      this.fleet.nodes(nowMs),
-      this.running.get(),
-    ]);
+    const [tenants, running] = await Promise.all([this.tenants(), this.running.get()]);
+    const nodes = await this.fleet.picture(running, nowMs);
     // A frozen copy: the cached sources stay writable by their owners, the picture does not
     // change, so its digest holds for as long as it is used.
     const snapshot = frozenCopy({
       nowMs,
       tenants: tenants.map((t) => t.snapshot),
-      nodes: nodes.map((node) => nodeSnapshotOf(node, running)),
+      nodes,
       running,
     });
     const picture = { snapshot, digest: snapshotDigest(snapshot) };

@@ -7,8 +7,10 @@ import {
   breakerOnSuccess,
   CLOSED_BREAKER,
   DEFAULT_BREAKER_CONFIG,
+  adminStateOf,
   detectNodeTransitions,
-  resolveNodeState,
+  fleetPicture,
+  nodeStateOf,
   type AdminNodeState,
   type BreakerConfig,
   type BreakerState,
@@ -23,10 +25,8 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import type { SchedulerSettings } from '../scheduler.config.js';
 import { SCHEDULER_SETTINGS } from '../tokens.js';
-import { adminStateOf, type FleetNodeView, type NodeRecord } from './fleet-view.js';
+import type { FleetNodeView, NodeRecord } from './fleet-view.js';
 import { NodeSnapshotCache } from './node-snapshot-cache.js';
-
-const NO_JOBS: readonly RunningJob[] = Object.freeze([]);
 
 function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -146,20 +146,14 @@ export class FleetRegistryService implements OnApplicationBootstrap, OnModuleDes
   }
 
   stateOf(record: NodeRecord, nowMs: number): NodeState {
-    return resolveNodeState(
-      adminStateOf(record),
-      record.receivedAtMs,
-      nowMs,
-      this.settings.nodeLostAfterMs,
-      this.freshest(),
-    );
+    return nodeStateOf(record, nowMs, this.settings.nodeLostAfterMs, this.freshest());
   }
 
   /** Liveness changes since the last check, recorded so each is reported once. */
   checkLiveness(nowMs = Date.now()): NodeTransition[] {
     const views = [...this.nodes.values()].map((record) => ({
       nodeId: record.nodeId,
-      adminState: adminStateOf(record),
+      adminState: adminStateOf(record.control, record.heartbeat.state),
       lastHeartbeatMs: record.receivedAtMs,
       recordedState: record.recordedState,
     }));
@@ -191,28 +185,22 @@ export class FleetRegistryService implements OnApplicationBootstrap, OnModuleDes
     nowMs: number,
     historyOf: (nodeId: string) => PerformanceHistory | undefined = () => undefined,
   ): NodeSnapshot[] {
-    // Grouped once: filtering the whole active list for each node made this nodes × jobs.
-    const byNode = new Map<string, RunningJob[]>();
-    for (const job of active) {
-      const jobs = byNode.get(job.nodeId);
-      if (jobs) jobs.push(job);
-      else byNode.set(job.nodeId, [job]);
-    }
     if (!this.sortedIds) this.sortedIds = [...this.nodes.keys()].sort(compareIds);
-    const out: NodeSnapshot[] = [];
+    const reports: NodeRecord[] = [];
     for (const nodeId of this.sortedIds) {
       const record = this.nodes.get(nodeId);
-      if (!record) continue;
-      out.push(
-        this.snapshots.of(
-          record,
-          this.stateOf(record, nowMs),
-          byNode.get(nodeId) ?? NO_JOBS,
-          historyOf(nodeId),
-        ),
-      );
+      if (record) reports.push(record);
     }
-    return out;
+    const freshestMs = this.freshest();
+    return fleetPicture({
+      reports,
+      running: active,
+      nowMs,
+      lostAfterMs: this.settings.nodeLostAfterMs,
+      ...(freshestMs === undefined ? {} : { freshestMs }),
+      performanceOf: historyOf,
+      memo: this.snapshots,
+    });
   }
 
   /** Latest heartbeat receipt, once one has arrived since start (stored rows do not count). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { NodeHeartbeat } from '@voxelfleet/contracts';
-import type { RunningJob } from '@voxelfleet/scheduling';
+import { nodeSnapshotOf, type NodeSnapshot, type NodeState, type RunningJob } from '@voxelfleet/scheduling';
 import type { NodeRecord } from './fleet-view.js';
 import { NodeSnapshotCache } from './node-snapshot-cache.js';
 
@@ -62,29 +62,39 @@ const job: RunningJob = Object.freeze({
   startedAtMs: 0,
 });
 
+/** The cache as the fleet picture consults it. */
+function snapshot(
+  cache: NodeSnapshotCache,
+  rec: NodeRecord,
+  state: NodeState,
+  jobs: readonly RunningJob[],
+): NodeSnapshot {
+  return cache.of(rec, state, jobs, undefined, () => nodeSnapshotOf(rec, state, jobs));
+}
+
 describe('NodeSnapshotCache', () => {
   it('keeps a node’s snapshot across heartbeats that change nothing placement reads', () => {
     const cache = new NodeSnapshotCache();
-    const first = cache.of(record(heartbeat()), 'ready', [], undefined);
+    const first = snapshot(cache, record(heartbeat()), 'ready', []);
     // A later heartbeat: new time, load and job list, same devices and slots.
     const later = heartbeat({
       sentAt: Date.now() + 1_000,
       runningJobIds: ['x'],
       cpu: { cores: 8, load1: 3, slots: { total: 4, free: 1 } },
     });
-    expect(cache.of(record(later), 'ready', [], undefined)).toBe(first);
+    expect(snapshot(cache, record(later), 'ready', [])).toBe(first);
     expect(Object.isFrozen(first.devices[0])).toBe(true);
   });
 
   it('builds a new snapshot when telemetry, state or the jobs holding room change', () => {
     const cache = new NodeSnapshotCache();
-    const first = cache.of(record(heartbeat()), 'ready', [], undefined);
-    const hotter = cache.of(record(heartbeat({}, 90)), 'ready', [], undefined);
+    const first = snapshot(cache, record(heartbeat()), 'ready', []);
+    const hotter = snapshot(cache, record(heartbeat({}, 90)), 'ready', []);
     expect(hotter).not.toBe(first);
     expect(hotter.devices[0]?.temperatureC).toBe(90);
-    const withJob = cache.of(record(heartbeat({}, 90)), 'ready', [job], undefined);
+    const withJob = snapshot(cache, record(heartbeat({}, 90)), 'ready', [job]);
     expect(withJob.devices[0]?.freeVramBytes).toBe(72 * GIB);
-    expect(cache.of(record(heartbeat({}, 90)), 'ready', [job], undefined)).toBe(withJob);
-    expect(cache.of(record(heartbeat({}, 90)), 'lost', [job], undefined).state).toBe('lost');
+    expect(snapshot(cache, record(heartbeat({}, 90)), 'ready', [job])).toBe(withJob);
+    expect(snapshot(cache, record(heartbeat({}, 90)), 'lost', [job]).state).toBe('lost');
   });
 });

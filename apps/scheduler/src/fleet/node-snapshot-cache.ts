@@ -1,12 +1,13 @@
 import type {
   BreakerState,
+  NodeReport,
   NodeSnapshot,
+  NodeSnapshotMemo,
   NodeState,
   PerformanceHistory,
   RunningJob,
 } from '@voxelfleet/scheduling';
 import type { HeartbeatDevice, NodeHeartbeat } from '@voxelfleet/contracts';
-import { toNodeSnapshot, type NodeRecord } from './fleet-view.js';
 
 interface Entry {
   heartbeat: NodeHeartbeat;
@@ -24,28 +25,28 @@ interface Entry {
  * are the same objects the snapshot is too. ActiveJobs keeps an unchanged job's entry, so
  * comparing the lists entry by entry is exact.
  */
-export class NodeSnapshotCache {
+export class NodeSnapshotCache implements NodeSnapshotMemo {
   private readonly entries = new Map<string, Entry>();
 
   of(
-    record: NodeRecord,
+    record: NodeReport,
     state: NodeState,
     jobs: readonly RunningJob[],
     performance: PerformanceHistory | undefined,
+    build: () => NodeSnapshot,
   ): NodeSnapshot {
+    const heartbeat = record.heartbeat;
+    // Known only from a control (lost, offering nothing): nothing worth keeping.
+    if (heartbeat === undefined) return deepFreeze(build());
     const entry = this.entries.get(record.nodeId);
     // A new heartbeat that says the same about everything placement reads leaves the
     // snapshot as it was: on a steady fleet nearly every heartbeat is such a one.
-    if (
-      entry &&
-      entry.heartbeat !== record.heartbeat &&
-      samePlacementFacts(entry.heartbeat, record.heartbeat)
-    ) {
-      entry.heartbeat = record.heartbeat;
+    if (entry && entry.heartbeat !== heartbeat && samePlacementFacts(entry.heartbeat, heartbeat)) {
+      entry.heartbeat = heartbeat;
     }
     if (
       entry &&
-      entry.heartbeat === record.heartbeat &&
+      entry.heartbeat === heartbeat &&
       entry.state === state &&
       entry.breaker === record.breaker &&
       entry.performance === performance &&
@@ -53,10 +54,9 @@ export class NodeSnapshotCache {
     ) {
       return entry.snapshot;
     }
-    const built = toNodeSnapshot(record, state, jobs);
-    const snapshot = deepFreeze(performance ? { ...built, performance } : built);
+    const snapshot = deepFreeze(build());
     this.entries.set(record.nodeId, {
-      heartbeat: record.heartbeat,
+      heartbeat,
       state,
       breaker: record.breaker,
       performance,
@@ -67,7 +67,7 @@ export class NodeSnapshotCache {
   }
 }
 
-/** Whether two heartbeats agree on every field `toNodeSnapshot` reads. */
+/** Whether two heartbeats agree on every field the fleet picture (`nodeSnapshotOf`) reads. */
 export function samePlacementFacts(a: NodeHeartbeat, b: NodeHeartbeat): boolean {
   if (a.nodeId !== b.nodeId || a.cpu.cores !== b.cpu.cores) return false;
   if ((a.cpu.slots?.total ?? -1) !== (b.cpu.slots?.total ?? -1)) return false;
@@ -79,7 +79,9 @@ export function samePlacementFacts(a: NodeHeartbeat, b: NodeHeartbeat): boolean 
       x.index !== y.index ||
       x.healthy !== y.healthy ||
       x.memoryTotalBytes !== y.memoryTotalBytes ||
+      x.memoryFreeBytes !== y.memoryFreeBytes ||
       x.pool?.capacityBytes !== y.pool?.capacityBytes ||
+      x.pool?.allocatedBytes !== y.pool?.allocatedBytes ||
       x.telemetry?.utilization !== y.telemetry?.utilization ||
       x.telemetry?.temperatureC !== y.telemetry?.temperatureC ||
       x.telemetry?.throttling !== y.telemetry?.throttling ||

@@ -5,7 +5,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { APP_LOGGER, DATA_SOURCE, TRANSPORT } from '@voxelfleet/platform';
-import { DEFAULT_BREAKER_CONFIG, DEFAULT_PLACEMENT_SAMPLE, type PassOptions } from '@voxelfleet/scheduling';
+import { schedulingOptionsOf, type PassOptions } from '@voxelfleet/scheduling';
 import type { Transport, Unsubscribe } from '@voxelfleet/transport';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
@@ -70,13 +70,7 @@ export class SchedulingLoopService implements OnApplicationBootstrap, BeforeAppl
     @Inject(FleetRegistryService) private readonly fleet: FleetRegistryService,
     @Inject(LeaderElectionService) private readonly leader: LeaderElectionService,
   ) {
-    // Frozen, so every decision's digest reuses the options' canonical text.
-    this.options = Object.freeze({
-      seed: settings.seed ?? 'voxelfleet',
-      policy: settings.policy ?? 'least-loaded',
-      placementSample: settings.placementSample ?? DEFAULT_PLACEMENT_SAMPLE,
-      breaker: Object.freeze({ ...(settings.breaker ?? DEFAULT_BREAKER_CONFIG) }),
-    });
+    this.options = schedulingOptionsOf(settings);
   }
 
   async onApplicationBootstrap(): Promise<void> {
