@@ -50,15 +50,50 @@ export class AuditPageSchema {
   nextCursor!: string | null;
 }
 
+const CHAIN_HEAD = { type: 'object', additionalProperties: true, nullable: true };
+
+/** libs/audit verify-chain.ts ChainVerification, ok. */
+const CHAIN_INTACT = {
+  type: 'object',
+  required: ['ok', 'checked', 'head'],
+  properties: {
+    ok: { type: 'boolean', enum: [true] },
+    checked: { type: 'integer' },
+    head: CHAIN_HEAD,
+  },
+};
+
+/** libs/audit verify-chain.ts ChainVerification, broken. */
+const CHAIN_BROKEN = {
+  type: 'object',
+  required: ['ok', 'checked', 'firstBrokenSeq', 'reason', 'detail', 'breaks', 'brokenLinks', 'head'],
+  properties: {
+    ok: { type: 'boolean', enum: [false] },
+    checked: { type: 'integer' },
+    firstBrokenSeq: { type: 'integer' },
+    reason: { type: 'string' },
+    detail: { type: 'string' },
+    breaks: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['seq', 'reason', 'detail'],
+        properties: { seq: { type: 'integer' }, reason: { type: 'string' }, detail: { type: 'string' } },
+      },
+    },
+    brokenLinks: { type: 'integer' },
+    head: CHAIN_HEAD,
+  },
+};
+
 class ChainReportSchema {
   @ApiProperty() chain!: string;
   @ApiProperty() fromSeq!: number;
   @ApiProperty() toSeq!: number;
   @ApiProperty({
-    type: 'object',
-    additionalProperties: true,
+    oneOf: [CHAIN_INTACT, CHAIN_BROKEN],
     description:
-      '{ ok: true, checked, head } or { ok: false, checked, firstBrokenSeq, reason, detail, breaks: [{ seq, reason, detail }] (every broken link, the first 1000), brokenLinks, head }',
+      'Intact: { ok: true, checked, head }. Broken: { ok: false, checked, firstBrokenSeq, reason, detail, breaks (every broken link, the first 1000), brokenLinks, head }',
   })
   result!: Record<string, unknown>;
   @ApiProperty({ type: [Number], description: 'Checkpoints whose signature did not verify (not used)' })

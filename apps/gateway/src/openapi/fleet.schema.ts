@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { QuotaLineSchema } from './tenant.schema.js';
 
 const LOOSE = { type: 'object', additionalProperties: true } as const;
 const NODE_STATES = ['ready', 'draining', 'cordoned', 'lost'];
@@ -71,19 +72,47 @@ class FleetTotalsSchema {
   @ApiProperty() runningJobs!: number;
 }
 
+class DeviceVramSchema {
+  @ApiProperty() totalBytes!: number;
+  @ApiProperty() usedBytes!: number;
+  @ApiProperty() peakBytes!: number;
+  @ApiProperty({ type: Number, nullable: true, description: "The node's VRAM pool on the device" })
+  poolCapacityBytes!: number | null;
+}
+
+class DeviceAllocationsSchema {
+  @ApiProperty() succeeded!: number;
+  @ApiProperty() failed!: number;
+}
+
+class DeviceOomsSchema {
+  @ApiProperty() soft!: number;
+  @ApiProperty() hard!: number;
+}
+
+/** fleet/gpu-stats.ts DeviceStats. */
+class DeviceStatsSchema {
+  @ApiProperty() index!: number;
+  @ApiProperty() uuid!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() healthy!: boolean;
+  @ApiProperty({ type: () => DeviceVramSchema }) vram!: DeviceVramSchema;
+  @ApiProperty({ type: () => DeviceAllocationsSchema }) allocations!: DeviceAllocationsSchema;
+  @ApiProperty({ type: () => DeviceOomsSchema }) ooms!: DeviceOomsSchema;
+  @ApiProperty({ type: Number, nullable: true, description: '0..1' }) utilization!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) temperatureC!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) powerW!: number | null;
+  @ApiProperty() throttling!: boolean;
+  @ApiProperty() xidErrors!: number;
+}
+
 class NodeStatsSchema {
   @ApiProperty() nodeId!: string;
   @ApiProperty({ enum: NODE_STATES }) state!: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) lastHeartbeatAt!: string | null;
   @ApiProperty() cpuFallbacks!: number;
   @ApiProperty() runningJobs!: number;
-  @ApiProperty({
-    type: 'array',
-    items: LOOSE,
-    description:
-      'Per device: index, uuid, name, healthy, vram, allocations, ooms, utilization, temperatureC, powerW, throttling, xidErrors',
-  })
-  devices!: Record<string, unknown>[];
+  @ApiProperty({ type: () => [DeviceStatsSchema] }) devices!: DeviceStatsSchema[];
 }
 
 /** GET /admin/gpu/stats (fleet/gpu-stats.ts). */
@@ -93,15 +122,34 @@ export class GpuStatsSchema {
   @ApiProperty({ type: () => [NodeStatsSchema] }) nodes!: NodeStatsSchema[];
 }
 
-/**
- * GET /admin/gpu/tenants. Loose: the top-level fields only; each row carries tenantId, name,
- * edition, suspended, quotas, usage and heldOnDevices.
- */
+class TenantUsageNowSchema {
+  @ApiProperty() vramBytes!: number;
+  @ApiProperty() gpus!: number;
+  @ApiProperty() runningJobs!: number;
+  @ApiProperty() gpuSecondsToday!: number;
+}
+
+class HeldOnDevicesSchema {
+  @ApiProperty({ description: "VRAM the nodes' pools hold for the tenant" }) vramBytes!: number;
+  @ApiProperty({ description: 'Devices holding any of it' }) devices!: number;
+}
+
+/** One row of GET /admin/gpu/tenants (fleet/gpu-admin.controller.ts). */
+class GpuTenantSchema {
+  @ApiProperty({ format: 'uuid' }) tenantId!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() edition!: string;
+  @ApiProperty() suspended!: boolean;
+  @ApiProperty({ type: () => [QuotaLineSchema] }) quotas!: QuotaLineSchema[];
+  @ApiProperty({ type: () => TenantUsageNowSchema }) usage!: TenantUsageNowSchema;
+  @ApiProperty({ type: () => HeldOnDevicesSchema }) heldOnDevices!: HeldOnDevicesSchema;
+}
+
+/** GET /admin/gpu/tenants; the top consumers stay loose. */
 export class GpuTenantsSchema {
   @ApiProperty({ format: 'date-time' }) at!: string;
   @ApiProperty() usageSource!: string;
-  @ApiProperty({ type: 'array', items: LOOSE, description: 'One row per tenant (loose)' })
-  tenants!: Record<string, unknown>[];
+  @ApiProperty({ type: () => [GpuTenantSchema] }) tenants!: GpuTenantSchema[];
   @ApiProperty({
     ...LOOSE,
     description: 'Top five per measure: vramBytes, gpus, gpuSecondsToday, heldVramBytes (loose)',

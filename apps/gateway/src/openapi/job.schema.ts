@@ -1,4 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { JOB_STATES, type JobState } from '@voxelfleet/contracts';
+import type { JobView } from '../jobs/job-views.js';
 
 const LOOSE = { type: 'object', additionalProperties: true } as const;
 const NULLABLE_TIME = { type: String, format: 'date-time', nullable: true } as const;
@@ -9,18 +11,15 @@ class JobKernelSchema {
   kernelId?: string;
 }
 
-/** jobs/job-views.ts JobView. */
-export class JobSchema {
+/** jobs/job-views.ts JobView: a field the view gains and the schema lacks does not compile. */
+export class JobSchema implements JobView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) tenantId!: string;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) workflowId!: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'Its step key in the workflow' })
   step!: string | null;
-  @ApiProperty({
-    example: 'submitted',
-    description: 'waiting, submitted, admitted, requeued, placed, running, succeeded, failed, cancelled, ...',
-  })
-  state!: string;
+  @ApiProperty({ enum: JOB_STATES, example: 'submitted' })
+  state!: JobState;
   @ApiProperty() stateReason!: string;
   @ApiProperty({ type: () => JobKernelSchema }) kernel!: JobKernelSchema;
   @ApiProperty({ description: 'Per device' }) vramBytes!: number;
