@@ -70,6 +70,11 @@ export class RobustBackgroundModel {
   /** 1 where the previous frame matched the pixel's own model. */
   private readonly matched: Uint8Array;
   private readonly matchedNext: Uint8Array;
+  /**
+   * 1 where the model has matched the pixel since it was last set from a frame (the first
+   * frame, or absorption): its value is background seen as such, not possibly an object.
+   */
+  private readonly verified: Uint8Array;
   /** Frames in a row a pixel has been a steady ghost edge. */
   private readonly edgeRuns: Uint8Array;
   private lastT: number | null = null;
@@ -95,13 +100,20 @@ export class RobustBackgroundModel {
     this.matched = new Uint8Array(n).fill(1);
     this.matchedNext = new Uint8Array(n);
     this.edgeRuns = new Uint8Array(n);
+    this.verified = new Uint8Array(n);
   }
 
   /**
    * Compares the frame with the model, then updates the model. `t` is the frame's time in
-   * seconds (default: frames seen / fps). The returned arrays are reused by the next call.
+   * seconds (default: frames seen / fps). `hold` (one byte per pixel, optional) marks pixels
+   * where a moving object is known to be (from the tracker): steady foreground there is the
+   * inside of an object flying along the camera's line of sight, not a ghost or a stopped
+   * object, so it is not absorbed while held, where the model is verified background. (Where
+   * the model came from a frame that may have shown an object, the first one, it may be the
+   * ghost of that object, and absorbing it stays bounded.) The arrays returned are reused by
+   * the next call.
    */
-  update(frame: GreyFrame, t?: number): MotionPixels {
+  update(frame: GreyFrame, t?: number, hold?: Uint8Array | null): MotionPixels {
     const { width, height } = this;
     if (frame.width !== width || frame.height !== height) {
       throw new RangeError(`frame is ${frame.width}x${frame.height}, the model ${width}x${height}`);
@@ -114,6 +126,8 @@ export class RobustBackgroundModel {
     const n = width * height;
     const { mean, variance, last, steady } = this;
     const o = this.options;
+    if (hold && hold.length !== n)
+      throw new RangeError(`hold mask has ${hold.length} pixels, the frame ${n}`);
     if (this.frames === 1) {
       const v0 = o.initialSigma * o.initialSigma;
       for (let i = 0; i < n; i++) mean[i] = last[i] = data[i]!;
@@ -125,6 +139,7 @@ export class RobustBackgroundModel {
     const minVar = o.minSigma * o.minSigma;
     const alpha = o.alpha;
     const shake = o.shakeRadius;
+    const held = hold ?? null;
     let count = 0;
     // The model scaled to this frame's illumination, in place: learning continues from there.
     if (gain !== 1) for (let i = 0; i < n; i++) mean[i] = mean[i]! * gain;
@@ -150,7 +165,8 @@ export class RobustBackgroundModel {
           // from its edges inwards, a pixel per frame, once the object has left.
           matchedNext[i] = 0;
           // Twice in a row, so a noise outlier is never taken for the background.
-          const runs = isSteady && nearby === 2 ? this.edgeRuns[i]! + 1 : 0;
+          const runs =
+            isSteady && nearby === 2 && (held === null || held[i] === 0) ? this.edgeRuns[i]! + 1 : 0;
           this.edgeRuns[i] = runs;
           steady[i] = 0;
           if (runs >= 2) {
@@ -163,16 +179,21 @@ export class RobustBackgroundModel {
       this.edgeRuns[i] = 0;
       if (d2 <= limit) {
         matchedNext[i] = 1;
+        this.verified[i] = 1;
         steady[i] = 0;
         mean[i] = m + alpha * d;
         variance[i] = v + alpha * (d2 - v);
         continue;
       }
       matchedNext[i] = 0;
-      // Steady (no frame-to-frame change beyond noise) foreground accumulates time.
-      steady[i] = isSteady ? steady[i]! + dt : 0;
+      // Steady (no frame-to-frame change beyond noise) foreground accumulates time; under a
+      // moving object the count pauses (a ghost the object passes over fades no later than
+      // the time it was covered).
+      if (!isSteady) steady[i] = 0;
+      else if (held === null || held[i] === 0 || this.verified[i] === 0) steady[i] = steady[i]! + dt;
       if (steady[i]! >= o.absorbSeconds) {
         mean[i] = x;
+        this.verified[i] = 0;
         steady[i] = 0;
         continue;
       }

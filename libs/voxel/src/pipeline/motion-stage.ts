@@ -34,9 +34,12 @@ export class MotionStage {
     this.idealMasks = cameras.map((c) => new Uint8Array(c.width * c.height));
   }
 
-  /** Runs the background model of camera k on a frame (taken at t seconds) and returns its motion. */
-  extract(k: number, frame: GreyFrame, t?: number): MotionPixels {
-    return this.models[k]!.update(frame, t);
+  /**
+   * Runs the background model of camera k on a frame (taken at t seconds) and returns its
+   * motion; `hold` marks pixels under moving objects (see RobustBackgroundModel.update).
+   */
+  extract(k: number, frame: GreyFrame, t?: number, hold?: Uint8Array | null): MotionPixels {
+    return this.models[k]!.update(frame, t, hold);
   }
 
   /**

@@ -4,9 +4,13 @@ import { detectObjects, type Detection, type DetectOptions } from '../detect/det
 import { suppressGhosts } from '../detect/suppress-ghosts.js';
 import { computeEvidenceWithOccupancy } from '../evidence/compute-evidence.js';
 import type { MaskOccupancy } from '../evidence/mask-occupancy.js';
-import type { RobustBackgroundOptions } from '../motion/robust-background-model.js';
+import {
+  DEFAULT_ROBUST_BACKGROUND_OPTIONS,
+  type RobustBackgroundOptions,
+} from '../motion/robust-background-model.js';
 import type { GreyFrame, MotionPixels } from '../motion/grey-frame.js';
 import { MultiTargetTracker, type TrackerOptions, type TrackOutput } from '../track/multi-target-tracker.js';
+import { paintHoldMask } from './hold-mask.js';
 import { MotionStage } from './motion-stage.js';
 
 export interface PipelineOptions {
@@ -52,6 +56,10 @@ export class TrackingPipeline {
   private readonly motion: MotionStage;
   private readonly tracker: MultiTargetTracker;
   private readonly projections: Float64Array[];
+  private readonly holdMasks: Uint8Array[];
+  private readonly holdSpeed: number;
+  /** Objects covering a pixel for less than this never make it steady long enough to be absorbed. */
+  private readonly holdCoverSeconds: number;
 
   constructor(options: Partial<PipelineOptions> & Pick<PipelineOptions, 'cameras' | 'grid'>) {
     const cameraCount = options.cameras.length;
@@ -69,27 +77,57 @@ export class TrackingPipeline {
     if (this.options.minCameras > cameraCount)
       throw new RangeError('minCameras exceeds the number of cameras');
     const s = this.options.grid.voxelSize;
-    this.tracker = new MultiTargetTracker({
+    const tracker: Partial<TrackerOptions> = {
       measurementVariance: (0.3 * s) ** 2,
-      // Motion that does not move is a ghost: a voxel is about three sigmas of a detection's error.
-      minBirthDisplacement: s,
+      // Motion that does not move is a ghost. Displacement is measured between detections;
+      // a detection's centroid errs by about 0.07 voxel per axis (measured on the generated
+      // scenes), so a still object's two detections differ by less than half a voxel 99.9 %
+      // of the time (sqrt(16.27 · 2) · 0.074 = 0.42 voxel).
+      minBirthDisplacement: 0.5 * s,
       minBirthSpeed: 0.5,
+      // A ghost spreads up to a target radius from where its track was born.
+      restRadius: 4 * s,
       maxTentativeSeconds: 2,
       // Two tracks within two voxels, flying alike, are one object seen in two pieces.
       mergeDistance: 2 * s,
       mergeSpeed: 1,
       // Coasting is bounded in time, not frames, so 10 and 30 fps keep a track equally long.
+      // A missed track coasts (published at its prediction) for 0.2 s: in that time a 3 g
+      // turn takes a target 0.6 m off a straight-line prediction, about where a predicted
+      // position stops being the target; kept longer, a coasting track flies off as a false
+      // positive and, re-acquiring, takes another object's detections (id switches).
       maxCoastFrames: 1000,
-      maxCoastSeconds: 0.6,
+      maxCoastSeconds: 0.2,
       ...this.options.tracker,
-    });
+    };
+    this.tracker = new MultiTargetTracker(tracker);
+    // Only moving tracks hold the background: a still one may be a ghost holding itself.
+    this.holdSpeed = tracker.minBirthSpeed || 0.5;
+    this.holdCoverSeconds =
+      0.5 * (this.options.background.absorbSeconds ?? DEFAULT_ROBUST_BACKGROUND_OPTIONS.absorbSeconds);
     this.motion = new MotionStage(this.options.cameras, this.options.windowFrames, this.options.background);
     this.projections = this.options.cameras.map((c) => projectionMatrix(c));
+    this.holdMasks = this.options.cameras.map((c) => new Uint8Array(c.width * c.height));
   }
 
-  /** Motion of camera k from a grey frame taken at t seconds (exposed so callers can spread it over workers). */
+  /**
+   * Motion of camera k from a grey frame taken at t seconds (exposed so callers can spread it
+   * over workers). Where a published track is, steady foreground is an object flying along
+   * the line of sight, so the background model does not absorb it there.
+   */
   extractMotion(k: number, frame: GreyFrame, t?: number): MotionPixels {
-    return this.motion.extract(k, frame, t);
+    const objects = this.tracker.movingObjects(this.holdSpeed);
+    if (objects.length === 0 || t === undefined) return this.motion.extract(k, frame, t);
+    const hold = this.holdMasks[k]!;
+    paintHoldMask(
+      hold,
+      this.options.cameras[k]!,
+      objects,
+      t,
+      this.options.grid.voxelSize,
+      this.holdCoverSeconds,
+    );
+    return this.motion.extract(k, frame, t, hold);
   }
 
   processFrames(t: number, frames: (GreyFrame | null)[]): FrameSetResult {
@@ -120,7 +158,7 @@ export class TrackingPipeline {
 
   private requestFromFrames(frames: (GreyFrame | null)[], t: number): PreparedRequest {
     this.checkCount(frames.length);
-    return this.requestFromMotion(frames.map((f, k) => (f ? this.motion.extract(k, f, t) : null)));
+    return this.requestFromMotion(frames.map((f, k) => (f ? this.extractMotion(k, f, t) : null)));
   }
 
   private requestFromMotion(motions: (MotionPixels | null)[]): PreparedRequest {

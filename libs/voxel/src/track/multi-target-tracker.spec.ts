@@ -74,3 +74,26 @@ describe('multi-target tracker', () => {
     expect(() => tracker.update(0.1, [])).toThrow(/increase/);
   });
 });
+
+describe('multi-target tracker birth rule', () => {
+  const birth = { confirmHits: 2, confirmWindow: 3, minBirthDisplacement: 0.05, minBirthSpeed: 0.5 };
+
+  it('measures the displacement since birth on the detections, so a target is confirmed at its second hit', () => {
+    // 1 m/s at 20 fps: 0.055 m between two detections; the filter, starting at rest, lags behind.
+    const tracker = new MultiTargetTracker(birth);
+    expect(tracker.update(0.05, [det([0, 0, 1])])[0]!.state).toBe('tentative');
+    expect(tracker.update(0.1, [det([0.055, 0, 1])])[0]!.state).toBe('confirmed');
+  });
+
+  it('does not confirm a still blob, and reports only confirmed moving tracks as moving objects', () => {
+    const tracker = new MultiTargetTracker(birth);
+    let t = 0;
+    for (let i = 0; i < 6; i++) {
+      t += 0.05;
+      tracker.update(t, [det([0.002 * (i % 2), 0, 1]), det([1 + 0.06 * i, 0, 1])]);
+    }
+    const moving = tracker.movingObjects(0.5);
+    expect(moving).toHaveLength(1);
+    expect(moving[0]!.position[0]).toBeGreaterThan(1);
+  });
+});

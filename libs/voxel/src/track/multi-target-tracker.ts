@@ -26,6 +26,7 @@ export interface TrackerOptions {
   maxCoastFrames: number;
   /** ... or missing for longer than this, seconds: the same time at any frame rate. */
   maxCoastSeconds: number;
+
   /** Squared Mahalanobis gate (3 degrees of freedom; 16.27 keeps 99.9 % of true matches). */
   gateChi2: number;
   /** Acceleration noise spectral density of steady flight, m²/s³. */
@@ -38,6 +39,12 @@ export interface TrackerOptions {
    * target. 0 confirms on hits alone.
    */
   minBirthDisplacement: number;
+  /**
+   * A published track still (below minBirthSpeed) within this distance of where it was born,
+   * metres, is unpublished: the ghost it came from spreads up to a target radius. Defaults to
+   * four birth displacements.
+   */
+  restRadius: number;
   /**
    * ... and only if its mean speed since birth is at least this, m/s: the ghost an object
    * leaves drifts as it fades from its edges, slower than targets fly. 0 disables.
@@ -68,6 +75,7 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   manoeuvreNoise: DEFAULT_IMM_MODELS.manoeuvreNoise,
   minBirthDisplacement: 0,
   minBirthSpeed: 0,
+  restRadius: NaN,
   maxTentativeSeconds: Infinity,
   mergeDistance: 0,
   mergeSpeed: 1,
@@ -75,11 +83,26 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   initialVelocityVariance: 4,
 };
 
+/** A published track as a sphere: where the tracker believes an object is. */
+export interface TrackedObject {
+  position: Vec3;
+  velocity: Vec3;
+  /** Bounding radius of its recent detections, metres. */
+  radius: number;
+  /** Time of the state, seconds. */
+  t: number;
+}
+
 interface Track {
   id: number;
   filter: ImmKalman;
+  /** Bounding radius of its detections (running mean), metres. */
+  radius: number;
   state: TrackState;
   born: Vec3;
+  /** The last detection it took: displacement since birth is measured on detections, not on
+   * the filter, which starts at rest and lags. */
+  lastSeen: Vec3;
   bornAt: number;
   lastHitAt: number;
   /** Hit (1) / miss (0) history, newest in bit 0. */
@@ -91,6 +114,15 @@ interface Track {
 
 function within(a: Vec3, b: Vec3, distance: number): boolean {
   return Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]) < distance;
+}
+
+/**
+ * Radius of the sphere whose voxels would spread like the detection's: a solid sphere of
+ * radius r has variance r²/5 along each axis.
+ */
+function boundingRadius(det: Detection): number {
+  const c = det.covariance;
+  return Math.sqrt(5 * Math.max(c[0] ?? 0, c[4] ?? 0, c[8] ?? 0));
 }
 
 function bitCount(x: number, window: number): number {
@@ -156,8 +188,10 @@ export class MultiTargetTracker {
         used[j] = 1;
         const det = detections[j]!;
         track.filter.update(det.position, r);
+        track.radius = 0.8 * track.radius + 0.2 * boundingRadius(det);
         track.missesInRow = 0;
         track.lastHitAt = t;
+        track.lastSeen = det.position;
         track.confidence = 0.7 * track.confidence + 0.3 * det.confidence;
       } else {
         track.missesInRow++;
@@ -179,8 +213,10 @@ export class MultiTargetTracker {
       const track: Track = {
         id: this.nextId++,
         filter: new ImmKalman(det.position, o.measurementVariance, o.initialVelocityVariance, this.models),
+        radius: boundingRadius(det),
         state: o.confirmHits === 1 && o.minBirthDisplacement <= 0 ? 'confirmed' : 'tentative',
         born: det.position,
+        lastSeen: det.position,
         bornAt: t,
         lastHitAt: t,
         history: 1,
@@ -226,6 +262,20 @@ export class MultiTargetTracker {
     return tracks.filter((tr) => !gone.has(tr));
   }
 
+  /** The confirmed tracks (hit in the last update) flying at `minSpeed` m/s or more, as spheres. */
+  movingObjects(minSpeed: number): TrackedObject[] {
+    const t = this.lastTime ?? 0;
+    const out: TrackedObject[] = [];
+    for (const tr of this.tracks) {
+      // Only a track that had a detection this frame-set: a coasting one may be flying off.
+      if (tr.state !== 'confirmed') continue;
+      const velocity = tr.filter.velocity();
+      if (Math.hypot(velocity[0], velocity[1], velocity[2]) < minSpeed) continue;
+      out.push({ position: tr.filter.position(), velocity, radius: tr.radius, t });
+    }
+    return out;
+  }
+
   /** Tracks alive after the last update (tentative, confirmed or coasting). */
   get activeTrackCount(): number {
     return this.tracks.length;
@@ -238,7 +288,7 @@ export class MultiTargetTracker {
       case 'tentative': {
         if (hits >= o.confirmHits && o.minBirthDisplacement > 0) {
           // Enough hits: confirmed once it has moved; a still one waits, and a ghost times out.
-          const p = track.filter.position();
+          const p = track.lastSeen;
           const moved = Math.hypot(p[0] - track.born[0], p[1] - track.born[1], p[2] - track.born[2]);
           const age = t - track.bornAt;
           if (moved >= o.minBirthDisplacement && moved >= o.minBirthSpeed * age) track.state = 'confirmed';
@@ -271,14 +321,15 @@ export class MultiTargetTracker {
     }
   }
 
-  /** Still, within four birth displacements of where it was born (only with the birth rule). */
+  /** Still, within restRadius of where it was born (only with the birth rule). */
   private backAtBirth(track: Track): boolean {
     const o = this.options;
     if (o.minBirthDisplacement <= 0) return false;
     const p = track.filter.position();
     const v = track.filter.velocity();
     const fromBirth = Math.hypot(p[0] - track.born[0], p[1] - track.born[1], p[2] - track.born[2]);
-    return fromBirth < 4 * o.minBirthDisplacement && Math.hypot(v[0], v[1], v[2]) < o.minBirthSpeed;
+    const rest = Number.isNaN(o.restRadius) ? 4 * o.minBirthDisplacement : o.restRadius;
+    return fromBirth < rest && Math.hypot(v[0], v[1], v[2]) < o.minBirthSpeed;
   }
 
   private output(track: Track, t: number): TrackOutput {
