@@ -79,7 +79,7 @@ interface KernelCase {
 function builtinCases(): KernelCase[] {
   const cpu = new CpuKernelRunner();
   // Sizes that fit the gateway's JSON body limit once base64-encoded.
-  const n = 200_003;
+  const n = 50_003;
   const x = random(n, 1);
   const y = random(n, 2);
   const ints = Uint32Array.from({ length: 100_003 }, (_, i) => (i * 2654435761) >>> 0);

@@ -21,6 +21,7 @@ import { GpuNodeModule } from '../../gpu-node/src/gpu-node.module.js';
 import { SchedulerModule } from '../../scheduler/src/scheduler.module.js';
 import { setupTrackerOpenApi } from '../../tracker/src/openapi.js';
 import { TrackerModule } from '../../tracker/src/tracker.module.js';
+import { TRACKER_JSON_ROUTE_LIMITS } from '../../tracker/src/tracker.settings.js';
 import { ensureBootstrapAdmin } from './bootstrap-admin.js';
 import type { StackConfig } from './stack.config.js';
 
@@ -90,6 +91,7 @@ export async function startStack(
         evidenceBudgetMs: config.TRACKER_EVIDENCE_BUDGET_MS,
       }),
       configure: setupTrackerOpenApi,
+      jsonRouteLimits: TRACKER_JSON_ROUTE_LIMITS,
     }),
     await startApp({
       infra: gateway,

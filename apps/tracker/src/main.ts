@@ -7,6 +7,7 @@ const tracing = await startTracing('tracker', config.OTEL_EXPORTER_OTLP_ENDPOINT
 const { runStandalone } = await import('@voxelfleet/platform');
 const { TrackerModule } = await import('./tracker.module.js');
 const { setupTrackerOpenApi } = await import('./openapi.js');
+const { TRACKER_JSON_ROUTE_LIMITS } = await import('./tracker.settings.js');
 await runStandalone({
   name: 'tracker',
   config,
@@ -25,4 +26,5 @@ await runStandalone({
       },
     }),
   configure: setupTrackerOpenApi,
+  jsonRouteLimits: TRACKER_JSON_ROUTE_LIMITS,
 });

@@ -13,6 +13,11 @@ export interface TrackerSettings {
   maxFrameSetBytes: number;
   maxReplayBytes: number;
   /**
+   * Largest JSON frame-set (motion pixel lists): twenty 3840x2160 cameras with a per cent of
+   * their pixels moving is about 13 MB. Other JSON routes keep the apps' 1 MB.
+   */
+  maxMotionJsonBytes: number;
+  /**
    * Where frame-set evidence is computed: `fleet` submits each as a voxel.evidence job (the
    * scheduler places it on a gpu-node), `local` computes it on this process's CPU.
    */
@@ -43,9 +48,15 @@ export const DEFAULT_TRACKER_SETTINGS: TrackerSettings = {
   maxReplayFiles: 20_000,
   maxFrameSetBytes: 64 * 2 ** 20,
   maxReplayBytes: 512 * 2 ** 20,
+  maxMotionJsonBytes: 16 * 2 ** 20,
   evidence: 'local',
   evidenceBudgetMs: 3_000,
   evidencePollMs: 5,
   rateLimit: { enabled: true, limit: 600, windowMs: 60_000 },
   sessionRecheckMs: 2_000,
 };
+
+/** The tracker's JSON routes that take more than the apps' general JSON limit. */
+export const TRACKER_JSON_ROUTE_LIMITS = {
+  '/v1/streams/:id/frames': DEFAULT_TRACKER_SETTINGS.maxMotionJsonBytes,
+} as const;

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { Reflector } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createHttpDurationHistogram } from '@voxelfleet/observability';
-import type { NextFunction, Request, Response } from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -17,15 +17,26 @@ export interface HttpSetupOptions {
   registry: Registry;
   /** Largest accepted JSON body; larger ones answer 413. */
   jsonLimit?: string;
+  /**
+   * Routes whose JSON bodies may be larger than `jsonLimit` (Express path → bytes): a route that
+   * takes bulk data as JSON gets room for it without every other route accepting megabytes.
+   */
+  jsonRouteLimits?: JsonRouteLimits;
 }
+
+export type JsonRouteLimits = Readonly<Record<string, number>>;
 
 /** Middleware and pipes every app shares, in the order requests meet them. */
 export function setupHttp(
   app: NestExpressApplication,
-  { logger, registry, jsonLimit = '1mb' }: HttpSetupOptions,
+  { logger, registry, jsonLimit = '1mb', jsonRouteLimits = {} }: HttpSetupOptions,
 ): void {
   app.use(helmet());
   // Nest's typing leaves out `verify` (its rawBody option uses it); express.json takes it as is.
+  // A route's own parser comes first; the general one then sees the body parsed and passes.
+  for (const [path, limit] of Object.entries(jsonRouteLimits)) {
+    app.use(path, express.json({ limit, verify: countBodyBytes }));
+  }
   const jsonOptions = { limit: jsonLimit, verify: countBodyBytes };
   app.useBodyParser('json', jsonOptions);
   app.use(requestLogging(logger));

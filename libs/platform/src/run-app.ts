@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { PinoNestLogger } from '@voxelfleet/observability';
-import { setupHttp } from './http-setup.js';
+import { setupHttp, type JsonRouteLimits } from './http-setup.js';
 import { PrototypedExpressAdapter } from './prototyped-express-adapter.js';
 import type { AppInfra } from './core.module.js';
 import type { DynamicModule } from '@nestjs/common';
@@ -12,6 +12,7 @@ export interface StartAppOptions {
   port: number;
   host: string;
   jsonLimit?: string;
+  jsonRouteLimits?: JsonRouteLimits;
   /** Runs after the Nest app exists and before it listens (OpenAPI, WebSocket adapters...). */
   configure?: (app: NestExpressApplication) => void | Promise<void>;
 }
@@ -30,6 +31,7 @@ export async function startApp({
   port,
   host,
   jsonLimit,
+  jsonRouteLimits,
   configure,
 }: StartAppOptions): Promise<RunningApp> {
   const app = await NestFactory.create<NestExpressApplication>(module, new PrototypedExpressAdapter(), {
@@ -37,7 +39,7 @@ export async function startApp({
     bodyParser: false,
     abortOnError: false,
   });
-  setupHttp(app, { logger: infra.logger, registry: infra.registry, jsonLimit });
+  setupHttp(app, { logger: infra.logger, registry: infra.registry, jsonLimit, jsonRouteLimits });
   await configure?.(app);
   await app.listen(port, host);
   const address = app.getHttpServer().address();

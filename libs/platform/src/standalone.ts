@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createLogger, createMetricsRegistry, type TracingHandle } from '@voxelfleet/observability';
 import type { LevelWithSilent } from 'pino';
 import type { AppInfra } from './core.module.js';
+import type { JsonRouteLimits } from './http-setup.js';
 import { openDatabase, openTransport, type InfraConfig } from './infra.js';
 import { startApp } from './run-app.js';
 import { onTerminationSignal } from './shutdown.js';
@@ -21,6 +22,7 @@ export interface StandaloneOptions {
   usesDatabase: boolean;
   module: (infra: AppInfra) => DynamicModule;
   configure?: (app: NestExpressApplication) => void | Promise<void>;
+  jsonRouteLimits?: JsonRouteLimits;
 }
 
 /** Runs one app in its own process: its own connections, port, signal handling. */
@@ -31,6 +33,7 @@ export async function runStandalone({
   usesDatabase,
   module,
   configure,
+  jsonRouteLimits,
 }: StandaloneOptions): Promise<void> {
   const logger = createLogger(name, config.LOG_LEVEL);
   const registry = createMetricsRegistry(name);
@@ -43,6 +46,7 @@ export async function runStandalone({
     port: config.PORT,
     host: config.HOST,
     configure,
+    jsonRouteLimits,
   });
   logger.info({ url: running.url, transport: transport.kind, tracing: tracing.enabled }, `${name} listening`);
   onTerminationSignal(logger, config.SHUTDOWN_GRACE_MS, async () => {
