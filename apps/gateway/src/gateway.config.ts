@@ -46,6 +46,10 @@ export function gatewaySettingsFrom(config: GatewayConfig): GatewaySettings {
       enabled: config.RATE_LIMIT_ENABLED,
       limit: config.RATE_LIMIT_PER_WINDOW,
       windowMs: config.RATE_LIMIT_WINDOW_MS,
+      // The transport's Redis and prefix: every gateway of one deployment spends one budget.
+      ...(config.REDIS_URL === undefined
+        ? {}
+        : { redisUrl: config.REDIS_URL, keyPrefix: config.QUEUE_PREFIX }),
     },
     authCacheTtlMs: config.AUTH_CACHE_TTL_MS,
     policyCacheTtlMs: config.POLICY_CACHE_TTL_MS,

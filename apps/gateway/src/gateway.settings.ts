@@ -2,7 +2,8 @@ import type { SchedulingPolicySettings } from '@voxelfleet/scheduling';
 
 /** What the gateway module needs beyond the shared infrastructure. */
 export interface GatewaySettings {
-  rateLimit: { enabled: boolean; limit: number; windowMs: number };
+  /** Counted in Redis (shared by every gateway) when redisUrl is set, else per process. */
+  rateLimit: { enabled: boolean; limit: number; windowMs: number; redisUrl?: string; keyPrefix?: string };
   /** How long a resolved API key is reused before Postgres is read again (0: never). */
   authCacheTtlMs: number;
   /**

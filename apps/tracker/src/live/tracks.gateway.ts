@@ -93,7 +93,7 @@ export class TracksGateway implements OnGatewayInit, OnGatewayConnection, OnAppl
     const streamId = streamIdOf(body);
     const principal = (socket.data as SocketData).principal;
     if (!principal) return this.refuse(socket, streamId, 'unauthorized', 'not authenticated');
-    const wait = this.spend(principal, 'subscribe');
+    const wait = await this.spend(principal, 'subscribe');
     if (wait > 0)
       return this.refuse(socket, streamId, 'rate_limited', `too many requests; retry after ${wait} s`);
     const stream =
@@ -135,7 +135,7 @@ export class TracksGateway implements OnGatewayInit, OnGatewayConnection, OnAppl
     const images = request['images'];
     try {
       if (!principal) throw new DomainError(401, 'unauthorized', 'not authenticated');
-      const wait = this.spend(principal, 'frames', FRAME_SETS_PER_WINDOW);
+      const wait = await this.spend(principal, 'frames', FRAME_SETS_PER_WINDOW);
       if (wait > 0) throw new DomainError(429, 'rate_limited', `too many requests; retry after ${wait} s`);
       if (!Array.isArray(images) || !images.every(isBinary)) {
         throw new DomainError(400, 'bad_frame', 'images: one binary image per camera, in rig order');
@@ -168,7 +168,7 @@ export class TracksGateway implements OnGatewayInit, OnGatewayConnection, OnAppl
   ): Promise<SubscribeReply> {
     const streamId = streamIdOf(body) ?? '';
     const principal = (socket.data as SocketData).principal;
-    const wait = principal === undefined ? 0 : this.spend(principal, 'unsubscribe');
+    const wait = principal === undefined ? 0 : await this.spend(principal, 'unsubscribe');
     if (wait > 0) return { ok: false, streamId, error: `too many requests; retry after ${wait} s` };
     await socket.leave(streamRoom(streamId));
     this.hub.forget(socket, streamId);
@@ -184,8 +184,8 @@ export class TracksGateway implements OnGatewayInit, OnGatewayConnection, OnAppl
    * Spends one of the key's requests on a socket event (the same budgets as REST routes);
    * returns the seconds to wait when none is left, else 0.
    */
-  private spend(principal: AuthenticatedPrincipal, event: string, limit?: number): number {
-    return this.limits?.hit(principal.keyId, `socket:${event}`, limit).retryAfterSeconds ?? 0;
+  private async spend(principal: AuthenticatedPrincipal, event: string, limit?: number): Promise<number> {
+    return (await this.limits?.hit(principal.keyId, `socket:${event}`, limit))?.retryAfterSeconds ?? 0;
   }
 
   private async authenticate(socket: TracksSocket): Promise<Error | null> {
@@ -200,7 +200,7 @@ export class TracksGateway implements OnGatewayInit, OnGatewayConnection, OnAppl
         ? await this.authenticator.authenticateKey(auth.token.trim())
         : await this.authenticator.authenticate(socket.handshake.headers.authorization);
     if (!result.ok) {
-      this.limits?.failed(source);
+      await this.limits?.failed(source);
       await this.denials.record({
         principal: null,
         origin: { sourceIp: source, requestId: null, traceId: null },
@@ -211,7 +211,7 @@ export class TracksGateway implements OnGatewayInit, OnGatewayConnection, OnAppl
       });
       return Object.assign(new Error(`unauthorized: ${result.reason}`), { data: { code: 'unauthorized' } });
     }
-    const wait = this.spend(result.principal, 'connect');
+    const wait = await this.spend(result.principal, 'connect');
     if (wait > 0) return rateLimited(wait);
     // What the key alone does not say: a suspended tenant or a principal without read:streams
     // is not let in (the same judgement that ends open sockets; see SocketSessions).

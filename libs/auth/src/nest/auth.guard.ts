@@ -61,7 +61,7 @@ export class AuthGuard implements CanActivate {
     if (this.limits !== null) refuseIfWaiting(response, this.limits.sourceBlockedFor(source));
     const result = await this.authenticator.authenticate(request.headers.authorization);
     if (!result.ok) {
-      this.limits?.failed(source);
+      await this.limits?.failed(source);
       await this.denials.record({
         principal: null,
         origin: requestOriginOf(request),
@@ -70,11 +70,13 @@ export class AuthGuard implements CanActivate {
         status: 401,
         reason: result.keyPrefix ? `${result.reason} (prefix ${result.keyPrefix})` : result.reason,
       });
+      // The failure that spends the address's budget (here or on another instance) is refused as such.
+      if (this.limits !== null) refuseIfWaiting(response, this.limits.sourceBlockedFor(source));
       response.setHeader('WWW-Authenticate', 'Bearer');
       throw new DomainError(401, 'unauthenticated', result.reason);
     }
     if (this.limits !== null) {
-      const spent = this.limits.hit(result.principal.keyId, routeId, rateLimit);
+      const spent = await this.limits.hit(result.principal.keyId, routeId, rateLimit);
       refuseIfWaiting(response, spent.retryAfterSeconds);
       response.setHeader('X-RateLimit-Limit', spent.limit);
       response.setHeader('X-RateLimit-Remaining', Math.max(0, spent.limit - spent.hits));

@@ -1,4 +1,11 @@
-import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+  type Provider,
+} from '@nestjs/common';
 import { AuditWriter } from '@voxelfleet/audit';
 import { APP_LOGGER, DATA_SOURCE } from '@voxelfleet/platform';
 import type { Logger } from 'pino';
@@ -6,8 +13,18 @@ import type { DataSource } from 'typeorm';
 import { AccessControl, DenialRecorder } from './access-control.js';
 import { ApiKeyAuthenticator } from './api-key-authenticator.js';
 import { AuthGuard } from './auth.guard.js';
-import { RequestLimits } from '../rate-limit/request-limits.js';
+import { createRequestLimits, type RequestLimits } from '../rate-limit/request-limits.js';
 import { AUTH_OPTIONS, DEFAULT_OPERATIONAL_PATHS, REQUEST_LIMITS, type AuthOptions } from './auth.options.js';
+
+/** Closes the limits' Redis connection (or in-memory timers) when the app stops. */
+@Injectable()
+class RequestLimitsShutdown implements OnApplicationShutdown {
+  constructor(@Inject(REQUEST_LIMITS) private readonly limits: RequestLimits | null) {}
+
+  onApplicationShutdown(): void {
+    this.limits?.close();
+  }
+}
 
 /**
  * API-key authentication, RBAC and denial auditing for any Nest app with a database
@@ -22,8 +39,9 @@ export class AuthModule {
       { provide: AUTH_OPTIONS, useValue: settings },
       {
         provide: REQUEST_LIMITS,
-        useValue: settings.rateLimit === undefined ? null : new RequestLimits(settings.rateLimit),
+        useFactory: () => (settings.rateLimit === undefined ? null : createRequestLimits(settings.rateLimit)),
       },
+      RequestLimitsShutdown,
       { provide: AuditWriter, useValue: new AuditWriter() },
       {
         provide: ApiKeyAuthenticator,

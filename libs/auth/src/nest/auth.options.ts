@@ -13,7 +13,8 @@ export interface AuthOptions extends ApiKeyAuthenticatorOptions {
   operationalPaths: readonly string[];
   /**
    * Per-key limits on every authenticated route and socket event, and per-address limits on
-   * failed authentications (RequestLimits); none when left out. In memory: per process.
+   * failed authentications (RequestLimits); none when left out. Shared through Redis by every
+   * instance when it names one (redisUrl), else per process.
    */
   rateLimit?: RequestLimitOptions;
 }
