@@ -52,7 +52,15 @@ const SAMPLE_STEP = 29;
  *   `absorbSeconds` is background (the place an object in view at start-up left, or an object
  *   that has been still that long). A ghost therefore fades within absorbSeconds of the object
  *   leaving; the tracker never confirms a track that has not moved (see MultiTargetTracker), so
- *   a ghost never becomes a published track.
+ *   a ghost never becomes a published track;
+ * - verified background: a pixel's model is verified once the pixel has matched it. Foreground
+ *   where it is not (the model came from the first frame or from absorption and the pixel has
+ *   differed ever since: an object in view at start-up that has left) is not reported at all,
+ *   so most of a start-up ghost never reaches the evidence. (Where the object kept covering its
+ *   first-frame pixels for a while they are verified, and that part of its ghost is reported
+ *   until absorbed.)
+ * - objects flying along a line of sight: their inside is steady foreground too; under a hold
+ *   mask from the tracker it is not absorbed (see update()).
  * Deterministic: the output depends only on the frames (and times) seen, in order.
  */
 export class RobustBackgroundModel {
@@ -197,6 +205,10 @@ export class RobustBackgroundModel {
         steady[i] = 0;
         continue;
       }
+      // Never matched since the model took this pixel from a frame (the first, or absorption):
+      // the model may hold an object that has left, so this is its ghost. It is not reported,
+      // and joins the background like any steady foreground.
+      if (this.verified[i] === 0) continue;
       if (count === this.indices.length) this.grow();
       this.indices[count] = i;
       this.weights[count] = M.sqrt(d2 / floorVar);

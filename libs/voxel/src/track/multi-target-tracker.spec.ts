@@ -97,3 +97,33 @@ describe('multi-target tracker birth rule', () => {
     expect(moving[0]!.position[0]).toBeGreaterThan(1);
   });
 });
+
+describe('multi-target tracker: tracks back at rest where they were born', () => {
+  it('stays unpublished while it jitters in the ghost it came from, and is published again once it leaves it', () => {
+    const tracker = new MultiTargetTracker({
+      confirmHits: 2,
+      confirmWindow: 3,
+      minBirthDisplacement: 0.05,
+      minBirthSpeed: 0.5,
+      restRadius: 0.4,
+      maxTentativeSeconds: 10,
+    });
+    let t = 0;
+    const at = (x: number) => {
+      t += 0.1;
+      return tracker.update(t, [det([x, 0, 1])])[0]!.state;
+    };
+    // Born on an object and its ghost as one blob, it moves off with the centroid ...
+    expect([at(0), at(0.1), at(0.2)]).toEqual(['tentative', 'confirmed', 'confirmed']);
+    // ... then stays with the ghost, back near where it was born: unpublished.
+    const still = [0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1].map(at);
+    expect(still).toContain('tentative');
+    const demotedAt = still.indexOf('tentative');
+    // Jitter of a fading ghost (0.1 m steps, faster than the birth speed) does not publish it again.
+    const jitter = [0.2, 0.1, 0.2, 0.1, 0.2].map(at);
+    expect(jitter.every((s) => s === 'tentative')).toBe(true);
+    expect(demotedAt).toBeGreaterThanOrEqual(0);
+    // Flying off beyond the ghost's extent does.
+    expect([0.35, 0.5].map(at)).toEqual(['tentative', 'confirmed']);
+  });
+});

@@ -103,6 +103,8 @@ interface Track {
   /** The last detection it took: displacement since birth is measured on detections, not on
    * the filter, which starts at rest and lags. */
   lastSeen: Vec3;
+  /** Unpublished for coming to rest where it was born: it must leave restRadius to be published again. */
+  demoted: boolean;
   bornAt: number;
   lastHitAt: number;
   /** Hit (1) / miss (0) history, newest in bit 0. */
@@ -217,6 +219,7 @@ export class MultiTargetTracker {
         state: o.confirmHits === 1 && o.minBirthDisplacement <= 0 ? 'confirmed' : 'tentative',
         born: det.position,
         lastSeen: det.position,
+        demoted: false,
         bornAt: t,
         lastHitAt: t,
         history: 1,
@@ -291,7 +294,12 @@ export class MultiTargetTracker {
           const p = track.lastSeen;
           const moved = Math.hypot(p[0] - track.born[0], p[1] - track.born[1], p[2] - track.born[2]);
           const age = t - track.bornAt;
-          if (moved >= o.minBirthDisplacement && moved >= o.minBirthSpeed * age) track.state = 'confirmed';
+          // A track back at rest where it was born (a ghost, or its object stopped there) must
+          // leave the ghost's extent at flying speed, not just jitter in it, to be published again.
+          const v = track.filter.velocity();
+          const leaving = moved >= this.restRadius() && Math.hypot(v[0], v[1], v[2]) >= o.minBirthSpeed;
+          const born = moved >= o.minBirthDisplacement && moved >= o.minBirthSpeed * age;
+          if (track.demoted ? leaving : born) track.state = 'confirmed';
           else if (track.missesInRow > 0 || age > o.maxTentativeSeconds) track.state = 'deleted';
         } else if (hits >= o.confirmHits) track.state = 'confirmed';
         else if (
@@ -311,6 +319,7 @@ export class MultiTargetTracker {
           // ghost). Unpublished; it is confirmed again if it moves off.
           track.state = 'tentative';
           track.bornAt = t;
+          track.demoted = true;
         } else if (track.missesInRow === 0) track.state = 'confirmed';
         else if (track.missesInRow > o.maxCoastFrames || t - track.lastHitAt > o.maxCoastSeconds)
           track.state = 'deleted';
@@ -321,6 +330,11 @@ export class MultiTargetTracker {
     }
   }
 
+  private restRadius(): number {
+    const o = this.options;
+    return Number.isNaN(o.restRadius) ? 4 * o.minBirthDisplacement : o.restRadius;
+  }
+
   /** Still, within restRadius of where it was born (only with the birth rule). */
   private backAtBirth(track: Track): boolean {
     const o = this.options;
@@ -328,8 +342,7 @@ export class MultiTargetTracker {
     const p = track.filter.position();
     const v = track.filter.velocity();
     const fromBirth = Math.hypot(p[0] - track.born[0], p[1] - track.born[1], p[2] - track.born[2]);
-    const rest = Number.isNaN(o.restRadius) ? 4 * o.minBirthDisplacement : o.restRadius;
-    return fromBirth < rest && Math.hypot(v[0], v[1], v[2]) < o.minBirthSpeed;
+    return fromBirth < this.restRadius() && Math.hypot(v[0], v[1], v[2]) < o.minBirthSpeed;
   }
 
   private output(track: Track, t: number): TrackOutput {
