@@ -1,9 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import type { NextFunction, Request, Response } from 'express';
+import express from 'express';
+import supertest from 'supertest';
 import { consoleFiles, contentSecurityPolicy, trackerUrlFrom } from './console-files.js';
 import { consoleConfigSchema } from './console.config.js';
 
@@ -22,36 +22,34 @@ interface Answer {
   next: boolean;
 }
 
-function request(url: string, method = 'GET', built: string | null = root): Promise<Answer> {
-  return new Promise((resolve) => {
-    const answer: Answer = { status: 200, headers: {}, body: '', next: false };
-    const sink = new PassThrough();
-    sink.on('data', (chunk: Buffer) => (answer.body += chunk.toString()));
-    sink.on('end', () => resolve(answer));
-    const req = {
-      method,
-      originalUrl: url,
-      headers: { host: 'fleet.example:3000' },
-      protocol: 'http',
-    } as unknown as Request;
-    const res = Object.assign(sink, {
-      req,
-      setHeader: (name: string, value: string) => (answer.headers[name.toLowerCase()] = value),
-      status(code: number) {
-        answer.status = code;
-        return res;
-      },
-      json(value: unknown) {
-        sink.end(JSON.stringify(value));
-        return res;
-      },
-    }) as unknown as Response;
-    const handler = consoleFiles({ root: built, trackerUrlFor: trackerUrlFrom(undefined, 3003) });
-    handler(req, res, (() => {
-      answer.next = true;
-      resolve(answer);
-    }) as NextFunction);
+/** The handler in an Express app as the gateway mounts it; what it passes on answers 299. */
+function appFor(built: string | null) {
+  const app = express();
+  app.use(consoleFiles({ root: built, trackerUrlFor: trackerUrlFrom(undefined, 3003) }));
+  app.use((_req: express.Request, res: express.Response) => {
+    res.status(299).end();
   });
+  return app;
+}
+const apps = { built: appFor(root), unbuilt: appFor(null) };
+
+async function request(url: string, method = 'GET', built: string | null = root): Promise<Answer> {
+  const agent = supertest(built === null ? apps.unbuilt : apps.built);
+  const answer = await (method === 'POST' ? agent.post(url) : agent.get(url))
+    .set('host', 'fleet.example:3000')
+    .buffer(true)
+    .parse((res, done) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => done(null, body));
+    });
+  return {
+    status: answer.status,
+    headers: answer.headers,
+    body: answer.body as string,
+    next: answer.status === 299,
+  };
 }
 
 describe('consoleFiles', () => {
@@ -74,6 +72,18 @@ describe('consoleFiles', () => {
     expect(asset.headers['content-type']).toContain('javascript');
     expect((await request('/console/assets/missing.js')).status).toBe(404);
     expect((await request('/console/favicon.ico')).status).toBe(404);
+  });
+
+  it('answers a revalidation of an unchanged file with 304, and HEAD without a body', async () => {
+    const first = await request('/console/jobs/1');
+    const again = await supertest(apps.built)
+      .get('/console/jobs/2')
+      .set('host', 'fleet.example:3000')
+      .set('if-none-match', first.headers['etag'] ?? '');
+    expect(again.status).toBe(304);
+    const head = await supertest(apps.built).head('/console/assets/app-1234.js');
+    expect(head.status).toBe(200);
+    expect(head.headers['content-length']).toBe('14');
   });
 
   it('never serves a file outside the build', async () => {

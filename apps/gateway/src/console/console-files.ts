@@ -1,20 +1,13 @@
-import { createReadStream, existsSync, statSync } from 'node:fs';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
+import { extname, join } from 'node:path';
 import type { NextFunction, Request, Response } from 'express';
+import serveStatic from 'serve-static';
 
 export const CONSOLE_BASE = '/console';
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-};
+/** Hashed assets never change under their name; everything else is revalidated every time. */
+const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 export interface ConsoleFilesOptions {
   /** The Vite build (dist/console); null when it has not been built. */
@@ -24,11 +17,28 @@ export interface ConsoleFilesOptions {
 }
 
 /**
- * Serves the console's production build under /console/: files by path, index.html for
- * every other path (client-side routes), `config.json` with the tracker's URL. Hashed assets
- * are cached for good; index.html and config.json are revalidated every time.
+ * Serves the console's production build under /console/: files by path (serve-static: content
+ * types, ETag and Last-Modified, ranges, HEAD, paths that would leave the build refused),
+ * index.html for every other path (client-side routes), `config.json` with the tracker's URL.
+ * Hashed assets are cached for good; index.html and config.json are revalidated every time.
  */
 export function consoleFiles({ root, trackerUrlFor }: ConsoleFilesOptions) {
+  const trackerUrlOf = (req: Request) => trackerUrlFor(req.headers.host, req.protocol);
+  const files =
+    root === null
+      ? null
+      : serveStatic(root, {
+          index: false,
+          redirect: false,
+          cacheControl: false,
+          setHeaders(res: ServerResponse, path: string) {
+            const inAssets = path.startsWith(join(root, 'assets'));
+            res.setHeader('cache-control', inAssets ? IMMUTABLE : 'no-cache');
+            const req = (res as Response).req;
+            if (path.endsWith('.html'))
+              res.setHeader('content-security-policy', contentSecurityPolicy(trackerUrlOf(req)));
+          },
+        });
   return (req: Request, res: Response, next: NextFunction): void => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       next();
@@ -39,13 +49,12 @@ export function consoleFiles({ root, trackerUrlFor }: ConsoleFilesOptions) {
       next();
       return;
     }
-    const trackerUrl = trackerUrlFor(req.headers.host, req.protocol);
     if (path === `${CONSOLE_BASE}/config.json`) {
       res.setHeader('cache-control', 'no-cache');
-      res.json({ trackerUrl });
+      res.json({ trackerUrl: trackerUrlOf(req) });
       return;
     }
-    if (root === null) {
+    if (files === null) {
       res.status(404).json({
         statusCode: 404,
         error: 'not_found',
@@ -54,22 +63,28 @@ export function consoleFiles({ root, trackerUrlFor }: ConsoleFilesOptions) {
       return;
     }
     const relative = path.slice(CONSOLE_BASE.length).replace(/^\/+/, '');
-    const file = relative === '' ? null : safeJoin(root, relative);
-    if (file !== null && isFile(file)) {
-      send(
-        res,
-        file,
-        relative.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
-        trackerUrl,
-      );
+    const url = req.url;
+    const serve = (file: string, otherwise: () => void) => {
+      req.url = `/${file.split('/').map(encodeURIComponent).join('/')}`;
+      void files(req, res, (error?: unknown) => {
+        req.url = url;
+        if (error !== undefined && error !== null) next(error);
+        else otherwise();
+      });
+    };
+    const app = () => serve('index.html', () => next());
+    if (relative === '') {
+      app();
       return;
     }
-    // A missing asset is a 404; any other path is a client route of the single-page app.
-    if (relative.startsWith('assets/') || extname(relative) !== '') {
-      res.status(404).json({ statusCode: 404, error: 'not_found', message: `no console file ${relative}` });
-      return;
-    }
-    send(res, join(root, 'index.html'), 'no-cache', trackerUrl);
+    serve(relative, () => {
+      // A missing asset is a 404; any other path is a client route of the single-page app.
+      if (relative.startsWith('assets/') || extname(relative) !== '') {
+        res.status(404).json({ statusCode: 404, error: 'not_found', message: `no console file ${relative}` });
+        return;
+      }
+      app();
+    });
   };
 }
 
@@ -91,37 +106,11 @@ export function contentSecurityPolicy(trackerUrl: string): string {
   ].join('; ');
 }
 
-function send(res: Response, file: string, cacheControl: string, trackerUrl: string): void {
-  res.setHeader('content-type', CONTENT_TYPES[extname(file)] ?? 'application/octet-stream');
-  res.setHeader('cache-control', cacheControl);
-  if (file.endsWith('.html')) res.setHeader('content-security-policy', contentSecurityPolicy(trackerUrl));
-  res.setHeader('content-length', String(statSync(file).size));
-  if (res.req.method === 'HEAD') {
-    res.end();
-    return;
-  }
-  createReadStream(file).pipe(res);
-}
-
 function decodedPath(url: string): string | null {
   try {
     return decodeURIComponent(new URL(url, 'http://console.local').pathname);
   } catch {
     return null;
-  }
-}
-
-/** `relative` inside `root`, or null when it would escape it. */
-function safeJoin(root: string, relative: string): string | null {
-  const full = resolve(root, normalize(relative));
-  return full.startsWith(`${resolve(root)}${sep}`) ? full : null;
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
   }
 }
 
