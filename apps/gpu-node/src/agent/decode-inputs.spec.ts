@@ -191,6 +191,42 @@ describe('decodeInputs', () => {
     }
   });
 
+  it('takes pixel lists from twenty 3840x2160 cameras, whose masks together pass the input limit', () => {
+    const limits = { maxInputBytes: 64 * 2 ** 20, maxOutputBytes: 4 * 2 ** 20 };
+    const cameras = 20;
+    const [width, height] = [3840, 2160];
+    const P = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1];
+    const lists = Array.from({ length: cameras }, (_, k) => [k, 1000 + k, width * height - 1]);
+    const inputs = {
+      origin: { base64: b64(new Float64Array([0, 0, 0])), dtype: 'f64' },
+      dims: { base64: b64(new Uint32Array([4, 4, 4])), dtype: 'u32' },
+      voxelSize: 1,
+      widths: { base64: b64(new Uint32Array(cameras).fill(width)), dtype: 'u32' },
+      heights: { base64: b64(new Uint32Array(cameras).fill(height)), dtype: 'u32' },
+      projections: {
+        base64: b64(new Float64Array(Array.from({ length: cameras }, () => P).flat())),
+        dtype: 'f64',
+      },
+      pixels: { base64: b64(new Uint32Array(lists.flat())), dtype: 'u32' },
+      pixelCounts: { base64: b64(new Uint32Array(lists.map((l) => l.length))), dtype: 'u32' },
+      minCameras: 2,
+      maxVoxels: 64,
+    };
+    const call = decodeInputs('voxel.evidence', inputs, limits);
+    if (call.kernel !== 'voxel.evidence') throw new Error('wrong kernel');
+    expect(call.req.cameras).toHaveLength(cameras);
+    expect([...(call.req.cameras[3]!.pixels ?? [])]).toEqual(lists[3]);
+    // The CPU path reads the mask; it is the list's pixels.
+    const mask = call.req.cameras[3]!.mask;
+    expect(mask).toHaveLength(width * height);
+    expect(mask.reduce((n, v) => n + v, 0)).toBe(3);
+    expect(mask[1003]).toBe(1);
+    // A frame-set larger than any rig this product takes is still refused, naming the field.
+    const huge = { ...inputs, widths: { base64: b64(new Uint32Array(cameras).fill(65_535)), dtype: 'u32' } };
+    huge.heights = { base64: b64(new Uint32Array(cameras).fill(65_535)), dtype: 'u32' };
+    expect(badInput(() => decodeInputs('voxel.evidence', huge, limits)).field).toBe('widths');
+  });
+
   it('names the field and the reason for every refusal', () => {
     const cases: Array<[string, unknown, string | RegExp]> = [
       ['fft', {}, 'kernel.name'],

@@ -31,7 +31,8 @@ function packPixelLists(
       continue;
     }
     offsets.push(blockBytes);
-    blockBytes += Math.ceil(c.mask.byteLength / 256) * 256;
+    // Sizes from the camera, not its mask: a pixel-list camera's mask is built only if read.
+    blockBytes += Math.ceil((c.width * c.height) / 256) * 256;
     total += c.pixels.length;
   }
   if (blockBytes === 0) return null;
@@ -45,7 +46,7 @@ function packPixelLists(
     const list = c.pixels;
     if (!list) continue;
     const base = offsets[i]!;
-    const size = c.mask.length;
+    const size = c.width * c.height;
     let outside = 0;
     for (let j = 0; j < list.length; j++) {
       const p = list[j]!;

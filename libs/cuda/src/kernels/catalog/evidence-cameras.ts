@@ -39,9 +39,18 @@ export function camerasFromMasks(
 }
 
 /**
+ * Frames of pixel-list cameras, in pixels, summed over a frame-set: 32 cameras of 3840x2160 fit.
+ * Their byte masks are built only if the CPU path reads them (the device path uploads the lists
+ * and scatters them into masks there), so the bound is this, not the input byte limit: twenty
+ * 3840x2160 cameras' masks alone are 166 MB.
+ */
+export const MAX_PIXEL_LIST_FRAME_PIXELS = 2 ** 28;
+
+/**
  * Sparse motion: the changed pixels' indices (y * width + x) of every camera, concatenated,
- * with `pixelCounts` saying how many belong to each. The node rebuilds each mask; the lists
- * travel on to a device path that uploads them instead of the masks.
+ * with `pixelCounts` saying how many belong to each. The lists travel on to a device path that
+ * uploads them instead of masks; a camera's byte mask is made from its list the first time
+ * something reads it (the CPU path).
  */
 export function camerasFromPixels(
   given: KernelInputs,
@@ -58,32 +67,45 @@ export function camerasFromPixels(
   const total = counts.reduce((n, c) => n + c, 0);
   if (total !== pixels.length)
     throw new BadInputError('pixelCounts', `add up to ${total}, pixels holds ${pixels.length}`);
-  let masksBytes = 0;
+  let framePixels = 0;
   const cameras: EvidenceCamera[] = [];
   let offset = 0;
   for (let i = 0; i < widths.length; i++) {
     const { width, height } = cameraSize(widths, heights, i);
     const size = width * height;
-    masksBytes += size;
-    if (masksBytes > max) throw new BadInputError('widths', `the cameras' masks would exceed ${max} bytes`);
-    const list = pixels.subarray(offset, offset + counts[i]!);
-    offset += counts[i]!;
-    const mask = new Uint8Array(size);
-    for (let j = 0; j < list.length; j++) {
-      const p = list[j]!;
-      if (p >= size)
-        throw new BadInputError(`pixels[${offset - list.length + j}]`, `is outside camera ${i}'s frame`);
-      mask[p] = 1;
+    framePixels += size;
+    if (framePixels > MAX_PIXEL_LIST_FRAME_PIXELS) {
+      throw new BadInputError(
+        'widths',
+        `the cameras' frames exceed ${MAX_PIXEL_LIST_FRAME_PIXELS} pixels in all`,
+      );
     }
-    cameras.push({
-      projection: projections.subarray(i * 12, i * 12 + 12),
-      width,
-      height,
-      mask,
-      pixels: list,
-    });
+    const list = pixels.subarray(offset, offset + counts[i]!);
+    for (let j = 0; j < list.length; j++) {
+      if (list[j]! >= size)
+        throw new BadInputError(`pixels[${offset + j}]`, `is outside camera ${i}'s frame`);
+    }
+    offset += counts[i]!;
+    cameras.push(
+      withLazyMask({ projection: projections.subarray(i * 12, i * 12 + 12), width, height, pixels: list }),
+    );
   }
   return cameras;
+}
+
+/** The camera with `mask` made from its pixel list on first read, then kept. */
+function withLazyMask(camera: Omit<EvidenceCamera, 'mask'> & { pixels: Uint32Array }): EvidenceCamera {
+  let mask: Uint8Array | undefined;
+  return Object.defineProperty(camera, 'mask', {
+    enumerable: true,
+    get(): Uint8Array {
+      if (!mask) {
+        mask = new Uint8Array(camera.width * camera.height);
+        for (const p of camera.pixels) mask[p] = 1;
+      }
+      return mask;
+    },
+  }) as EvidenceCamera;
 }
 
 function cameraSize(widths: Dims, heights: Dims, i: number): { width: number; height: number } {

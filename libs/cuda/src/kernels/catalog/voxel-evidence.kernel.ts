@@ -84,7 +84,8 @@ export const voxelEvidenceKernel: KernelDescriptor<VoxelEvidenceCall, VoxelEvide
     return Math.max(1, nx * ny * nz * req.cameras.length);
   },
   inputBytes: ({ req }) =>
-    req.cameras.reduce((s, c) => s + c.mask.byteLength + 96, 0) +
+    // A pixel-list camera's mask is not built unless the CPU path reads it: count what travels.
+    req.cameras.reduce((s, c) => s + (c.pixels ? c.pixels.byteLength : c.mask.byteLength) + 96, 0) +
     Math.min(req.maxVoxels, req.grid.dims[0] * req.grid.dims[1] * req.grid.dims[2]) * 8,
   buffers: ({ req }) =>
     req.cameras.flatMap((c) => (c.pixels ? [c.projection, c.mask, c.pixels] : [c.projection, c.mask])),
