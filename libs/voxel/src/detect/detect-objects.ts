@@ -28,6 +28,8 @@ export interface DetectOptions {
   minVoxels: number;
   /** Only voxels with at least this many supporting cameras are used (>= the evidence minimum). */
   minSupport: number;
+  /** ... or, when given, at least this many for each voxel (indexed like the grid). */
+  requiredSupport?: Uint8Array | null;
 }
 
 /** Root of i's set, halving the path on the way (every other node points to its grandparent). */
@@ -113,10 +115,11 @@ export function detectObjects(
   const supportAll = new Uint8Array(all);
   const bitsAll = new Uint32Array(all);
   let n = 0;
+  const required = options.requiredSupport ?? null;
   for (let i = 0; i < all; i++) {
     const bits = evidence.masks[i]!;
     const s = popcount32(bits);
-    if (s < options.minSupport) continue;
+    if (s < (required === null ? options.minSupport : required[evidence.indices[i]!]!)) continue;
     idxAll[n] = evidence.indices[i]!;
     supportAll[n] = s;
     bitsAll[n] = bits;

@@ -2,6 +2,7 @@ import type { EvidenceRequest, EvidenceResult, VoxelGridDescriptor } from '@voxe
 import { projectionMatrix, type CameraModel } from '../camera/camera-model.js';
 import { detectObjects, type Detection, type DetectOptions } from '../detect/detect-objects.js';
 import { suppressGhosts } from '../detect/suppress-ghosts.js';
+import { countVisibleCameras, requiredSupportPerVoxel } from '../detect/voxel-visibility.js';
 import { computeEvidenceWithOccupancy } from '../evidence/compute-evidence.js';
 import type { MaskOccupancy } from '../evidence/mask-occupancy.js';
 import {
@@ -57,6 +58,10 @@ export class TrackingPipeline {
   private readonly tracker: MultiTargetTracker;
   private readonly projections: Float64Array[];
   private readonly holdMasks: Uint8Array[];
+  /** Cameras required per voxel where some voxels are out of some cameras' view; null otherwise. */
+  private readonly requiredSupport: Uint8Array | null;
+  /** The fewest cameras any voxel requires: the evidence kernel's threshold. */
+  private readonly evidenceMinCameras: number;
   private readonly holdSpeed: number;
   /** Objects covering a pixel for less than this never make it steady long enough to be absorbed. */
   private readonly holdCoverSeconds: number;
@@ -108,6 +113,15 @@ export class TrackingPipeline {
     this.motion = new MotionStage(this.options.cameras, this.options.windowFrames, this.options.background);
     this.projections = this.options.cameras.map((c) => projectionMatrix(c));
     this.holdMasks = this.options.cameras.map((c) => new Uint8Array(c.width * c.height));
+    this.requiredSupport = requiredSupportPerVoxel(
+      countVisibleCameras(this.options.cameras, this.options.grid),
+      cameraCount,
+      this.options.minCameras,
+      MIN_VIEWS,
+    );
+    let fewest = this.options.minCameras;
+    if (this.requiredSupport) for (const r of this.requiredSupport) fewest = Math.min(fewest, r);
+    this.evidenceMinCameras = fewest;
   }
 
   /**
@@ -175,7 +189,12 @@ export class TrackingPipeline {
       cameras.push({ projection: this.projections[k]!, width: c.width, height: c.height, mask, pixels });
       occupancyOf.push(this.motion.windowOccupancyLater(k));
     });
-    const minCameras = Math.max(1, Math.min(this.options.minCameras, cameras.length));
+    // Every camera present: per-voxel requirements (the evidence threshold is their minimum).
+    const allPresent = cameras.length === this.options.cameras.length;
+    const minCameras = Math.max(
+      1,
+      Math.min(allPresent ? this.evidenceMinCameras : this.options.minCameras, cameras.length),
+    );
     // Occupancy is a CPU-path hint: built only when an evidence function reads it.
     let occupancy: MaskOccupancy[] | undefined;
     return {
@@ -202,7 +221,7 @@ export class TrackingPipeline {
 
   /** Detection for a prepared frame-set: stateless, so it may run on another thread. */
   detect(prepared: PreparedFrameSet, evidence: EvidenceResult): Detection[] {
-    return detectFrameSet(prepared.request, evidence, this.options);
+    return detectFrameSet(prepared.request, evidence, this.detectionOptions);
   }
 
   /** Feeds a frame-set's detections to the tracker; call in time order. */
@@ -227,6 +246,9 @@ export class TrackingPipeline {
       grid: this.options.grid,
       detect: this.options.detect,
       ghostUniqueFraction: this.options.ghostUniqueFraction,
+      rigCameras: this.options.cameras.length,
+      minCameras: this.options.minCameras,
+      requiredSupport: this.requiredSupport,
     };
   }
 
@@ -240,6 +262,12 @@ export class TrackingPipeline {
     }
   }
 }
+
+/**
+ * Fewest views a voxel is ever accepted on, however few cameras see it: two cones always meet
+ * near each other, a third view is the first that can disagree.
+ */
+const MIN_VIEWS = 3;
 
 /**
  * Small rigs need every camera to agree (with four views, three-view intersections of
@@ -262,6 +290,12 @@ export interface DetectionSettings {
   grid: VoxelGridDescriptor;
   detect: Partial<Omit<DetectOptions, 'cameraCount'>>;
   ghostUniqueFraction: number;
+  /** Cameras in the rig; with every one present, requiredSupport applies. */
+  rigCameras?: number;
+  /** Cameras that must agree on a voxel in view of every camera. */
+  minCameras?: number;
+  /** Cameras required per voxel (see requiredSupportPerVoxel), or null. */
+  requiredSupport?: Uint8Array | null;
 }
 
 /** Detection and ghost suppression of one frame-set's evidence (no state: any thread). */
@@ -272,10 +306,14 @@ export function detectFrameSet(
 ): Detection[] {
   const present = request.cameras.length;
   if (present === 0) return [];
+  const perVoxel =
+    present === settings.rigCameras && settings.requiredSupport ? settings.requiredSupport : null;
   const found = detectObjects(evidence, settings.grid, {
     cameraCount: present,
     minVoxels: 2,
-    minSupport: request.minCameras,
+    // With per-voxel requirements the request's threshold is their minimum, not the rig's.
+    minSupport: perVoxel ? (settings.minCameras ?? request.minCameras) : request.minCameras,
+    requiredSupport: perVoxel,
     ...settings.detect,
   });
   return settings.ghostUniqueFraction > 0
