@@ -1,5 +1,5 @@
 import { apiKeyPrefix, generateApiKey, hashApiKey } from '@voxelfleet/auth';
-import { ApiKeyEntity, PrincipalEntity } from '@voxelfleet/persistence';
+import { principalStore } from '@voxelfleet/persistence';
 import type { DataSource } from 'typeorm';
 
 export type BootstrapOutcome = { created: true; key: string; generated: boolean } | { created: false };
@@ -17,22 +17,23 @@ export async function ensureBootstrapAdmin(
   return dataSource.transaction(async (db) => {
     // Serialises concurrent first starts against the same database.
     await db.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['voxelfleet:bootstrap-admin']);
-    const existing = await db
-      .getRepository(PrincipalEntity)
-      .createQueryBuilder('p')
-      .where('p.tenant_id IS NULL')
-      .andWhere(':role = ANY(p.roles)', { role: 'platform-admin' })
-      .getCount();
-    if (existing > 0) return { created: false };
-    const principal = await db
-      .getRepository(PrincipalEntity)
-      .save({ tenantId: null, kind: 'service', name: ADMIN_NAME, roles: ['platform-admin'] });
+    const principals = principalStore(db);
+    if ((await principals.countPlatformPrincipalsWithRole('platform-admin')) > 0) return { created: false };
+    const principal = await principals.create({
+      tenantId: null,
+      kind: 'service',
+      name: ADMIN_NAME,
+      roles: ['platform-admin'],
+    });
     const key = givenKey ?? generateApiKey().key;
     const prefix = apiKeyPrefix(key);
     if (!prefix) throw new Error('BOOTSTRAP_ADMIN_KEY is not a well-formed API key');
-    await db
-      .getRepository(ApiKeyEntity)
-      .save({ principalId: principal.id, prefix, keyHash: hashApiKey(key), label: 'bootstrap' });
+    await principals.addKey(principal, {
+      prefix,
+      keyHash: hashApiKey(key),
+      label: 'bootstrap',
+      expiresAt: null,
+    });
     return { created: true, key, generated: givenKey === undefined };
   });
 }

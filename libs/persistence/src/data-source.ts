@@ -1,12 +1,6 @@
 import { DEFAULT_STATEMENT_TIMEOUT_MS } from '@voxelfleet/config';
 import { MIGRATIONS } from '@voxelfleet/migrations';
 import { DataSource } from 'typeorm';
-import { ApiKeyEntity } from './entities/api-key.entity.js';
-import { AuditEntryEntity } from './entities/audit-entry.entity.js';
-import { PrincipalEntity } from './entities/principal.entity.js';
-import { TenantEntity } from './entities/tenant.entity.js';
-
-export const ENTITIES = [TenantEntity, PrincipalEntity, ApiKeyEntity, AuditEntryEntity];
 
 export interface DataSourceOptions {
   url: string;
@@ -38,7 +32,8 @@ export function createDataSource({
   return new DataSource({
     type: 'postgres',
     url,
-    entities: ENTITIES,
+    // No entity classes: every table is read and written through the stores in tenancy/ and jobs/.
+    entities: [],
     migrations: MIGRATIONS,
     migrationsTableName: 'schema_migrations',
     synchronize: false,

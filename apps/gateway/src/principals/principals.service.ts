@@ -9,61 +9,47 @@ import {
   type RequestActor,
 } from '@voxelfleet/auth';
 import { DATA_SOURCE, DomainError } from '@voxelfleet/platform';
-import type { DataSource, EntityManager } from 'typeorm';
-import { auditOrigin, isUniqueViolation, isUuid, tenantScopeOf } from '../common/actor-scope.js';
+import {
+  principalStore,
+  tenantScope,
+  type ApiKeyRecord,
+  type PrincipalRecord,
+  type TenantScope,
+} from '@voxelfleet/persistence';
+import type { DataSource } from 'typeorm';
+import { auditOrigin, isUniqueViolation, tenantScopeOf } from '../common/actor-scope.js';
 import type { CreateKeyDto, CreatePrincipalDto } from './principal.dto.js';
 
-interface PrincipalRow {
-  id: string;
-  tenant_id: string | null;
-  kind: 'user' | 'service';
-  name: string;
-  roles: string[];
-  created_at: Date;
-  disabled_at: Date | null;
-}
-
-interface KeyRow {
-  id: string;
-  principal_id: string;
-  prefix: string;
-  label: string;
-  created_at: Date;
-  expires_at: Date | null;
-  revoked_at: Date | null;
-  last_used_at: Date | null;
-  tenant_id: string | null;
-}
-
-const PRINCIPAL_COLUMNS = 'id, tenant_id, kind, name, roles, created_at, disabled_at';
-
-function principalView(row: PrincipalRow) {
+function principalView(record: PrincipalRecord) {
   return {
-    id: row.id,
-    tenantId: row.tenant_id,
-    kind: row.kind,
-    name: row.name,
-    roles: row.roles,
-    createdAt: row.created_at.toISOString(),
-    disabledAt: row.disabled_at?.toISOString() ?? null,
+    id: record.id,
+    tenantId: record.tenantId,
+    kind: record.kind,
+    name: record.name,
+    roles: record.roles,
+    createdAt: record.createdAt.toISOString(),
+    disabledAt: record.disabledAt?.toISOString() ?? null,
   };
 }
 
-function keyView(row: KeyRow) {
+function keyView(record: ApiKeyRecord) {
   return {
-    id: row.id,
-    principalId: row.principal_id,
-    prefix: row.prefix,
-    label: row.label,
-    createdAt: row.created_at.toISOString(),
-    expiresAt: row.expires_at?.toISOString() ?? null,
-    revokedAt: row.revoked_at?.toISOString() ?? null,
-    lastUsedAt: row.last_used_at?.toISOString() ?? null,
+    id: record.id,
+    principalId: record.principalId,
+    prefix: record.prefix,
+    label: record.label,
+    createdAt: record.createdAt.toISOString(),
+    expiresAt: record.expiresAt?.toISOString() ?? null,
+    revokedAt: record.revokedAt?.toISOString() ?? null,
+    lastUsedAt: record.lastUsedAt?.toISOString() ?? null,
   };
 }
 
 export type PrincipalView = ReturnType<typeof principalView>;
 export type KeyView = ReturnType<typeof keyView>;
+
+/** What the acting principal may see: its own tenant's principals, or every one for the platform. */
+const scopeOf = (actor: RequestActor): TenantScope => tenantScope(tenantScopeOf(actor));
 
 /** Principals and their API keys; tenant admins manage their own tenant's, scoped. */
 @Injectable()
@@ -93,17 +79,9 @@ export class PrincipalsService {
     }
     try {
       return await this.dataSource.transaction(async (manager) => {
-        if (tenantId !== null) {
-          const tenants: unknown[] = await manager.query(`SELECT 1 FROM tenants WHERE id = $1 FOR SHARE`, [
-            tenantId,
-          ]);
-          if (tenants.length === 0) throw notFound('tenant', tenantId);
-        }
-        const rows: PrincipalRow[] = await manager.query(
-          `INSERT INTO principals (tenant_id, kind, name, roles) VALUES ($1, $2, $3, $4) RETURNING ${PRINCIPAL_COLUMNS}`,
-          [tenantId, dto.kind, dto.name, dto.roles],
-        );
-        const row = rows[0] as PrincipalRow;
+        const store = principalStore(manager);
+        if (tenantId !== null && !(await store.lockTenant(tenantId))) throw notFound('tenant', tenantId);
+        const row = await store.create({ tenantId, kind: dto.kind, name: dto.name, roles: dto.roles });
         await this.audit.append(manager, {
           tenantId,
           ...auditOrigin(actor),
@@ -132,26 +110,20 @@ export class PrincipalsService {
       );
     }
     const tenantId = scope ?? tenantFilter;
-    const rows: PrincipalRow[] = await this.dataSource.query(
-      `SELECT ${PRINCIPAL_COLUMNS} FROM principals ${tenantId === undefined ? '' : 'WHERE tenant_id = $1'}
-        ORDER BY tenant_id NULLS FIRST, name LIMIT 1000`,
-      tenantId === undefined ? [] : [tenantId],
-    );
+    const rows = await principalStore(this.dataSource.manager).list(tenantScope(tenantId ?? null));
     return rows.map(principalView);
   }
 
   async get(actor: RequestActor, id: string): Promise<PrincipalView & { keys: KeyView[] }> {
-    const row = await this.find(this.dataSource.manager, id);
-    await this.access.ensure(actor, 'read:principals', row && { tenantId: row.tenant_id }, {
+    const store = principalStore(this.dataSource.manager);
+    const row = await store.find(scopeOf(actor), id);
+    await this.access.ensure(actor, 'read:principals', row && { tenantId: row.tenantId }, {
       type: 'principal',
       id,
     });
-    const keys: KeyRow[] = await this.dataSource.query(
-      `SELECT k.*, p.tenant_id FROM api_keys k JOIN principals p ON p.id = k.principal_id
-        WHERE k.principal_id = $1 ORDER BY k.created_at`,
-      [id],
-    );
-    return { ...principalView(row as PrincipalRow), keys: keys.map(keyView) };
+    const found = row as PrincipalRecord;
+    const keys = await store.keysOf(tenantScope(found.tenantId), id);
+    return { ...principalView(found), keys: keys.map(keyView) };
   }
 
   async createKey(
@@ -164,18 +136,16 @@ export class PrincipalsService {
       throw new DomainError(400, 'bad_request', 'expiresAt must be in the future');
     }
     return this.dataSource.transaction(async (manager) => {
-      const principal = await this.find(manager, principalId, true);
-      await this.access.ensure(actor, 'manage:keys', principal && { tenantId: principal.tenant_id }, {
+      const store = principalStore(manager);
+      const principal = await store.find(scopeOf(actor), principalId, 'share');
+      await this.access.ensure(actor, 'manage:keys', principal && { tenantId: principal.tenantId }, {
         type: 'principal',
         id: principalId,
       });
+      const owner = principal as PrincipalRecord;
       // A tenant admin may not mint keys for a platform principal, nor for a principal holding
       // roles it could not hand out itself.
-      const assign = canAssignRoles(
-        actor.principal,
-        (principal as PrincipalRow).roles,
-        (principal as PrincipalRow).tenant_id,
-      );
+      const assign = canAssignRoles(actor.principal, owner.roles, owner.tenantId);
       if (!assign.allowed) {
         await this.access.deny(
           actor,
@@ -185,14 +155,14 @@ export class PrincipalsService {
         );
       }
       const generated = generateApiKey();
-      const rows: KeyRow[] = await manager.query(
-        `INSERT INTO api_keys (principal_id, prefix, key_hash, label, expires_at) VALUES ($1, $2, $3, $4, $5)
-         RETURNING *, NULL::uuid AS tenant_id`,
-        [principalId, generated.prefix, generated.hash, dto.label ?? '', expiresAt],
-      );
-      const row = rows[0] as KeyRow;
+      const row = await store.addKey(owner, {
+        prefix: generated.prefix,
+        keyHash: generated.hash,
+        label: dto.label ?? '',
+        expiresAt,
+      });
       await this.audit.append(manager, {
-        tenantId: (principal as PrincipalRow).tenant_id,
+        tenantId: owner.tenantId,
         ...auditOrigin(actor),
         action: 'key.create',
         resource: { type: 'api-key', id: row.id },
@@ -201,7 +171,7 @@ export class PrincipalsService {
           principalId,
           keyPrefix: row.prefix,
           label: row.label,
-          expiresAt: row.expires_at,
+          expiresAt: row.expiresAt,
         }),
       });
       return { ...keyView(row), key: generated.key };
@@ -210,32 +180,22 @@ export class PrincipalsService {
 
   async revokeKey(actor: RequestActor, keyId: string): Promise<KeyView> {
     const view = await this.dataSource.transaction(async (manager) => {
-      const rows: KeyRow[] = isUuid(keyId)
-        ? await manager.query(
-            `SELECT k.*, p.tenant_id FROM api_keys k JOIN principals p ON p.id = k.principal_id
-              WHERE k.id = $1 FOR UPDATE OF k`,
-            [keyId],
-          )
-        : [];
-      const key = rows[0] ?? null;
-      await this.access.ensure(actor, 'manage:keys', key && { tenantId: key.tenant_id }, {
+      const store = principalStore(manager);
+      const key = await store.findKey(scopeOf(actor), keyId, 'update');
+      await this.access.ensure(actor, 'manage:keys', key && { tenantId: key.tenantId }, {
         type: 'api-key',
         id: keyId,
       });
-      const found = key as KeyRow;
-      if (found.revoked_at !== null) return keyView(found);
-      const updated: [KeyRow[], number] = await manager.query(
-        `UPDATE api_keys SET revoked_at = now() WHERE id = $1 RETURNING *, NULL::uuid AS tenant_id`,
-        [keyId],
-      );
-      const after = updated[0][0] as KeyRow;
+      const found = key as ApiKeyRecord;
+      if (found.revokedAt !== null) return keyView(found);
+      const after = (await store.revokeKey(tenantScope(found.tenantId), keyId)) as ApiKeyRecord;
       await this.audit.append(manager, {
-        tenantId: found.tenant_id,
+        tenantId: found.tenantId,
         ...auditOrigin(actor),
         action: 'key.revoke',
         resource: { type: 'api-key', id: keyId },
         outcome: 'succeeded',
-        diff: auditDiffOf({ revokedAt: null }, { revokedAt: after.revoked_at }),
+        diff: auditDiffOf({ revokedAt: null }, { revokedAt: after.revokedAt }),
       });
       return keyView(after);
     });
@@ -251,17 +211,15 @@ export class PrincipalsService {
    */
   async setDisabled(actor: RequestActor, id: string, disabled: boolean): Promise<PrincipalView> {
     const view = await this.dataSource.transaction(async (manager) => {
-      const locked: PrincipalRow[] = isUuid(id)
-        ? await manager.query(`SELECT ${PRINCIPAL_COLUMNS} FROM principals WHERE id = $1 FOR UPDATE`, [id])
-        : [];
-      const row = locked[0] ?? null;
+      const store = principalStore(manager);
+      const row = await store.find(scopeOf(actor), id, 'update');
       const resource = { type: 'principal', id };
-      await this.access.ensure(actor, 'write:principals', row && { tenantId: row.tenant_id }, resource);
-      const found = row as PrincipalRow;
+      await this.access.ensure(actor, 'write:principals', row && { tenantId: row.tenantId }, resource);
+      const found = row as PrincipalRecord;
       if (disabled && found.id === actor.principal.id) {
         throw new DomainError(409, 'conflict', 'a principal cannot disable itself');
       }
-      const assign = canAssignRoles(actor.principal, found.roles, found.tenant_id);
+      const assign = canAssignRoles(actor.principal, found.roles, found.tenantId);
       if (!assign.allowed) {
         await this.access.deny(
           actor,
@@ -270,32 +228,19 @@ export class PrincipalsService {
           new DomainError(403, 'forbidden', assign.reason),
         );
       }
-      if ((found.disabled_at !== null) === disabled) return principalView(found);
-      const updated: [PrincipalRow[], number] = await manager.query(
-        `UPDATE principals SET disabled_at = ${disabled ? 'now()' : 'NULL'} WHERE id = $1 RETURNING ${PRINCIPAL_COLUMNS}`,
-        [id],
-      );
-      const after = updated[0][0] as PrincipalRow;
+      if ((found.disabledAt !== null) === disabled) return principalView(found);
+      const after = (await store.setDisabled(tenantScope(found.tenantId), id, disabled)) as PrincipalRecord;
       await this.audit.append(manager, {
-        tenantId: found.tenant_id,
+        tenantId: found.tenantId,
         ...auditOrigin(actor),
         action: disabled ? 'principal.disable' : 'principal.enable',
         resource,
         outcome: 'succeeded',
-        diff: auditDiffOf({ disabledAt: found.disabled_at }, { disabledAt: after.disabled_at }),
+        diff: auditDiffOf({ disabledAt: found.disabledAt }, { disabledAt: after.disabledAt }),
       });
       return principalView(after);
     });
     this.authenticator.forget({ principalId: id });
     return view;
-  }
-
-  private async find(manager: EntityManager, id: string, lock = false): Promise<PrincipalRow | null> {
-    if (!isUuid(id)) return null;
-    const rows: PrincipalRow[] = await manager.query(
-      `SELECT ${PRINCIPAL_COLUMNS} FROM principals WHERE id = $1 ${lock ? 'FOR SHARE' : ''}`,
-      [id],
-    );
-    return rows[0] ?? null;
   }
 }

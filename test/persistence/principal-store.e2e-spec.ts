@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  createDataSource,
+  migrateWithLock,
+  principalStore,
+  tenantScope,
+  type PrincipalStore,
+} from '@voxelfleet/persistence';
+import type { DataSource } from 'typeorm';
+import { createTestDatabase } from '../support/database.js';
+
+/** The principal store on real Postgres: a tenant's scope never reaches another tenant's rows. */
+describe('principal store (real Postgres)', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let db: DataSource;
+  let store: PrincipalStore;
+  let red: string;
+  let blue: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('principal_store');
+    db = createDataSource({ url: database.url, poolSize: 2 });
+    await db.initialize();
+    await migrateWithLock(db);
+    store = principalStore(db.manager);
+    const tenants = await db.query<{ id: string }[]>(
+      `INSERT INTO tenants (name) VALUES ('red'), ('blue') RETURNING id`,
+    );
+    [red, blue] = tenants.map((row) => row.id) as [string, string];
+  });
+  afterAll(async () => {
+    await db.destroy();
+    await database.drop();
+  });
+
+  const principal = (tenantId: string | null, name: string) =>
+    store.create({
+      tenantId,
+      kind: 'service',
+      name,
+      roles: tenantId ? ['tenant-member'] : ['platform-admin'],
+    });
+  const key = (owner: { id: string; tenantId: string | null }, prefix: string) =>
+    store.addKey(owner, { prefix, keyHash: `hash-${prefix}`, label: prefix, expiresAt: null });
+
+  it('finds, lists and changes principals only within the scope it is given', async () => {
+    const [redOne, blueOne, root] = [
+      await principal(red, 'r1'),
+      await principal(blue, 'b1'),
+      await principal(null, 'root'),
+    ];
+    const redScope = tenantScope(red);
+    expect(await store.find(redScope, redOne.id)).toMatchObject({ id: redOne.id, tenantId: red });
+    expect(await store.find(redScope, blueOne.id)).toBeNull();
+    expect(await store.find(redScope, root.id)).toBeNull();
+    expect(await store.find(redScope, 'not-a-uuid')).toBeNull();
+    expect((await store.list(redScope)).map((p) => p.name)).toEqual(['r1']);
+    // Every tenant's and the platform's, platform principals first.
+    const all = (await store.list(tenantScope(null))).map((p) => p.name);
+    expect(all[0]).toBe('root');
+    expect(all.sort()).toEqual(['b1', 'r1', 'root']);
+    expect(await store.setDisabled(redScope, blueOne.id, true)).toBeNull();
+    expect((await store.find(tenantScope(blue), blueOne.id))?.disabledAt).toBeNull();
+    expect((await store.setDisabled(redScope, redOne.id, true))?.disabledAt).toBeInstanceOf(Date);
+    expect(await store.countPlatformPrincipalsWithRole('platform-admin')).toBe(1);
+  });
+
+  it("lists, finds and revokes keys through their principal's tenant, never showing a hash", async () => {
+    const [redTwo, blueTwo] = [await principal(red, 'r2'), await principal(blue, 'b2')];
+    const redKey = await key(redTwo, 'redkey0001');
+    const blueKey = await key(blueTwo, 'bluekey001');
+    const redScope = tenantScope(red);
+    expect(redKey).toMatchObject({ principalId: redTwo.id, tenantId: red, revokedAt: null });
+    expect(Object.keys(redKey)).not.toContain('keyHash');
+    expect((await store.keysOf(redScope, redTwo.id)).map((k) => k.prefix)).toEqual(['redkey0001']);
+    expect(await store.keysOf(redScope, blueTwo.id)).toEqual([]);
+    expect(await store.findKey(redScope, blueKey.id)).toBeNull();
+    expect(await store.revokeKey(redScope, blueKey.id)).toBeNull();
+    expect((await store.findKey(tenantScope(null), blueKey.id))?.revokedAt).toBeNull();
+    expect((await store.revokeKey(redScope, redKey.id))?.revokedAt).toBeInstanceOf(Date);
+  });
+});
