@@ -8,17 +8,16 @@ import {
   type RequestActor,
 } from '@voxelfleet/auth';
 import {
-  findGrant,
-  insertGrant,
-  listGrants,
+  grantStore,
   loadTenantPolicies,
-  revokeGrant,
+  principalStore,
+  tenantScope,
   type GpuGrantRecord,
 } from '@voxelfleet/persistence';
 import { DATA_SOURCE, DomainError } from '@voxelfleet/platform';
 import { DeviceClassParseError, parseDeviceClass } from '@voxelfleet/scheduling';
 import type { DataSource } from 'typeorm';
-import { auditOrigin, isUuid, tenantScopeOf } from '../common/actor-scope.js';
+import { auditOrigin, tenantScopeOf } from '../common/actor-scope.js';
 import type { CreateGrantDto } from './grant.dto.js';
 
 function grantView(grant: GpuGrantRecord) {
@@ -31,6 +30,9 @@ function grantView(grant: GpuGrantRecord) {
 }
 
 export type GrantView = ReturnType<typeof grantView>;
+
+/** What the acting principal may see: its own tenant's grants, or every one for the platform. */
+const scopeOf = (actor: RequestActor) => tenantScope(tenantScopeOf(actor));
 
 /** GPU capability grants: default deny, given and revoked by the platform, audited. */
 @Injectable()
@@ -55,16 +57,12 @@ export class GrantsService {
       problems.push('expiresAt must be in the future');
     if (problems.length > 0) throw new DomainError(400, 'bad_request', problems.join('; '));
     const grant = await this.dataSource.transaction(async (manager) => {
-      const principals: { tenant_id: string | null }[] = await manager.query(
-        `SELECT tenant_id FROM principals WHERE id = $1 FOR SHARE`,
-        [dto.principalId],
-      );
-      const principal = principals[0];
-      await this.access.ensure(actor, 'manage:grants', principal ? { tenantId: principal.tenant_id } : null, {
+      const principal = await principalStore(manager).find(scopeOf(actor), dto.principalId, 'share');
+      await this.access.ensure(actor, 'manage:grants', principal && { tenantId: principal.tenantId }, {
         type: 'principal',
         id: dto.principalId,
       });
-      const tenantId = (principal as { tenant_id: string | null }).tenant_id;
+      const tenantId = (principal as { tenantId: string | null }).tenantId;
       if (dto.cpuFallback && tenantId !== null) {
         // Feature flag: an edition without CPU fallback cannot be granted it.
         const [policy] = await loadTenantPolicies(manager, [tenantId]);
@@ -76,7 +74,7 @@ export class GrantsService {
           );
         }
       }
-      const created = await insertGrant(manager, {
+      const created = await grantStore(manager).insert({
         principalId: dto.principalId,
         tenantId,
         kernels: dto.kernels,
@@ -118,23 +116,26 @@ export class GrantsService {
         { type: 'tenant', id: query.tenantId },
       );
     }
-    const grants = await listGrants(this.dataSource.manager, {
-      tenantId: scope ?? query.tenantId ?? null,
-      ...(query.principalId === undefined ? {} : { principalId: query.principalId }),
-      includeRevoked: query.includeRevoked === true,
-    });
+    const grants = await grantStore(this.dataSource.manager).list(
+      tenantScope(scope ?? query.tenantId ?? null),
+      {
+        ...(query.principalId === undefined ? {} : { principalId: query.principalId }),
+        includeRevoked: query.includeRevoked === true,
+      },
+    );
     return grants.map(grantView);
   }
 
   async revoke(actor: RequestActor, id: string): Promise<GrantView> {
     const result = await this.dataSource.transaction(async (manager) => {
-      const grant = isUuid(id) ? await findGrant(manager, id) : null;
+      const grants = grantStore(manager);
+      const grant = await grants.find(scopeOf(actor), id);
       await this.access.ensure(actor, 'manage:grants', grant && { tenantId: grant.tenantId }, {
         type: 'gpu-grant',
         id,
       });
       const found = grant as GpuGrantRecord;
-      const revoked = await revokeGrant(manager, id, actor.principal.id);
+      const revoked = await grants.revoke(tenantScope(found.tenantId), id, actor.principal.id);
       if (revoked === null) return found;
       await this.audit.append(manager, {
         tenantId: found.tenantId,

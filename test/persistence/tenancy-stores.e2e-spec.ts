@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   createDataSource,
+  grantStore,
   migrateWithLock,
   principalStore,
   tenantScope,
@@ -9,8 +10,8 @@ import {
 import type { DataSource } from 'typeorm';
 import { createTestDatabase } from '../support/database.js';
 
-/** The principal store on real Postgres: a tenant's scope never reaches another tenant's rows. */
-describe('principal store (real Postgres)', () => {
+/** The tenancy stores on real Postgres: a tenant's scope never reaches another tenant's rows. */
+describe('principal and grant stores (real Postgres)', () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let db: DataSource;
   let store: PrincipalStore;
@@ -18,7 +19,7 @@ describe('principal store (real Postgres)', () => {
   let blue: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase('principal_store');
+    database = await createTestDatabase('tenancy_stores');
     db = createDataSource({ url: database.url, poolSize: 2 });
     await db.initialize();
     await migrateWithLock(db);
@@ -78,5 +79,33 @@ describe('principal store (real Postgres)', () => {
     expect(await store.revokeKey(redScope, blueKey.id)).toBeNull();
     expect((await store.findKey(tenantScope(null), blueKey.id))?.revokedAt).toBeNull();
     expect((await store.revokeKey(redScope, redKey.id))?.revokedAt).toBeInstanceOf(Date);
+  });
+
+  it('lists, finds and revokes GPU grants only within the scope it is given', async () => {
+    const grants = grantStore(db.manager);
+    const [redThree, blueThree] = [await principal(red, 'r3'), await principal(blue, 'b3')];
+    const grant = (owner: { id: string; tenantId: string | null }) =>
+      grants.insert({
+        principalId: owner.id,
+        tenantId: owner.tenantId,
+        kernels: ['saxpy'],
+        deviceClasses: ['*'],
+        cpuFallback: false,
+        expiresAt: null,
+        createdBy: null,
+      });
+    const [redGrant, blueGrant] = [await grant(redThree), await grant(blueThree)];
+    const redScope = tenantScope(red);
+    expect((await grants.list(redScope)).map((g) => g.id)).toEqual([redGrant.id]);
+    expect((await grants.list(tenantScope(null))).map((g) => g.id).sort()).toEqual(
+      [redGrant.id, blueGrant.id].sort(),
+    );
+    expect(await grants.find(redScope, blueGrant.id)).toBeNull();
+    expect(await grants.revoke(redScope, blueGrant.id, null)).toBeNull();
+    expect((await grants.find(tenantScope(blue), blueGrant.id))?.revokedAt).toBeNull();
+    expect((await grants.revoke(redScope, redGrant.id, null))?.revokedAt).toBeInstanceOf(Date);
+    expect(await grants.revoke(redScope, redGrant.id, null)).toBeNull();
+    expect(await grants.list(redScope)).toEqual([]);
+    expect((await grants.list(redScope, { includeRevoked: true })).map((g) => g.id)).toEqual([redGrant.id]);
   });
 });
