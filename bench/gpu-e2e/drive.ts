@@ -106,8 +106,9 @@ async function main(): Promise<void> {
         cameras: envNumber('GPU_E2E_CAMERAS', 20),
         width,
         height,
-        targets: envNumber('GPU_E2E_TARGETS', 10),
-        targetRadius: 0.15,
+        targets: envNumber('GPU_E2E_TARGETS', 5),
+        // Drones of about 0.6 m: a voxel and a half across at 0.2 m voxels.
+        targetRadius: 0.3,
         rate: envNumber('GPU_E2E_RATE', 30),
         seconds: envNumber('GPU_E2E_SECONDS', 20),
       });
