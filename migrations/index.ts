@@ -7,6 +7,7 @@ import { InlineStateGuard1764200000000 } from './1764200000000-inline-state-guar
 import { HistoryTriggersPlanPerStatement1764300000000 } from './1764300000000-history-triggers-plan-per-statement.js';
 import { GeoOutputs1764500000000 } from './1764500000000-geo-outputs.js';
 import { GrantedClassesAndBilling1764700000000 } from './1764700000000-granted-classes-and-billing.js';
+import { StopAndCheckpoint1765100000000 } from './1765100000000-stop-and-checkpoint.js';
 
 /** Every migration, oldest first. Classes, not globs: the build is ESM and bundler-friendly. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   HistoryTriggersPlanPerStatement1764300000000,
   GeoOutputs1764500000000,
   GrantedClassesAndBilling1764700000000,
+  StopAndCheckpoint1765100000000,
 ];

@@ -4,11 +4,12 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { dispatchesIn, nodeQueue } from '@voxelfleet/contracts';
+import { dispatchesIn, nodeControlQueue, nodeQueue } from '@voxelfleet/contracts';
 import { APP_LOGGER, TRANSPORT } from '@voxelfleet/platform';
 import type { Consumer, Transport } from '@voxelfleet/transport';
 import type { Logger } from 'pino';
 import type { NodeAgent } from './agent/node-agent.js';
+import { checkStop } from './agent/run-control.js';
 import { HeartbeatService } from './heartbeat.service.js';
 import { NODE_AGENT } from './tokens.js';
 
@@ -20,6 +21,7 @@ import { NODE_AGENT } from './tokens.js';
 @Injectable()
 export class NodeAgentService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private consumer?: Consumer;
+  private controlConsumer?: Consumer;
   private adaptTimer?: NodeJS.Timeout;
 
   constructor(
@@ -45,6 +47,16 @@ export class NodeAgentService implements OnApplicationBootstrap, BeforeApplicati
       },
       { concurrency: agent.tuning.maxConcurrentJobs * 2 },
     );
+    // Stops come on a queue of their own: one never waits behind dispatches for a slot.
+    this.controlConsumer = this.transport.consume(
+      nodeControlQueue(agent.nodeId),
+      async (job) => {
+        const stop = checkStop(job.data);
+        if (stop) await agent.executor.stop(stop);
+        else this.logger.warn({ message: job.name }, 'malformed control message; ignored');
+      },
+      { concurrency: 16 },
+    );
     this.adaptTimer = setInterval(() => agent.adjustConcurrency(), agent.tuning.concurrencyIntervalMs);
     this.logger.info(
       {
@@ -65,6 +77,7 @@ export class NodeAgentService implements OnApplicationBootstrap, BeforeApplicati
     const running = this.agent.executor.accepted.size;
     if (running) this.logger.info({ running }, 'draining: finishing running jobs');
     await this.consumer?.close();
+    await this.controlConsumer?.close();
     await this.agent.cpu.close();
     await this.heartbeat.stop();
   }

@@ -67,6 +67,8 @@ export interface SchedulerSettings {
   policy?: PlacementPolicy;
   /** Feasible nodes scored per job on a large fleet; 0 scores all (see SCHEDULER_PLACEMENT_SAMPLE). */
   placementSample?: number;
+  /** See SCHEDULER_PREEMPTION_MIN_RUNTIME_MS. */
+  preemptionMinRuntimeMs?: number;
   recordTrace?: boolean;
   /** Shared dispatch queues instead of one per node (SCHEDULER_DISPATCH_SHARDS); 0 or absent: per node. */
   dispatchShards?: number;

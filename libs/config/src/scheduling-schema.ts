@@ -1,5 +1,6 @@
 import {
   DEFAULT_PLACEMENT_SAMPLE,
+  DEFAULT_PREEMPTION_POLICY,
   DEFAULT_SCHEDULER_SEED,
   type SchedulingPolicySettings,
 } from '@voxelfleet/scheduling';
@@ -19,16 +20,24 @@ export const schedulingPolicySchema = {
    * from the free-capacity index, see libs/scheduling placement-sample.ts); 0 scores all.
    */
   SCHEDULER_PLACEMENT_SAMPLE: z.coerce.number().int().min(0).default(DEFAULT_PLACEMENT_SAMPLE),
+  /** A job must have run this long before preemption may stop it, so no job is stopped over and over. */
+  SCHEDULER_PREEMPTION_MIN_RUNTIME_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(DEFAULT_PREEMPTION_POLICY.minRuntimeMs),
 };
 
 export function schedulingPolicyFrom(config: {
   SCHEDULER_SEED: string;
   SCHEDULER_POLICY: 'least-loaded' | 'bin-pack' | 'spread';
   SCHEDULER_PLACEMENT_SAMPLE: number;
+  SCHEDULER_PREEMPTION_MIN_RUNTIME_MS: number;
 }): Required<Omit<SchedulingPolicySettings, 'breaker'>> {
   return {
     seed: config.SCHEDULER_SEED,
     policy: config.SCHEDULER_POLICY,
     placementSample: config.SCHEDULER_PLACEMENT_SAMPLE,
+    preemptionMinRuntimeMs: config.SCHEDULER_PREEMPTION_MIN_RUNTIME_MS,
   };
 }

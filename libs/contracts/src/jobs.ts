@@ -1,3 +1,5 @@
+import type { JobCheckpoint, StopReason } from './job-control.js';
+
 /**
  * Kernel jobs as they move between the scheduler and the gpu-nodes.
  *
@@ -65,6 +67,15 @@ export interface JobDispatch {
   deadlineAtMs?: number;
   /** Epoch ms the scheduler enqueued it (for dispatch latency figures). */
   dispatchedAtMs: number;
+  /**
+   * Launches of the kernel, back to back, each taking the previous launch's outputs as inputs
+   * of the same name (default 1). A stop (JobStop) lands between two launches.
+   */
+  launches?: number;
+  /** The job writes a checkpoint when a preemption notice reaches it (see JobStop.graceMs). */
+  checkpointable?: boolean;
+  /** Resume here: the launches done and the inputs of the next one (the job's last checkpoint). */
+  checkpoint?: JobCheckpoint;
 }
 
 /**
@@ -134,7 +145,18 @@ export type JobReport =
       /** Set when the job ran on the CPU although it asked for a device. */
       fallbackReason?: string;
     })
-  | (JobReportBase & { type: 'failed'; durationMs: number; error: JobError });
+  | (JobReportBase & { type: 'failed'; durationMs: number; error: JobError })
+  | (JobReportBase & {
+      /** Stopped on a JobStop: never a result. The run's room is free on the node. */
+      type: 'stopped';
+      reason: StopReason;
+      durationMs: number;
+      /** Whether the run had started (a stop may find it still waiting for a slot, or not yet arrived). */
+      started: boolean;
+      launchesDone: number;
+      /** Written on a preemption notice by a checkpointable job. */
+      checkpoint?: JobCheckpoint;
+    });
 
 /**
  * Reports a node produced within a few milliseconds of each other, as one message on

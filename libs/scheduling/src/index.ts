@@ -38,6 +38,7 @@ export * from './seeded-random.js';
 export * from './simulate.js';
 export * from './snapshot-updates.js';
 export * from './snapshot.types.js';
+export * from './stop-holds.js';
 export * from './start-estimate.js';
 export * from './tenant-usage.js';
 export * from './units.js';

@@ -28,9 +28,16 @@ export interface Victim {
   /** Work redone after requeue: since the fresh checkpoint, else since start. */
   readonly lostWorkMs: number;
   readonly resumesFromCheckpoint: boolean;
+  /**
+   * Already told to stop (an earlier preemption or a cancellation): its room comes free once
+   * its node confirms, at no further cost, so it is chosen before anything else.
+   */
+  readonly stopping?: true;
 }
 
 export interface PreemptionPlan {
+  /** Absent: devices. `cpu`: a CPU slot, for a job that may run on the CPU. */
+  readonly target?: 'cpu';
   readonly nodeId: string;
   readonly deviceIds: readonly string[];
   readonly victims: readonly Victim[];
@@ -52,12 +59,18 @@ export function choosePreemption(
   policy: PreemptionPolicy = DEFAULT_PREEMPTION_POLICY,
 ): PreemptionPlan | null {
   const jobRank = effectivePriorityRank(job.priority, job.boost);
-  const victims = fleet.running
-    .filter((r) => r.preemptible && r.deviceIds.length > 0 && priorityRank(r.priority) > jobRank)
-    .filter((r) => options.nowMs - r.startedAtMs >= policy.minRuntimeMs)
+  const candidates = fleet.running
+    .filter(
+      (r) =>
+        r.stopping === true ||
+        (r.preemptible &&
+          priorityRank(r.priority) > jobRank &&
+          options.nowMs - r.startedAtMs >= policy.minRuntimeMs),
+    )
     .map((r) => toVictim(r, options.nowMs, policy))
     // Id order makes the choice independent of the order running jobs were loaded in.
     .sort((a, b) => compareStrings(a.jobId, b.jobId));
+  const victims = candidates.filter((v) => v.deviceIds.length > 0);
 
   let best: { plan: PreemptionPlan; key: readonly number[]; tie: number } | null = null;
   for (const node of fleet.nodes) {
@@ -87,6 +100,49 @@ export function choosePreemption(
       best = { plan, key, tie };
     }
   }
+  if (best) return best.plan;
+  return options.cpuFallbackPermitted
+    ? choosePreemptionOnCpu(
+        job,
+        fleet,
+        options,
+        candidates.filter((v) => v.deviceIds.length === 0),
+      )
+    : null;
+}
+
+/**
+ * For a job that may run on the CPU and finds no free slot: the one cheapest CPU job to stop
+ * on a node that takes work (a stopping one first: its slot is coming free anyway).
+ */
+function choosePreemptionOnCpu(
+  job: JobSpec,
+  fleet: PlacementFleet,
+  options: PlacementOptions,
+  victims: readonly Victim[],
+): PreemptionPlan | null {
+  let best: { plan: PreemptionPlan; key: readonly number[]; tie: number } | null = null;
+  for (const node of fleet.nodes) {
+    if (!node.cpuSlots || node.cpuSlots.total === 0 || nodeExclusion(node, job, options)) continue;
+    for (const victim of victims) {
+      if (victim.nodeId !== node.id) continue;
+      const key = setKey([victim]);
+      const tie = seededUnit(options.seed, 'preempt', job.id, node.id);
+      if (!best || compareKeys(key, best.key) < 0 || (compareKeys(key, best.key) === 0 && tie < best.tie)) {
+        best = {
+          plan: {
+            target: 'cpu',
+            nodeId: node.id,
+            deviceIds: [],
+            victims: [victim],
+            reason: describe([victim], job),
+          },
+          key,
+          tie,
+        };
+      }
+    }
+  }
   return best?.plan ?? null;
 }
 
@@ -103,16 +159,18 @@ function toVictim(job: RunningJob, nowMs: number, policy: PreemptionPolicy): Vic
     deviceIds: job.deviceIds,
     priority: job.priority,
     runtimeMs: nowMs - job.startedAtMs,
-    lostWorkMs: fresh ? nowMs - checkpoint : nowMs - job.startedAtMs,
+    lostWorkMs: job.stopping ? 0 : fresh ? nowMs - checkpoint : nowMs - job.startedAtMs,
     resumesFromCheckpoint: fresh,
+    ...(job.stopping ? { stopping: true as const } : {}),
   };
 }
 
 /** Fewest victims first, then fewest without a fresh checkpoint, least lost work, lowest classes. */
 function setKey(set: readonly Victim[]): number[] {
+  const fresh = set.filter((v) => !v.stopping);
   return [
-    set.length,
-    set.filter((v) => !v.resumesFromCheckpoint).length,
+    fresh.length,
+    fresh.filter((v) => !v.resumesFromCheckpoint).length,
     set.reduce((sum, v) => sum + v.lostWorkMs, 0),
     -set.reduce((sum, v) => sum + priorityRank(v.priority), 0),
   ];

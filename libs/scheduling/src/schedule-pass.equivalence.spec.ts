@@ -8,7 +8,8 @@ import { placeJob } from './placement.js';
 import { schedulePass, type PassOptions } from './schedule-pass.js';
 import { seededDrawAfter, seededUnit, seededUnitsAfter } from './seeded-random.js';
 import type { FleetSnapshot, JobSpec } from './snapshot.types.js';
-import { applyPlacement, applyPreemption } from './snapshot-updates.js';
+import { applyPlacement } from './snapshot-updates.js';
+import { applyStopping } from './stop-holds.js';
 import { deepFreeze } from './testing/deep-freeze.js';
 import { aJob } from './testing/fixtures.js';
 import { fleetArb, planArb } from './testing/fleet-arbitraries.js';
@@ -36,18 +37,9 @@ function referencePass(snapshot: FleetSnapshot, queue: readonly JobSpec[], optio
     if (decision.kind === 'place')
       working = applyPlacement(working, job, decision.placement, options.breaker);
     if (decision.kind === 'preempt') {
-      working = applyPreemption(working, decision.plan.victims);
-      working = applyPlacement(
+      working = applyStopping(
         working,
-        job,
-        {
-          target: 'gpu',
-          nodeId: decision.plan.nodeId,
-          deviceIds: decision.plan.deviceIds,
-          score: 0,
-          reason: decision.plan.reason,
-        },
-        options.breaker,
+        decision.plan.victims.filter((v) => !v.stopping).map((v) => v.jobId),
       );
     }
     return { jobId: job.id, decision, record };

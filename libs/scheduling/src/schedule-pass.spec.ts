@@ -73,7 +73,7 @@ describe('schedulePass', () => {
     expect(pass.snapshot.tenants[0]?.usage.runningJobs).toBe(1);
   });
 
-  it('preempts, hands the victims back for requeueing, and places the job in their room', () => {
+  it('preempts and hands the victims back for requeueing; their room stays held until they stop', () => {
     const fleet = aFleet({
       nowMs: NOW,
       nodes: [aNode({ devices: [aDevice({ freeVramBytes: 0 })] })],
@@ -92,9 +92,70 @@ describe('schedulePass', () => {
     );
     expect(pass.decisions[0]?.decision.kind).toBe('preempt');
     expect(pass.requeue.map((v) => v.jobId)).toEqual(['batch']);
-    expect(pass.snapshot.running.map((r) => r.jobId)).toEqual(['urgent']);
-    expect(pass.snapshot.nodes[0]?.devices[0]?.freeVramBytes).toBe(40 * GIB);
-    expect(pass.snapshot.tenants[1]?.usage).toMatchObject({ vramBytes: 0, gpus: 0, runningJobs: 0 });
+    // The victim holds its room as a stopping run; the job waits for its node to confirm.
+    expect(pass.snapshot.running).toEqual([
+      expect.objectContaining({ jobId: 'batch:stopping', stopping: true, preemptible: false }),
+    ]);
+    expect(pass.snapshot.nodes[0]?.devices[0]?.freeVramBytes).toBe(0);
+    expect(pass.snapshot.tenants[1]?.usage).toMatchObject({ vramBytes: 80 * GIB, gpus: 1, runningJobs: 1 });
+  });
+
+  it('waits on a run already stopping rather than preempting another', () => {
+    const fleet = aFleet({
+      nowMs: NOW,
+      nodes: [aNode({ devices: [aDevice({ freeVramBytes: 0 })] })],
+      running: [
+        aRunningJob({
+          jobId: 'gone:stopping',
+          priority: 'background',
+          vramBytesPerDevice: 40 * GIB,
+          startedAtMs: NOW,
+          preemptible: false,
+          stopping: true,
+        }),
+        aRunningJob({ jobId: 'batch', priority: 'background', vramBytesPerDevice: 40 * GIB, startedAtMs: 0 }),
+      ],
+    });
+    const pass = schedulePass(
+      fleet,
+      [aJob({ id: 'urgent', priority: 'realtime', vramBytesPerDevice: 40 * GIB })],
+      { seed: 1 },
+    );
+    const decision = pass.decisions[0]?.decision;
+    expect(decision?.kind).toBe('preempt');
+    expect(decision?.kind === 'preempt' && decision.plan.victims.map((v) => [v.jobId, v.stopping])).toEqual([
+      ['gone:stopping', true],
+    ]);
+    // Nothing new is stopped.
+    expect(pass.requeue).toEqual([]);
+  });
+
+  it('stops a lower-priority CPU job for a job that may run on the CPU when no slot is free', () => {
+    const fleet = aFleet({
+      nowMs: NOW,
+      nodes: [aNode({ devices: [], cpuSlots: { total: 1, free: 0 } })],
+      running: [
+        aRunningJob({
+          jobId: 'cpu-batch',
+          priority: 'background',
+          deviceIds: [],
+          vramBytesPerDevice: 0,
+          startedAtMs: 0,
+        }),
+      ],
+    });
+    const pass = schedulePass(
+      fleet,
+      [aJob({ id: 'urgent', priority: 'high', vramBytesPerDevice: 0, cpuFallbackAllowed: true })],
+      { seed: 1 },
+    );
+    const decision = pass.decisions[0]?.decision;
+    expect(decision?.kind === 'preempt' && decision.plan).toMatchObject({
+      target: 'cpu',
+      deviceIds: [],
+      victims: [expect.objectContaining({ jobId: 'cpu-batch' })],
+    });
+    expect(pass.requeue.map((v) => v.jobId)).toEqual(['cpu-batch']);
   });
 
   it('replays against its own log, and notices a different seed', () => {
@@ -107,7 +168,7 @@ describe('schedulePass', () => {
 });
 
 describe('schedulePass properties', () => {
-  it('never over-commits a device or a CPU slot, and never pushes a tenant past its GPU quota', () => {
+  it('never over-commits a device or a CPU slot, never pushes a tenant past its GPU quota, and holds preempted room', () => {
     fc.assert(
       fc.property(fleetArb, fc.array(planArb, { maxLength: 8 }), fc.integer(), (fleet, plans, seed) => {
         const queue: JobSpec[] = plans.map((plan, i) => ({
@@ -125,11 +186,16 @@ describe('schedulePass properties', () => {
           const before = fleet.tenants.find((t) => t.id === tenant.id)?.usage.gpus ?? 0;
           expect(tenant.usage.gpus).toBeLessThanOrEqual(Math.max(before, effectiveQuota(tenant).gpus));
         }
-        const placed = pass.decisions.filter(
-          (d) => d.decision.kind === 'place' || d.decision.kind === 'preempt',
-        );
+        const placed = pass.decisions.filter((d) => d.decision.kind === 'place');
         const runningIds = pass.snapshot.running.map((r) => r.jobId);
         for (const p of placed) expect(runningIds.filter((id) => id === p.jobId)).toHaveLength(1);
+        // A job that preempted waits for its victims to stop; they keep their room meanwhile.
+        for (const d of pass.decisions) {
+          if (d.decision.kind !== 'preempt') continue;
+          expect(runningIds).not.toContain(d.jobId);
+          for (const v of d.decision.plan.victims)
+            expect(runningIds).toContain(v.stopping ? v.jobId : `${v.jobId}:stopping`);
+        }
         const log = pass.decisions.map((d) => d.record);
         expect(replayPass(log, fleet, [...queue].reverse(), { seed })).toEqual({ ok: true });
       }),

@@ -5,7 +5,8 @@ import { DEFAULT_FAIR_SHARE_HALF_LIFE_MS } from './fair-share.js';
 import { buildOrderingContext, compareStrings, orderQueue } from './ordering.js';
 import type { Victim } from './preemption.js';
 import type { FleetSnapshot, JobSpec } from './snapshot.types.js';
-import { applyPreemption, ownedBy, placeInPass, settled, type PassSnapshot } from './snapshot-updates.js';
+import { ownedBy, placeInPass, settled, type PassSnapshot } from './snapshot-updates.js';
+import { applyStopping } from './stop-holds.js';
 import { attachFleetIndex } from './fleet-index.js';
 import { canonicalJson } from './canonical-json.js';
 
@@ -24,7 +25,10 @@ export interface SchedulingPass {
   readonly passDigest: string;
   /** One per queued job, in the order they were considered. */
   readonly decisions: readonly PassDecision[];
-  /** Jobs preempted during the pass; the caller requeues them (from their checkpoints). */
+  /**
+   * Jobs preempted during the pass; the caller tells their nodes to stop them and requeues
+   * them (from their checkpoints). Their room stays held until the stops are confirmed.
+   */
   readonly requeue: readonly Victim[];
   /** The snapshot as the pass left it, every placement and preemption applied. */
   readonly snapshot: FleetSnapshot;
@@ -87,16 +91,18 @@ export function* passSteps(
     if (decision.kind === 'place') {
       placeInPass(working, job, decision.placement, options.breaker);
     } else if (decision.kind === 'preempt') {
-      requeue.push(...decision.plan.victims);
-      working = indexed(ownedBy(applyPreemption(settled(working), decision.plan.victims)));
-      const placement = {
-        target: 'gpu' as const,
-        nodeId: decision.plan.nodeId,
-        deviceIds: decision.plan.deviceIds,
-        score: 0,
-        reason: decision.plan.reason,
-      };
-      placeInPass(working, job, placement, options.breaker);
+      // The victims are told to stop and keep their room until their nodes confirm; the job
+      // that preempted them waits for it (a later pass places it).
+      const told = decision.plan.victims.filter((v) => !v.stopping);
+      requeue.push(...told);
+      working = indexed(
+        ownedBy(
+          applyStopping(
+            settled(working),
+            told.map((v) => v.jobId),
+          ),
+        ),
+      );
     }
     if ((position + 1) % PASS_STEP === 0 && position + 1 < ordered.length) yield position + 1;
   }

@@ -1,5 +1,6 @@
 import { DEFAULT_BREAKER_CONFIG, type BreakerConfig } from './circuit-breaker.types.js';
 import { DEFAULT_PLACEMENT_SAMPLE } from './fleet-index.js';
+import { DEFAULT_PREEMPTION_POLICY } from './preemption.js';
 import type { PassOptions } from './schedule-pass.js';
 import type { PlacementPolicy } from './snapshot.types.js';
 
@@ -9,7 +10,8 @@ export const DEFAULT_SCHEDULER_SEED = 'voxelfleet';
 /**
  * The settings that change what placement decides: the scheduler's real passes and the
  * gateway's simulate read the same ones (SCHEDULER_SEED, SCHEDULER_POLICY,
- * SCHEDULER_PLACEMENT_SAMPLE), so a dry run promises what a pass would do.
+ * SCHEDULER_PLACEMENT_SAMPLE, SCHEDULER_PREEMPTION_MIN_RUNTIME_MS), so a dry run promises
+ * what a pass would do.
  */
 export interface SchedulingPolicySettings {
   readonly seed?: string;
@@ -17,6 +19,8 @@ export interface SchedulingPolicySettings {
   /** Feasible nodes scored per job on a large fleet; 0 scores all. */
   readonly placementSample?: number;
   readonly breaker?: BreakerConfig;
+  /** A job must have run this long before it may be preempted (SCHEDULER_PREEMPTION_MIN_RUNTIME_MS). */
+  readonly preemptionMinRuntimeMs?: number;
 }
 
 /**
@@ -29,5 +33,11 @@ export function schedulingOptionsOf(settings: SchedulingPolicySettings = {}): Pa
     policy: settings.policy ?? 'least-loaded',
     placementSample: settings.placementSample ?? DEFAULT_PLACEMENT_SAMPLE,
     breaker: Object.freeze({ ...(settings.breaker ?? DEFAULT_BREAKER_CONFIG) }),
+    preemption: Object.freeze({
+      ...DEFAULT_PREEMPTION_POLICY,
+      ...(settings.preemptionMinRuntimeMs === undefined
+        ? {}
+        : { minRuntimeMs: settings.preemptionMinRuntimeMs }),
+    }),
   });
 }

@@ -2,7 +2,7 @@ import type { Blocker, Rejection } from './blockers.js';
 import type { DecisionRecord } from './decision-record.js';
 import { decideJob, type JobDecision, type SchedulingOptions } from './decide-job.js';
 import type { Placement } from './placement.types.js';
-import type { Victim } from './preemption.js';
+import type { PreemptionPlan, Victim } from './preemption.js';
 import type { PriorityClass } from './priority.js';
 import type { FleetSnapshot, JobAffinity, JobSpec } from './snapshot.types.js';
 import { estimateStart } from './start-estimate.js';
@@ -103,17 +103,11 @@ export function simulate(
       return withRecord(record, {
         outcome: 'would-preempt',
         admitted: true,
-        placement: {
-          target: 'gpu',
-          nodeId: decision.plan.nodeId,
-          deviceIds: decision.plan.deviceIds,
-          score: 0,
-          reason: decision.plan.reason,
-        },
+        placement: preemptionPlacement(decision.plan),
         blockers: [],
         rejection: null,
         estimatedStartMs: snapshot.nowMs,
-        estimateBasis: 'starts once the preempted jobs release their devices',
+        estimateBasis: 'starts once the preempted jobs have stopped on their node and released their room',
         preempted: decision.plan.victims,
       });
     case 'wait': {
@@ -157,4 +151,11 @@ function withRecord(record: DecisionRecord<JobDecision>, verdict: Verdict): Simu
     estimateBasis: verdict.estimateBasis,
     preempted: verdict.preempted,
   };
+}
+
+/** Where a job that preempts goes once its victims have stopped. */
+export function preemptionPlacement(plan: PreemptionPlan): Placement {
+  return plan.target === 'cpu'
+    ? { target: 'cpu', nodeId: plan.nodeId, score: 0, reason: plan.reason }
+    : { target: 'gpu', nodeId: plan.nodeId, deviceIds: plan.deviceIds, score: 0, reason: plan.reason };
 }

@@ -2,7 +2,6 @@ import { breakerOnPlacement } from './circuit-breaker.js';
 import { fleetIndexOf } from './fleet-index.js';
 import { DEFAULT_BREAKER_CONFIG, type BreakerConfig } from './circuit-breaker.types.js';
 import type { Placement } from './placement.types.js';
-import type { Victim } from './preemption.js';
 import type { FleetSnapshot, JobSpec, NodeSnapshot, RunningJob, TenantSnapshot } from './snapshot.types.js';
 import { countsTowardRate } from './quota.js';
 import { chargeAdmission, chargeHeld, withinWindow } from './tenant-usage.js';
@@ -151,47 +150,4 @@ function runningJobOf(job: JobSpec, placement: Placement, nowMs: number): Runnin
  */
 function chargedTenant(tenant: TenantSnapshot, job: JobSpec, nowMs: number): TenantSnapshot {
   return { ...tenant, usage: chargeAdmission(tenant.usage, job, nowMs) };
-}
-
-/**
- * A new snapshot without the victims: their VRAM is back on their devices and their
- * tenants' running usage released. GPU-seconds already spent stay spent.
- */
-export function applyPreemption(snapshot: FleetSnapshot, victims: readonly Victim[]): FleetSnapshot {
-  const ids = new Set(victims.map((v) => v.jobId));
-  const removed = snapshot.running.filter((r) => ids.has(r.jobId));
-  const nodes = snapshot.nodes.map((node) => {
-    const onNode = removed.filter((r) => r.nodeId === node.id);
-    if (onNode.length === 0) return node;
-    return {
-      ...node,
-      devices: node.devices.map((d) => {
-        const freed = onNode
-          .filter((r) => r.deviceIds.includes(d.id))
-          .reduce((sum, r) => sum + r.vramBytesPerDevice, 0);
-        return freed === 0 ? d : { ...d, freeVramBytes: d.freeVramBytes + freed };
-      }),
-    };
-  });
-  let tenants = snapshot.tenants;
-  for (const r of removed) {
-    tenants = mapTenant(tenants, r.tenantId, (t) => ({
-      ...t,
-      usage: {
-        ...t.usage,
-        vramBytes: Math.max(0, t.usage.vramBytes - r.vramBytesPerDevice * r.deviceIds.length),
-        gpus: Math.max(0, t.usage.gpus - r.deviceIds.length),
-        runningJobs: Math.max(0, t.usage.runningJobs - 1),
-      },
-    }));
-  }
-  return { ...snapshot, nodes, tenants, running: snapshot.running.filter((r) => !ids.has(r.jobId)) };
-}
-
-function mapTenant(
-  tenants: readonly TenantSnapshot[],
-  id: string,
-  change: (tenant: TenantSnapshot) => TenantSnapshot,
-): TenantSnapshot[] {
-  return tenants.map((t) => (t.id === id ? change(t) : t));
 }

@@ -162,6 +162,11 @@ export interface RunningJob {
   readonly startedAtMs: number;
   readonly estimatedDurationMs?: number;
   readonly lastCheckpointAtMs?: number;
+  /**
+   * A run told to stop (preempted or cancelled) that its node has not confirmed stopped: it
+   * holds its room until then, and is never chosen as a new victim.
+   */
+  readonly stopping?: true;
 }
 
 export interface FleetSnapshot {

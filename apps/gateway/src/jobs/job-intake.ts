@@ -72,9 +72,23 @@ export async function intakeContext(
   return { principal, tenant, nodes, nowMs };
 }
 
-/** The row to write, and the device classes the principal's grants allow it (null: any). */
+/** How a run goes: its launches, and whether it checkpoints on a preemption notice. */
+export interface RunOptions {
+  launches: number;
+  checkpointable: boolean;
+  preemptionGraceMs: number;
+}
+
+/** A checkpointable job's default grace after a preemption notice. */
+const DEFAULT_PREEMPTION_GRACE_MS = 30_000;
+
+/**
+ * The row to write, the device classes the principal's grants allow it (null: any), and how
+ * its runs go.
+ */
 export type IntakenJob = Omit<NewJobRow, 'state' | 'stateReason'> & {
   grantedDeviceClasses: string[] | null;
+  run: RunOptions;
 };
 
 /**
@@ -160,6 +174,13 @@ export async function intakeJob(
       code: verdict.rejection.code,
     });
   }
+  if (dto.preemptionGraceSeconds !== undefined && dto.checkpointable !== true) {
+    throw new DomainError(
+      400,
+      'bad_request',
+      `${field}preemptionGraceSeconds: only a checkpointable job (checkpointable: true) has a grace`,
+    );
+  }
   return {
     tenantId: tenant.id,
     kernel: { name, ...(dto.kernelId ? { kernelId: dto.kernelId } : {}) },
@@ -175,7 +196,39 @@ export async function intakeJob(
     cpuFallbackAllowed,
     maxAttempts: dto.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     grantedDeviceClasses,
+    run: {
+      launches: dto.launches ?? 1,
+      checkpointable: dto.checkpointable ?? false,
+      preemptionGraceMs:
+        dto.checkpointable === true
+          ? (dto.preemptionGraceSeconds ?? DEFAULT_PREEMPTION_GRACE_MS / 1000) * 1000
+          : 0,
+    },
   };
+}
+
+/** Writes how each job's runs go, where it differs from one plain launch, in the submitting transaction. */
+export async function recordRunOptions(
+  manager: EntityManager,
+  jobs: readonly { id: string; run: RunOptions }[],
+): Promise<void> {
+  const special = jobs.filter((job) => job.run.launches !== 1 || job.run.checkpointable);
+  if (special.length === 0) return;
+  await manager.query(
+    `UPDATE jobs SET launches = r.launches, checkpointable = r.checkpointable, preemption_grace_ms = r.grace
+       FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, launches int, checkpointable boolean, grace int)
+      WHERE jobs.id = r.id`,
+    [
+      JSON.stringify(
+        special.map((job) => ({
+          id: job.id,
+          launches: job.run.launches,
+          checkpointable: job.run.checkpointable,
+          grace: job.run.preemptionGraceMs,
+        })),
+      ),
+    ],
+  );
 }
 
 /**

@@ -122,6 +122,36 @@ export class JobRequestDto {
   @Min(1)
   @Max(20)
   maxAttempts?: number;
+
+  @ApiPropertyOptional({
+    description:
+      'Launches of the kernel in one run, back to back, each taking the previous launch’s outputs as inputs of the same name (an iterative kernel carries its state). A preemption or cancellation stops the run between two launches.',
+    default: 1,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  launches?: number;
+
+  @ApiPropertyOptional({
+    description:
+      'On a preemption notice the run writes a checkpoint at its next launch boundary (kept with the job) and is dispatched again from it',
+    default: false,
+  })
+  @IsOptional()
+  @IsBoolean()
+  checkpointable?: boolean;
+
+  @ApiPropertyOptional({
+    description: 'Seconds a checkpointable run has, after a preemption notice, to write its checkpoint',
+    default: 30,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3_600)
+  preemptionGraceSeconds?: number;
 }
 
 export class SubmitJobDto extends JobRequestDto {

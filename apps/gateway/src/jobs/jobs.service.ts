@@ -1,14 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditWriter } from '@voxelfleet/audit';
 import { AccessControl, type RequestActor } from '@voxelfleet/auth';
-import { CANCELLABLE_JOB_STATES } from '@voxelfleet/contracts';
+import { CANCELLABLE_JOB_STATES, JOB_STOP, nodeControlQueue, type JobStop } from '@voxelfleet/contracts';
+import type { StoppingRun } from '@voxelfleet/scheduling';
 import { DATA_SOURCE, DomainError, TRANSPORT } from '@voxelfleet/platform';
 import type { Transport } from '@voxelfleet/transport';
 import type { DataSource } from 'typeorm';
 import { auditOrigin, isUuid } from '../common/actor-scope.js';
 import { DEFAULT_GATEWAY_SETTINGS } from '../gateway.settings.js';
 import type { ListJobsQuery, SubmitJobDto } from './job.dto.js';
-import { intakeContext, intakeJob, recordGrantedClasses, tenantOfRequest } from './job-intake.js';
+import {
+  intakeContext,
+  intakeJob,
+  recordGrantedClasses,
+  recordRunOptions,
+  tenantOfRequest,
+} from './job-intake.js';
 import { insertJobs } from '@voxelfleet/persistence';
 import {
   JOB_COLUMNS,
@@ -63,11 +70,12 @@ export class JobsService {
         }
         throw error;
       }
-      const { grantedDeviceClasses, ...fields } = row;
+      const { grantedDeviceClasses, run, ...fields } = row;
       const [jobId] = await insertJobs(manager, [
         { ...fields, state: 'submitted', stateReason: 'submitted' },
       ]);
       await recordGrantedClasses(manager, [{ id: jobId as string, grantedDeviceClasses }]);
+      await recordRunOptions(manager, [{ id: jobId as string, run }]);
       await this.audit.append(manager, {
         tenantId,
         ...auditOrigin(actor),
@@ -122,8 +130,10 @@ export class JobsService {
   }
 
   /**
-   * Cancels a job that has not finished. A job already on a node keeps running there until
-   * it ends (the node contract has no stop message), but its result is no longer recorded.
+   * Cancels a job that has not finished. A job already placed on a node is told to stop there
+   * (a JobStop on the node's control queue): its node stops it at the next launch boundary and
+   * confirms, and until then its room stays held (`jobs.stopping`); its result, should it
+   * finish first, is not recorded. A stop message lost here is sent again by the scheduler.
    */
   async cancel(actor: RequestActor, id: string): Promise<JobDetail> {
     const row = isUuid(id) ? await this.row(id) : null;
@@ -132,11 +142,15 @@ export class JobsService {
       id,
     });
     const current = row as JobRow;
-    await this.db.transaction(async (manager) => {
-      const updated: [{ id: string }[], number] = await manager.query(
-        `UPDATE jobs SET state = 'cancelled', state_reason = $2, finished_at = clock_timestamp(), pending = NULL
-          WHERE id = $1 AND state = ANY($3::text[]) RETURNING id`,
-        [id, `cancelled by ${actor.principal.name}`, CANCELLABLE_JOB_STATES],
+    const stopping = await this.db.transaction(async (manager) => {
+      const updated: [{ id: string; stopping: StoppingRun | null }[], number] = await manager.query(
+        `UPDATE jobs SET state = 'cancelled', state_reason = $2, finished_at = clock_timestamp(), pending = NULL,
+                stopping = CASE WHEN state IN ('placed', 'running') AND node_id IS NOT NULL THEN
+                  jsonb_build_object('attempt', attempt, 'nodeId', node_id, 'deviceIds', to_jsonb(device_ids),
+                    'vramBytesPerDevice', vram_bytes, 'reason', 'cancelled', 'graceMs', 0,
+                    'requestedAtMs', $4::bigint) END
+          WHERE id = $1 AND state = ANY($3::text[]) RETURNING id, stopping`,
+        [id, `cancelled by ${actor.principal.name}`, CANCELLABLE_JOB_STATES, Date.now()],
       );
       if (updated[0].length === 0) {
         throw new DomainError(
@@ -152,9 +166,15 @@ export class JobsService {
         resource: { type: 'job', id },
         outcome: 'succeeded',
         reason: null,
-        diff: { before: { state: current.state }, after: { state: 'cancelled' } },
+        diff: {
+          before: { state: current.state },
+          after: { state: 'cancelled' },
+          ...(updated[0][0]?.stopping ? { stopOn: updated[0][0].stopping.nodeId } : {}),
+        },
       });
+      return updated[0][0]?.stopping ?? null;
     });
+    if (stopping) await this.tellNodeToStop(id, stopping);
     await this.wake(0);
     return this.detailOf(id);
   }
@@ -188,6 +208,18 @@ export class JobsService {
   }
 
   /** Tells the scheduler there is work; it also polls, so a lost wake-up only costs a tick. */
+  /** The stop of a cancelled run, on its node's control queue (the scheduler sends it again if this fails). */
+  private async tellNodeToStop(jobId: string, stopping: StoppingRun): Promise<void> {
+    const stop: JobStop = {
+      jobId,
+      attempt: stopping.attempt,
+      reason: 'cancelled',
+      graceMs: 0,
+      at: Date.now(),
+    };
+    await this.transport.enqueue(nodeControlQueue(stopping.nodeId), JOB_STOP, stop).catch(() => undefined);
+  }
+
   async wake(count: number): Promise<void> {
     await this.transport.publish('jobs.submitted', { count, at: Date.now() }).catch(() => undefined);
   }

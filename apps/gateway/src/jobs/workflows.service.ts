@@ -7,7 +7,14 @@ import { criticalPath, validateWorkflow, type WorkflowSpec } from '@voxelfleet/s
 import type { DataSource } from 'typeorm';
 import { auditOrigin, isUuid } from '../common/actor-scope.js';
 import { DEFAULT_GATEWAY_SETTINGS } from '../gateway.settings.js';
-import { intakeContext, intakeJob, recordGrantedClasses, tenantOfRequest } from './job-intake.js';
+import {
+  intakeContext,
+  intakeJob,
+  recordGrantedClasses,
+  recordRunOptions,
+  tenantOfRequest,
+  type RunOptions,
+} from './job-intake.js';
 import { insertJobs, type NewJobRow } from '@voxelfleet/persistence';
 import { JobsService } from './jobs.service.js';
 import type { SubmitWorkflowDto } from './workflow.dto.js';
@@ -98,6 +105,7 @@ export class WorkflowsService {
       const context = await intakeContext(manager, actor.principal, tenantId, nowMs, NODE_LOST_AFTER_MS);
       const rows: NewJobRow[] = [];
       const granted: (string[] | null)[] = [];
+      const runs: RunOptions[] = [];
       for (const [index, step] of dto.steps.entries()) {
         let intaken;
         try {
@@ -109,8 +117,9 @@ export class WorkflowsService {
           }
           throw error;
         }
-        const { grantedDeviceClasses, ...checked } = intaken;
+        const { grantedDeviceClasses, run, ...checked } = intaken;
         granted.push(grantedDeviceClasses);
+        runs.push(run);
         const root = (step.dependsOn ?? []).length === 0;
         rows.push({
           ...checked,
@@ -133,6 +142,13 @@ export class WorkflowsService {
           id: row.id as string,
           grantedDeviceClasses: granted[index] ?? null,
         })),
+      );
+      await recordRunOptions(
+        manager,
+        rows.flatMap((row, index) => {
+          const run = runs[index];
+          return run ? [{ id: row.id as string, run }] : [];
+        }),
       );
       const edges = spec.nodes.flatMap((node) =>
         node.dependsOn.map((dep) => ({

@@ -1,4 +1,4 @@
-import type { JobDispatch } from '@voxelfleet/contracts';
+import type { JobDispatch, KernelInputs } from '@voxelfleet/contracts';
 import type { VramPool } from '@voxelfleet/cuda';
 import type { Logger } from 'pino';
 import type { CpuRunner } from './cpu-pool.js';
@@ -13,8 +13,16 @@ import {
 } from './fallback-budget.js';
 import { countAllocFailure, fail, type Outcome } from './job-outcome.js';
 import { encodeResult, type KernelCall } from './kernel-call.js';
+import { runLaunches, type LaunchResult } from './launch-loop.js';
 import { MicroBatcher, type BatchOutcome } from './micro-batcher.js';
 import type { NodeMetrics } from './node-metrics.js';
+import type { RunControl, Stopped } from './run-control.js';
+
+/** A run of several launches (or one that can be stopped): how to decode a launch's inputs, and its stop. */
+export interface LaunchControl {
+  control: RunControl;
+  decode: (inputs: KernelInputs) => KernelCall;
+}
 
 export interface CpuPathSettings {
   budgets: FallbackBudgets;
@@ -58,7 +66,8 @@ export class CpuPath {
     call: KernelCall,
     fallbackReason: string | null,
     batched = false,
-  ): Promise<Outcome> {
+    launches?: LaunchControl,
+  ): Promise<Outcome | Stopped> {
     const fallback = fallbackReason !== null;
     const budget = budgetFor(this.settings.budgets, call.kernel);
     const units = workUnits(call);
@@ -102,40 +111,79 @@ export class CpuPath {
         countAllocFailure(this.metrics, e, 'host');
         return { ok: false, error: jobErrorFromCuda(e).error };
       }
-      const outcome: BatchOutcome = batched
-        ? await this.batcher.run(job.tenantId, call, limitMs)
-        : await this.cpu.run([call], limitMs);
-      if (outcome.status === 'limit') {
-        const what =
-          onExpiry === 'fallback-over-budget'
-            ? `the ${limitMs} ms CPU budget for ${call.kernel}`
-            : `its ${limitMs} ms limit`;
-        return fail(
-          onExpiry,
-          `stopped after ${Math.round(outcome.elapsedMs)} ms on the CPU, past ${what}`,
-          onExpiry === 'fallback-over-budget',
-        );
+      if (batched || !launches) {
+        const outcome: BatchOutcome = batched
+          ? await this.batcher.run(job.tenantId, call, limitMs)
+          : await this.cpu.run([call], limitMs);
+        const one = this.launchResult(call, outcome, limitMs, onExpiry, units);
+        return one.ok ? this.succeeded(one.output, fallbackReason) : one.outcome;
       }
-      if (outcome.status === 'refused') return fail('node-draining', outcome.message, true);
-      if (outcome.status === 'crashed') return fail('internal', outcome.message, true);
-      const one = outcome.outcomes[0]!;
-      if (!one.ok)
-        return fail(
-          one.code === 'INVALID_ARGUMENT' ? 'bad-input' : 'internal',
-          one.message,
-          one.code !== 'INVALID_ARGUMENT',
-        );
-      this.cost.observe(call.kernel, units, one.ms);
-      return {
-        ok: true,
-        where: 'cpu',
-        output: encodeResult(one.result),
-        fallbackReason: fallbackReason ?? undefined,
-      };
+      // The limit is the run's, over all its launches.
+      const deadline = Date.now() + limitMs;
+      const end = await runLaunches({
+        job,
+        first: call,
+        decode: launches.decode,
+        control: launches.control,
+        launch: async (next) =>
+          this.launchResult(
+            next,
+            await this.cpu.run([next], Math.max(1, deadline - Date.now())),
+            limitMs,
+            onExpiry,
+            workUnits(next),
+          ),
+      });
+      if (end.kind === 'stopped') return end.stopped;
+      if (end.kind === 'failed') return end.outcome;
+      return this.succeeded(end.output, fallbackReason);
     } finally {
       this.running--;
       this.pool.closeJob(key);
     }
+  }
+
+  private succeeded(output: KernelInputs, fallbackReason: string | null): Outcome {
+    return { ok: true, where: 'cpu', output, fallbackReason: fallbackReason ?? undefined };
+  }
+
+  /** One launch's outcome on a worker, as the run sees it. */
+  private launchResult(
+    call: KernelCall,
+    outcome: BatchOutcome,
+    limitMs: number,
+    onExpiry: ReturnType<typeof cpuRunLimit>['onExpiry'],
+    units: number,
+  ): LaunchResult {
+    if (outcome.status === 'limit') {
+      const what =
+        onExpiry === 'fallback-over-budget'
+          ? `the ${limitMs} ms CPU budget for ${call.kernel}`
+          : `its ${limitMs} ms limit`;
+      return {
+        ok: false,
+        outcome: fail(
+          onExpiry,
+          `stopped after ${Math.round(outcome.elapsedMs)} ms on the CPU, past ${what}`,
+          onExpiry === 'fallback-over-budget',
+        ),
+      };
+    }
+    if (outcome.status === 'refused')
+      return { ok: false, outcome: fail('node-draining', outcome.message, true) };
+    if (outcome.status === 'crashed') return { ok: false, outcome: fail('internal', outcome.message, true) };
+    const one = outcome.outcomes[0]!;
+    if (!one.ok)
+      return {
+        ok: false,
+        outcome: fail(
+          one.code === 'INVALID_ARGUMENT' ? 'bad-input' : 'internal',
+          one.message,
+          one.code !== 'INVALID_ARGUMENT',
+        ),
+      };
+    this.cost.observe(call.kernel, units, one.ms);
+    return { ok: true, output: encodeResult(one.result) };
   }
 }
 

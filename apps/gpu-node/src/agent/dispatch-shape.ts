@@ -42,5 +42,23 @@ export function checkDispatch(raw: unknown): DispatchCheck {
   if (raw.deadlineAtMs !== undefined && !nonNegative(raw.deadlineAtMs))
     return fail('deadlineAtMs: must be epoch milliseconds');
   if (!nonNegative(raw.dispatchedAtMs)) return fail('dispatchedAtMs: must be epoch milliseconds');
+  if (
+    raw.launches !== undefined &&
+    !(
+      Number.isInteger(raw.launches) &&
+      (raw.launches as number) >= 1 &&
+      (raw.launches as number) <= 1_000_000
+    )
+  ) {
+    return fail('launches: must be an integer from 1 to 1000000');
+  }
+  if (raw.checkpointable !== undefined && typeof raw.checkpointable !== 'boolean')
+    return fail('checkpointable: must be true or false');
+  if (raw.checkpoint !== undefined) {
+    const c = raw.checkpoint;
+    if (!isObject(c) || !isObject(c.inputs)) return fail('checkpoint.inputs: must be an object');
+    if (!(Number.isInteger(c.launchesDone) && (c.launchesDone as number) >= 0))
+      return fail('checkpoint.launchesDone: must be a non-negative integer');
+  }
   return { ok: true, job: raw as unknown as JobDispatch };
 }

@@ -1,6 +1,7 @@
 import type { JobDispatch, JobReport } from '@voxelfleet/contracts';
 import { isBuiltinKernel } from '@voxelfleet/cuda';
 import type { Outcome } from './job-outcome.js';
+import type { Stopped } from './run-control.js';
 
 /** The report a finished attempt sends: succeeded with its output, or failed with its error. */
 export function finishedReport(
@@ -21,6 +22,28 @@ export function finishedReport(
         fallbackReason: outcome.fallbackReason,
       }
     : { ...base, type: 'failed', error: outcome.error };
+}
+
+/** The report of a run ended by a stop: what it did, and the checkpoint it wrote, if any. */
+export function stoppedReport(
+  job: Pick<JobDispatch, 'jobId' | 'attempt'>,
+  nodeId: string,
+  startedAt: number,
+  end: Stopped,
+  now: number = Date.now(),
+): JobReport {
+  return {
+    jobId: job.jobId,
+    attempt: job.attempt,
+    nodeId,
+    at: now,
+    type: 'stopped',
+    reason: end.stopped.reason,
+    durationMs: now - startedAt,
+    started: end.started,
+    launchesDone: end.launchesDone,
+    ...(end.checkpoint ? { checkpoint: end.checkpoint } : {}),
+  };
 }
 
 /** Built-in names as they are; anything else collapses, so a client cannot mint label values. */

@@ -1,4 +1,4 @@
-import type { JobDispatch, KernelInputs } from '@voxelfleet/contracts';
+import type { JobDispatch, JobStop, KernelInputs } from '@voxelfleet/contracts';
 import { CudaError, type VramPool } from '@voxelfleet/cuda';
 import type { Logger } from 'pino';
 import type { CpuRunner } from './cpu-pool.js';
@@ -10,13 +10,15 @@ import {
   verifyCustom,
   type PreparedCustom,
 } from './custom-kernel-job.js';
-import { CpuPath } from './cpu-path.js';
+import { CpuPath, type LaunchControl } from './cpu-path.js';
 import { decodeInputs, inputBytes, type DecodeLimits } from './decode-inputs.js';
+import { runLaunches } from './launch-loop.js';
+import { isStopped, RunControl, type Stopped } from './run-control.js';
 import { checkDispatch } from './dispatch-shape.js';
 import type { FallbackBudgets } from './fallback-budget.js';
 import type { DeviceSet, GpuDevice } from './gpu-devices.js';
 import { BadInputError } from './inline-buffer.js';
-import { finishedReport, safeKernelLabel } from './finished-report.js';
+import { finishedReport, safeKernelLabel, stoppedReport } from './finished-report.js';
 import type { JobReporter } from './job-reporter.js';
 import { encodeResult, runKernel, type KernelCall } from './kernel-call.js';
 import { countAllocFailure, fail, type Outcome } from './job-outcome.js';
@@ -37,6 +39,9 @@ export interface ExecutorSettings {
 
 class DrainingError extends Error {}
 
+/** Stops remembered for runs this node did not hold, so a dispatch that comes after never starts. */
+const REMEMBERED_STOPS = 10_000;
+
 /**
  * Runs JobDispatch messages: checks them, waits for a slot under the adaptive limit, picks
  * the device or the CPU, runs the kernel with the tenant's pool share, and reports
@@ -45,6 +50,10 @@ class DrainingError extends Error {}
 export class JobExecutor {
   /** Jobs accepted and not yet reported finished (`jobId.attempt`). */
   readonly accepted = new Map<string, string>();
+  /** The stop of each accepted run (`jobId.attempt`). */
+  private readonly controls = new Map<string, RunControl>();
+  /** Runs stopped before they reached this node (oldest first). */
+  private readonly stoppedAhead = new Set<string>();
   private draining = false;
   private readonly cpuPath: CpuPath;
   private waits: number[] = [];
@@ -102,6 +111,35 @@ export class JobExecutor {
     return w;
   }
 
+  /**
+   * A stop for one run: a run held here stops at its next launch boundary (or before it
+   * starts) and reports `stopped` itself. A run not held here is answered `stopped` at once,
+   * and remembered, so its dispatch never starts if it arrives after the stop.
+   */
+  async stop(stop: JobStop): Promise<void> {
+    const key = `${stop.jobId}.${stop.attempt}`;
+    const control = this.controls.get(key);
+    if (control) {
+      this.logger.info({ jobId: stop.jobId, attempt: stop.attempt, reason: stop.reason }, 'stopping job');
+      control.request(stop);
+      return;
+    }
+    this.rememberStop(key);
+    await this.finish(
+      { jobId: stop.jobId, attempt: stop.attempt, tenantId: '?', kernel: { name: '?' } },
+      Date.now(),
+      { stopped: stop, started: false, launchesDone: 0 },
+    );
+  }
+
+  private rememberStop(key: string): void {
+    this.stoppedAhead.add(key);
+    if (this.stoppedAhead.size > REMEMBERED_STOPS) {
+      const oldest = this.stoppedAhead.values().next().value;
+      if (oldest !== undefined) this.stoppedAhead.delete(oldest);
+    }
+  }
+
   async handle(raw: unknown, deliveredAt: number): Promise<void> {
     const checked = checkDispatch(raw);
     if (!checked.ok) {
@@ -124,22 +162,41 @@ export class JobExecutor {
       );
       return;
     }
+    if (this.stoppedAhead.has(key)) {
+      this.logger.info({ jobId: job.jobId, attempt: job.attempt }, 'dispatch of a stopped run; not started');
+      return;
+    }
+    if (job.checkpoint) {
+      this.logger.info(
+        { jobId: job.jobId, attempt: job.attempt, launchesDone: job.checkpoint.launchesDone },
+        'run resumes from its checkpoint',
+      );
+    }
+    const control = new RunControl(job.checkpointable === true);
     this.accepted.set(key, job.jobId);
+    this.controls.set(key, control);
     const t0 = Date.now();
     try {
-      await this.finish(job, t0, await this.execute(job, key, deliveredAt));
+      await this.finish(job, t0, await this.execute(job, key, deliveredAt, control));
     } finally {
       this.accepted.delete(key);
+      this.controls.delete(key);
     }
   }
 
-  private async execute(job: JobDispatch, key: string, deliveredAt: number): Promise<Outcome> {
+  private async execute(
+    job: JobDispatch,
+    key: string,
+    deliveredAt: number,
+    control: RunControl,
+  ): Promise<Outcome | Stopped> {
     if (this.draining) return fail('node-draining', 'node is draining; not taking new jobs', true);
     let call: KernelCall | null = null;
     let custom: PreparedCustom | null = null;
     try {
       if (job.kernel.custom) custom = prepareCustom(job.kernel.custom, job.inputs, this.settings.limits);
-      else call = decodeInputs(job.kernel.name, job.inputs, this.settings.limits);
+      // A run resumed from a checkpoint starts from the checkpoint's inputs.
+      else call = decodeInputs(job.kernel.name, job.checkpoint?.inputs ?? job.inputs, this.settings.limits);
     } catch (e) {
       if (e instanceof CustomKernelRefError) {
         this.customEvent(job, {
@@ -158,12 +215,22 @@ export class JobExecutor {
     // Tiny CPU jobs go straight to the micro-batcher, whose batch takes the slot.
     const batched = call !== null && this.batchable(job, call);
     if (!batched) {
+      const acquired = this.gate.acquire();
+      let first: 'slot' | JobStop;
       try {
-        await this.gate.acquire();
+        first = await Promise.race([acquired.then(() => 'slot' as const), control.whenRequested()]);
       } catch (e) {
         if (e instanceof DrainingError)
           return fail('node-draining', 'node began draining before the job started', true);
         throw e;
+      }
+      if (first !== 'slot') {
+        // Stopped while waiting: the slot, once granted, goes straight back.
+        acquired.then(
+          () => this.gate.release(),
+          () => undefined,
+        );
+        return { stopped: first, started: false, launchesDone: job.checkpoint?.launchesDone ?? 0 };
       }
     }
     try {
@@ -175,9 +242,14 @@ export class JobExecutor {
           false,
         );
       }
+      const stopped = control.atBoundary(
+        job.checkpoint?.launchesDone ?? 0,
+        job.checkpoint?.inputs ?? job.inputs,
+      );
+      if (stopped) return { ...stopped, started: false };
       return custom
         ? await this.runCustom(job, key, custom)
-        : await this.runBuiltin(job, key, call!, batched);
+        : await this.runBuiltin(job, key, call!, batched, control);
     } finally {
       if (!batched) this.gate.release();
     }
@@ -191,6 +263,8 @@ export class JobExecutor {
   /** Small enough to share a worker round trip, and bound for the CPU anyway. */
   private batchable(job: JobDispatch, call: KernelCall): boolean {
     if (this.settings.batchMaxJobs < 2 || inputBytes(call) > this.settings.tinyJobBytes) return false;
+    // A run of several launches (or a resumed one) runs on its own, so a stop can land between them.
+    if ((job.launches ?? 1) > 1 || job.checkpoint) return false;
     const plan = planRun(
       { deviceIndex: job.deviceIndex, cpuFallbackAllowed: job.cpuFallbackAllowed, custom: false },
       this.devices.health(),
@@ -202,8 +276,13 @@ export class JobExecutor {
     job: JobDispatch,
     key: string,
     call: KernelCall,
-    batched = false,
-  ): Promise<Outcome> {
+    batched: boolean,
+    control: RunControl,
+  ): Promise<Outcome | Stopped> {
+    const launches: LaunchControl = {
+      control,
+      decode: (inputs) => decodeInputs(job.kernel.name, inputs, this.settings.limits),
+    };
     const plan = planRun(
       { deviceIndex: job.deviceIndex, cpuFallbackAllowed: job.cpuFallbackAllowed, custom: false },
       this.devices.health(),
@@ -211,23 +290,37 @@ export class JobExecutor {
     if (plan.where === 'nowhere') return { ok: false, error: plan.error };
     if (plan.where === 'cpu') {
       await this.started(job, 'cpu');
-      return this.cpuPath.run(job, key, call, plan.fallbackReason, batched);
+      return this.cpuPath.run(job, key, call, plan.fallbackReason, batched, launches);
     }
     const device = this.devices.get(plan.deviceIndex)!;
     await this.started(job, 'cuda', device.index);
-    const r = await this.onDevice(job, key, device, (lane) =>
-      runKernel(lane.runner, call, () => device.dev.launch('noop', lane.stream(), [])).then(encodeResult),
-    );
+    const r = await this.onDevice(job, key, device, async (lane) => {
+      const end = await runLaunches({
+        job,
+        first: call,
+        decode: launches.decode,
+        control,
+        launch: async (next) => ({
+          ok: true,
+          output: encodeResult(
+            await runKernel(lane.runner, next, () => device.dev.launch('noop', lane.stream(), [])),
+          ),
+        }),
+      });
+      if (end.kind === 'failed') throw new Error('a device launch reports failures by throwing');
+      return end.kind === 'stopped' ? end.stopped : end.output;
+    });
+    if (isStopped(r)) return r;
     if (r.ok || !r.deviceFailure) return r.ok ? r : { ok: false, error: r.error };
     const next = planAfterDeviceFailure(
       { code: r.deviceFailure, message: r.error.message, deviceIndex: device.index },
       { cpuFallbackAllowed: job.cpuFallbackAllowed, custom: false },
     );
     if (next.where !== 'cpu') return { ok: false, error: next.where === 'nowhere' ? next.error : r.error };
-    return this.cpuPath.run(job, key, call, next.fallbackReason);
+    return this.cpuPath.run(job, key, call, next.fallbackReason, false, launches);
   }
 
-  private async runCustom(job: JobDispatch, key: string, p: PreparedCustom): Promise<Outcome> {
+  private async runCustom(job: JobDispatch, key: string, p: PreparedCustom): Promise<Outcome | Stopped> {
     const kernelName = p.signed.manifest.name;
     try {
       verifyCustom(p);
@@ -272,6 +365,7 @@ export class JobExecutor {
       return run;
     });
     for (const e of device.takeCustomEvents()) this.customEvent(job, e);
+    if (isStopped(r)) return r;
     return r.ok ? r : { ok: false, error: r.error };
   }
 
@@ -284,8 +378,8 @@ export class JobExecutor {
     job: JobDispatch,
     key: string,
     device: GpuDevice,
-    work: (lane: ReturnType<GpuDevice['lane']>) => Promise<KernelInputs>,
-  ): Promise<Outcome> {
+    work: (lane: ReturnType<GpuDevice['lane']>) => Promise<KernelInputs | Stopped>,
+  ): Promise<Outcome | Stopped> {
     const pool = device.dev.pool;
     try {
       pool.openJob(key, job.tenantId, { peakBytes: job.vramBytes });
@@ -327,6 +421,7 @@ export class JobExecutor {
       const output = await Promise.race([running, limit]);
       if (output === 'timeout')
         return fail('timeout', `ran past its ${job.timeoutMs} ms limit on device ${device.index}`, false);
+      if (isStopped(output)) return output;
       return { ok: true, where: 'cuda', deviceIndex: device.index, output };
     } catch (e) {
       countAllocFailure(this.metrics, e, String(device.index));
@@ -353,8 +448,17 @@ export class JobExecutor {
   private async finish(
     job: Pick<JobDispatch, 'jobId' | 'attempt' | 'tenantId' | 'kernel'>,
     t0: number,
-    o: Outcome,
+    o: Outcome | Stopped,
   ): Promise<void> {
+    if (isStopped(o)) {
+      this.metrics.jobs.inc({
+        outcome: 'stopped',
+        where: 'none',
+        kernel: safeKernelLabel(job.kernel.custom ? 'custom' : job.kernel.name),
+      });
+      await this.reporter.send(stoppedReport(job, this.settings.nodeId, t0, o));
+      return;
+    }
     const report = finishedReport(job, this.settings.nodeId, t0, o);
     const kernel = safeKernelLabel(job.kernel.custom ? 'custom' : job.kernel.name);
     const where = o.ok ? o.where : 'none';

@@ -38,6 +38,9 @@ function order(id: string, nodeId: string, priority: PriorityClass = 'normal', a
     checkpoint_at: null,
     submitted_at: new Date(0),
     pending: null,
+    launches: 1,
+    checkpointable: false,
+    preemption_grace_ms: 0,
   };
   const placement: Placement = { target: 'cpu', nodeId, score: 1, reason: 'test' };
   return { row, attempt, placement };

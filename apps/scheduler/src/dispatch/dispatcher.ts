@@ -1,7 +1,11 @@
 import {
   JOB_DISPATCH_BATCH,
+  JOB_STOP,
+  nodeControlQueue,
   nodeQueue,
   type CustomKernelRef,
+  type JobCheckpoint,
+  type JobStop,
   type JobDispatch,
   type JobDispatchBatch,
 } from '@voxelfleet/contracts';
@@ -44,6 +48,7 @@ export class Dispatcher {
 
   async dispatch(orders: readonly DispatchOrder[]): Promise<void> {
     const now = Date.now();
+    const checkpoints = await this.checkpoints(orders);
     // Orders keep the pass's order within each node (priority ties run in that order).
     const byNode = new Map<string, DispatchOrder[]>();
     for (const order of orders) {
@@ -53,7 +58,9 @@ export class Dispatcher {
     }
     const items = await Promise.all(
       [...byNode].map(async ([nodeId, list]) => {
-        const messages = await Promise.all(list.map((order) => this.message(order, now)));
+        const messages = await Promise.all(
+          list.map((order) => this.message(order, now, checkpoints.get(order.row.id))),
+        );
         return { nodeId, item: messageFor(list, messages) };
       }),
     );
@@ -96,7 +103,32 @@ export class Dispatcher {
     );
   }
 
-  private async message({ row, attempt, placement }: DispatchOrder, now: number): Promise<JobDispatch> {
+  /**
+   * Tells nodes to stop runs (preempted or cancelled), each on its node's control queue. A
+   * stop is idempotent on the node, so sending one again (until the node confirms) is safe.
+   */
+  async stop(stops: readonly { nodeId: string; stop: JobStop }[]): Promise<void> {
+    await Promise.all(
+      stops.map(({ nodeId, stop }) => this.transport.enqueue(nodeControlQueue(nodeId), JOB_STOP, stop)),
+    );
+  }
+
+  /** The last checkpoints of the jobs that have one: their runs resume from there. */
+  private async checkpoints(orders: readonly DispatchOrder[]): Promise<Map<string, JobCheckpoint>> {
+    const ids = orders.filter((o) => o.row.checkpoint_at !== null).map((o) => o.row.id);
+    if (ids.length === 0) return new Map();
+    const rows: { id: string; checkpoint: JobCheckpoint }[] = await this.db.query(
+      `SELECT id, checkpoint FROM jobs WHERE id = ANY($1::uuid[]) AND checkpoint IS NOT NULL`,
+      [ids],
+    );
+    return new Map(rows.map((r) => [r.id, r.checkpoint]));
+  }
+
+  private async message(
+    { row, attempt, placement }: DispatchOrder,
+    now: number,
+    checkpoint: JobCheckpoint | undefined,
+  ): Promise<JobDispatch> {
     const deviceId = placement.target === 'gpu' ? placement.deviceIds[0] : undefined;
     const custom = row.kernel.kernelId ? await this.customKernel(row.kernel.kernelId, row.inputs) : undefined;
     return {
@@ -111,6 +143,9 @@ export class Dispatcher {
       timeoutMs: row.timeout_ms,
       ...(row.deadline_at ? { deadlineAtMs: row.deadline_at.getTime() } : {}),
       dispatchedAtMs: now,
+      ...(row.launches > 1 ? { launches: row.launches } : {}),
+      ...(row.checkpointable ? { checkpointable: true } : {}),
+      ...(checkpoint ? { checkpoint } : {}),
     };
   }
 

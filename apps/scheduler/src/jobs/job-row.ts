@@ -34,11 +34,17 @@ export interface QueuedJobRow {
   checkpoint_at: Date | null;
   submitted_at: Date;
   pending: unknown;
+  /** Launches of the kernel in one run (the node stops a run between two). */
+  launches: number;
+  /** It writes a checkpoint on a preemption notice, within `preemption_grace_ms`. */
+  checkpointable: boolean;
+  preemption_grace_ms: number;
 }
 
 export const QUEUED_JOB_COLUMNS = `id, tenant_id, workflow_id, state, kernel, inputs, vram_bytes, gpus, priority,
   boost, deadline_at, estimated_duration_ms, timeout_ms, preemptible, affinity, cpu_fallback_allowed,
-  granted_device_classes, max_attempts, attempt, checkpoint_at, submitted_at, pending`;
+  granted_device_classes, max_attempts, attempt, checkpoint_at, submitted_at, pending, launches, checkpointable,
+  preemption_grace_ms`;
 
 /**
  * The decision logic's view of a queued job, deeply frozen: a pass digests each job twice (in

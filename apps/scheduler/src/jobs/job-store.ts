@@ -1,5 +1,5 @@
-import type { JobError, KernelInputs } from '@voxelfleet/contracts';
-import type { Placement, RunningJob } from '@voxelfleet/scheduling';
+import type { JobCheckpoint, JobError, KernelInputs } from '@voxelfleet/contracts';
+import type { Placement, PriorityClass, RunningJob, StoppingRun } from '@voxelfleet/scheduling';
 import { loadActiveJobs } from '@voxelfleet/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 import { QUEUED_JOB_COLUMNS, type QueuedJobRow } from './job-row.js';
@@ -15,6 +15,14 @@ export interface PlacedJob {
   id: string;
   attempt: number;
   placed_at: Date;
+}
+
+/** A victim as preemption left it: requeued, with the run its node must stop. */
+export interface PreemptedRun {
+  id: string;
+  tenant_id: string;
+  priority: PriorityClass;
+  stopping: StoppingRun;
 }
 
 export interface StateWrite {
@@ -74,7 +82,7 @@ export class JobStore {
     return this.db.query(
       `SELECT ${QUEUED_JOB_COLUMNS} FROM jobs
         WHERE state IN ${QUEUED} AND (not_before IS NULL OR not_before <= $2)
-          AND id NOT IN (SELECT unnest($3::uuid[]))
+          AND id NOT IN (SELECT unnest($3::uuid[])) AND stopping IS NULL
         ORDER BY array_position(ARRAY['realtime','high','normal','low','background'], priority),
                  deadline_at NULLS LAST, submitted_at
         LIMIT $1`,
@@ -205,17 +213,33 @@ export class JobStore {
   }
 
   /** Preempted jobs go back to the queue in two recorded steps: preempted, then requeued. */
-  async preempt(manager: EntityManager, writes: readonly StateWrite[]): Promise<string[]> {
+  /**
+   * Preempts the victims still placed or running: each is requeued, and the run its node holds
+   * is recorded as stopping (`jobs.stopping`), so its room stays held and the job is not
+   * placed again until the node confirms the stop. A checkpointable job's stop carries its
+   * grace, so it is noticed first and may write a checkpoint.
+   */
+  async preempt(
+    manager: EntityManager,
+    writes: readonly StateWrite[],
+    nowMs = Date.now(),
+  ): Promise<PreemptedRun[]> {
     if (writes.length === 0) return [];
     const ids = writes.map((w) => w.jobId);
     const reasons = writes.map((w) => w.reason);
-    const rows: [{ id: string }[], number] = await manager.query(
-      `UPDATE jobs j SET state = 'preempted', state_reason = w.reason
+    const rows: [PreemptedRun[], number] = await manager.query(
+      `UPDATE jobs j SET state = 'preempted', state_reason = w.reason,
+              stopping = jsonb_build_object(
+                'attempt', j.attempt, 'nodeId', j.node_id, 'deviceIds', to_jsonb(j.device_ids),
+                'vramBytesPerDevice', j.vram_bytes, 'reason', 'preempted',
+                'graceMs', CASE WHEN j.checkpointable THEN j.preemption_grace_ms ELSE 0 END,
+                'requestedAtMs', $3::bigint)
          FROM (SELECT unnest($1::uuid[]) AS id, unnest($2::text[]) AS reason) AS w
-        WHERE j.id = w.id AND j.state IN ${ACTIVE} RETURNING j.id`,
-      [ids, reasons],
+        WHERE j.id = w.id AND j.state IN ${ACTIVE} RETURNING j.id, j.tenant_id, j.priority, j.stopping`,
+      [ids, reasons, nowMs],
     );
-    const preempted = rows[0].map((r) => r.id);
+    const runs = rows[0];
+    const preempted = runs.map((r) => r.id);
     if (preempted.length > 0) {
       await manager.query(
         `UPDATE jobs SET state = 'requeued', state_reason = 'requeued after preemption', node_id = NULL,
@@ -224,7 +248,53 @@ export class JobStore {
         [preempted],
       );
     }
-    return preempted;
+    return runs;
+  }
+
+  /**
+   * Runs whose stop is confirmed: by a `stopped` report, or by any final report of the same
+   * attempt (the node ended it either way). Their room is free; a checkpoint written on the
+   * way out is kept with the job for its next run. Returns the jobs whose stop this settled.
+   */
+  async confirmStops(
+    manager: EntityManager,
+    confirmations: readonly { jobId: string; attempt: number; checkpoint?: JobCheckpoint }[],
+  ): Promise<string[]> {
+    if (confirmations.length === 0) return [];
+    const rows: [{ id: string }[], number] = await manager.query(
+      `UPDATE jobs j SET stopping = NULL,
+              checkpoint = coalesce(c.checkpoint, j.checkpoint),
+              checkpoint_at = CASE WHEN c.checkpoint IS NULL THEN j.checkpoint_at ELSE clock_timestamp() END
+         FROM jsonb_to_recordset($1::jsonb) AS c(id uuid, attempt int, checkpoint jsonb)
+        WHERE j.id = c.id AND j.stopping IS NOT NULL AND (j.stopping->>'attempt')::int = c.attempt
+        RETURNING j.id`,
+      [
+        JSON.stringify(
+          confirmations.map((c) => ({ id: c.jobId, attempt: c.attempt, checkpoint: c.checkpoint ?? null })),
+        ),
+      ],
+    );
+    return rows[0].map((r) => r.id);
+  }
+
+  /** Stops on nodes declared lost: nothing runs there any more, so their room is free. */
+  async releaseStopsOn(nodeIds: readonly string[]): Promise<string[]> {
+    if (nodeIds.length === 0) return [];
+    const rows: [{ id: string }[], number] = await this.db.query(
+      `UPDATE jobs SET stopping = NULL WHERE stopping IS NOT NULL AND stopping->>'nodeId' = ANY($1::text[])
+        RETURNING id`,
+      [nodeIds],
+    );
+    return rows[0].map((r) => r.id);
+  }
+
+  /** Stops not yet confirmed, told at least `olderThanMs` ago (to be told again). */
+  async unconfirmedStops(olderThanMs: number): Promise<{ id: string; stopping: StoppingRun }[]> {
+    return this.db.query(
+      `SELECT id, stopping FROM jobs
+        WHERE stopping IS NOT NULL AND (stopping->>'requestedAtMs')::bigint < $1`,
+      [olderThanMs],
+    );
   }
 
   /** Every job placed on or running on the lost nodes goes back to the queue. */

@@ -2,11 +2,13 @@ import {
   checkDeadlines,
   countsTowardRate,
   passSteps,
+  stopHoldOf,
   type FleetSnapshot,
   type NodeSnapshot,
   type PassOptions,
   type SchedulingPass,
 } from '@voxelfleet/scheduling';
+import type { JobStop } from '@voxelfleet/contracts';
 import type { Logger } from 'pino';
 import { appendDecisionAudit } from '../audit/decision-audit.js';
 import type { DecisionLog } from '../decisions/decision-log.js';
@@ -15,7 +17,7 @@ import type { FleetRegistryService } from '../fleet/fleet-registry.service.js';
 import type { NodeHistory } from '../fleet/node-history.js';
 import type { ActiveJobs } from '../jobs/active-jobs.js';
 import { toJobSpec } from '../jobs/job-row.js';
-import type { FinishedJob, JobStore } from '../jobs/job-store.js';
+import type { FinishedJob, JobStore, PreemptedRun } from '../jobs/job-store.js';
 import type { SchedulerMetrics } from '../metrics/scheduler-metrics.js';
 import type { TenantView } from '../tenants/tenant-view.js';
 import { passBatch } from './pass-size.js';
@@ -167,7 +169,13 @@ export async function runPass(deps: PassRunnerDeps): Promise<PassOutcome> {
           return row && placement ? [heldBy(row, placement, placed_at.getTime())] : [];
         }),
       );
-      deps.active.release(preempted);
+      // A preempted run keeps its room, as a stop hold, until its node confirms the stop.
+      deps.active.release(preempted.map((run) => run.id));
+      deps.active.hold(
+        preempted.map((run) =>
+          stopHoldOf({ id: run.id, tenantId: run.tenant_id, priority: run.priority }, run.stopping),
+        ),
+      );
       const placedIds = new Set(placed.map((p) => p.id));
       for (const w of writes.placements) {
         const row = byId.get(w.jobId);
@@ -193,7 +201,8 @@ export async function runPass(deps: PassRunnerDeps): Promise<PassOutcome> {
   const dispatched = written.then(async (result) => {
     await deps.previous.dispatched;
     if (!result) return;
-    const { placed, finished } = result;
+    const { placed, finished, preempted } = result;
+    await deps.dispatcher.stop(preempted.map((run) => stopOrder(run)));
     const orders: DispatchOrder[] = [];
     for (const { id, attempt } of placed) {
       const row = byId.get(id);
@@ -262,4 +271,18 @@ function roomIn(nodes: readonly NodeSnapshot[]): number {
     room += (node.cpuSlots?.free ?? 0) + node.devices.length * JOBS_PER_DEVICE_GUESS;
   }
   return room;
+}
+
+/** The message that tells a preempted run's node to stop it (with its notice's grace). */
+export function stopOrder(run: PreemptedRun): { nodeId: string; stop: JobStop } {
+  return {
+    nodeId: run.stopping.nodeId,
+    stop: {
+      jobId: run.id,
+      attempt: run.stopping.attempt,
+      reason: run.stopping.reason,
+      graceMs: run.stopping.graceMs,
+      at: Date.now(),
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Placement } from '@voxelfleet/scheduling';
+import type { Placement, SchedulingPass } from '@voxelfleet/scheduling';
 import type { QueuedJobRow } from '../jobs/job-row.js';
-import { placementAudit } from './pass-writes.js';
+import { passWrites, placementAudit } from './pass-writes.js';
 
 const row = (id: string, tenantId: string) => ({ id, tenant_id: tenantId }) as QueuedJobRow;
 
@@ -49,5 +49,63 @@ describe('placementAudit', () => {
 
   it('writes nothing when nothing committed', () => {
     expect(placementAudit('pass-2', [], byId, placementOf)).toEqual([]);
+  });
+});
+
+describe('passWrites for a preemption', () => {
+  const victim = (jobId: string, stopping?: true) => ({
+    jobId,
+    tenantId: 'tenant-b',
+    nodeId: 'n1',
+    deviceIds: ['0'],
+    priority: 'background' as const,
+    runtimeMs: 60_000,
+    lostWorkMs: 60_000,
+    resumesFromCheckpoint: false,
+    ...(stopping ? { stopping } : {}),
+  });
+  const passOf = (victims: ReturnType<typeof victim>[]): SchedulingPass =>
+    ({
+      passDigest: 'p',
+      requeue: [],
+      decisions: [
+        {
+          jobId: 'urgent',
+          decision: {
+            kind: 'preempt',
+            plan: { nodeId: 'n1', deviceIds: ['0'], victims, reason: 'preempt for urgent' },
+          },
+          record: { reason: 'r' },
+        },
+      ],
+    }) as unknown as SchedulingPass;
+  const rows = new Map([
+    ['urgent', { ...row('urgent', 'tenant-a'), priority: 'realtime', pending: null }],
+  ]) as unknown as Map<string, QueuedJobRow>;
+
+  it('stops the victims and lets the job wait for their room instead of placing it', () => {
+    const writes = passWrites(passOf([victim('v1'), victim('v2:stopping', true)]), [], rows, 5, false);
+    expect(writes.placements).toEqual([]);
+    // Only the victim not already stopping is stopped (and audited) now.
+    expect(writes.victims.map((v) => v.jobId)).toEqual(['v1']);
+    expect(writes.audit.map((a) => [a.action, a.resource.id])).toEqual([['job.preempted', 'v1']]);
+    expect(writes.waiting).toEqual([
+      {
+        jobId: 'urgent',
+        pending: { blockers: [], preempting: ['v1', 'v2'], nodeId: 'n1', since: 5 },
+        admitted: true,
+        reason: 'waiting for 2 preempted job(s) to stop: preempt for urgent',
+      },
+    ]);
+  });
+
+  it('writes nothing again while it waits on the same stopping runs', () => {
+    const waited = new Map([
+      ['urgent', { ...row('urgent', 'tenant-a'), priority: 'realtime', pending: { preempting: ['v2'] } }],
+    ]) as unknown as Map<string, QueuedJobRow>;
+    const writes = passWrites(passOf([victim('v2:stopping', true)]), [], waited, 9, false);
+    expect(writes.victims).toEqual([]);
+    expect(writes.waiting).toEqual([]);
+    expect(writes.logged).toEqual([]);
   });
 });

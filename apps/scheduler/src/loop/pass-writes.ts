@@ -1,5 +1,6 @@
 import {
   canonicalJson,
+  stopHoldId,
   type DeadlineVerdict,
   type Placement,
   type RunningJob,
@@ -63,19 +64,10 @@ export function passWrites(
         });
         break;
       case 'preempt': {
-        const placement: Placement = {
-          target: 'gpu',
-          nodeId: decision.plan.nodeId,
-          deviceIds: decision.plan.deviceIds,
-          score: 0,
-          reason: decision.plan.reason,
-        };
-        writes.placements.push({
-          jobId,
-          placement,
-          reason: `placed after preemption: ${decision.plan.reason}`,
-        });
-        for (const victim of decision.plan.victims) {
+        // Victims are told to stop; their room is held until their nodes confirm, and the job
+        // waits for it (a later pass places it). Victims already stopping are only waited on.
+        const told = decision.plan.victims.filter((v) => !v.stopping);
+        for (const victim of told) {
           writes.victims.push({ jobId: victim.jobId, reason: `preempted for ${jobId} (${row.priority})` });
           writes.audit.push({
             tenantId: victim.tenantId,
@@ -84,6 +76,17 @@ export function passWrites(
             outcome: 'succeeded',
             reason: `preempted on ${decision.plan.nodeId} for a ${row.priority} job`,
             diff: { by: jobId, nodeId: decision.plan.nodeId },
+          });
+        }
+        const waitingFor = decision.plan.victims.map((v) => stoppedJobId(v.jobId));
+        const before = (row.pending as { preempting?: unknown } | null)?.preempting ?? null;
+        changed = told.length > 0 || canonicalJson(before) !== canonicalJson(waitingFor);
+        if (changed) {
+          writes.waiting.push({
+            jobId,
+            pending: { blockers: [], preempting: waitingFor, nodeId: decision.plan.nodeId, since: nowMs },
+            admitted: true,
+            reason: `waiting for ${waitingFor.length} preempted job(s) to stop: ${decision.plan.reason}`,
           });
         }
         break;
@@ -141,6 +144,13 @@ export function passWrites(
   }
   return writes;
 }
+
+/** The job a victim entry stands for (a stopping run appears under its stop hold's id). */
+function stoppedJobId(victimId: string): string {
+  return victimId.endsWith(STOPPING_SUFFIX) ? victimId.slice(0, -STOPPING_SUFFIX.length) : victimId;
+}
+
+const STOPPING_SUFFIX = stopHoldId('');
 
 /** Jobs whose state the writes move out of the queue: a pass that follows must not load them. */
 export function leavingQueue(writes: PassWrites): string[] {

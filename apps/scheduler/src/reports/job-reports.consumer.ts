@@ -6,7 +6,7 @@ import {
 } from '@nestjs/common';
 import { JOB_REPORTS_QUEUE, reportsIn, type JobReport, type ReportMessage } from '@voxelfleet/contracts';
 import { APP_LOGGER, TRANSPORT } from '@voxelfleet/platform';
-import { DEFAULT_RETRY_POLICY } from '@voxelfleet/scheduling';
+import { DEFAULT_RETRY_POLICY, stopHoldId } from '@voxelfleet/scheduling';
 import type { Consumer, DeliveredJob, Transport } from '@voxelfleet/transport';
 import type { Logger } from 'pino';
 import { FleetRegistryService } from '../fleet/fleet-registry.service.js';
@@ -131,11 +131,14 @@ export class JobReportsConsumer implements OnApplicationBootstrap, BeforeApplica
     );
     this.active.started(applied.started);
     this.active.release(applied.released);
+    this.active.release(applied.stopsConfirmed.map(stopHoldId));
     const now = Date.now();
     for (const nodeId of applied.succeededOn) this.fleet.onJobSucceeded(nodeId);
     for (const nodeId of applied.failedOn) this.fleet.onJobFailed(nodeId, now);
     for (const job of applied.finished) this.metrics.outcomes.inc({ outcome: job.state });
     if (applied.requeued > 0) this.metrics.outcomes.inc({ outcome: 'requeued' }, applied.requeued);
     if (applied.finished.length > 0 || applied.requeued > 0) await this.loop.onFinished(applied.finished);
+    // Room a stopped run held is free: a job that preempted it may be waiting for it.
+    if (applied.stopsConfirmed.length > 0) this.loop.wake();
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { JobReport } from '@voxelfleet/contracts';
+import type { JobCheckpoint, JobReport } from '@voxelfleet/contracts';
 import { DEFAULT_RETRY_POLICY } from '@voxelfleet/scheduling';
 import type { EntityManager } from 'typeorm';
 import type { FinishedJob, JobStore } from '../jobs/job-store.js';
@@ -12,8 +12,33 @@ type FailedWrite = Parameters<JobStore['markFailed']>[1][number];
  * as the SQL: only the current attempt of an active job changes.
  */
 class MemoryStore {
-  readonly jobs = new Map<string, { state: string; attempt: number; maxAttempts: number; node: string }>();
+  readonly jobs = new Map<
+    string,
+    {
+      state: string;
+      attempt: number;
+      maxAttempts: number;
+      node: string;
+      stoppingAttempt?: number;
+      checkpoint?: JobCheckpoint;
+    }
+  >();
   readonly failedWrites: FailedWrite[] = [];
+
+  confirmStops(
+    _m: EntityManager,
+    confirmations: readonly { jobId: string; attempt: number; checkpoint?: JobCheckpoint }[],
+  ): Promise<string[]> {
+    const confirmed: string[] = [];
+    for (const c of confirmations) {
+      const job = this.jobs.get(c.jobId);
+      if (!job || job.stoppingAttempt !== c.attempt) continue;
+      delete job.stoppingAttempt;
+      if (c.checkpoint) job.checkpoint = c.checkpoint;
+      confirmed.push(c.jobId);
+    }
+    return Promise.resolve(confirmed);
+  }
 
   markRunning(_m: EntityManager, reports: readonly { jobId: string; attempt: number }[]): Promise<string[]> {
     const moved: string[] = [];
@@ -124,6 +149,68 @@ describe('applyReports', () => {
     ]);
     expect(outcome.finished).toEqual([]);
     expect(store.jobs.get('a')?.state).toBe('running');
+  });
+
+  it('takes the report of a run told to stop as the end of its stop, never as a result', async () => {
+    const store = new MemoryStore();
+    // Preempted (requeued, its run on n1 told to stop) and cancelled (its run told to stop).
+    store.jobs.set('victim', {
+      state: 'requeued',
+      attempt: 1,
+      maxAttempts: 3,
+      node: 'n1',
+      stoppingAttempt: 1,
+    });
+    store.jobs.set('cancelled', {
+      state: 'cancelled',
+      attempt: 2,
+      maxAttempts: 3,
+      node: 'n1',
+      stoppingAttempt: 2,
+    });
+    const checkpoint = { launchesDone: 7, inputs: { a: 1 }, at: 5 };
+    const outcome = await run(store, [
+      // The victim finished before the stop reached it: not a result, but its room is free.
+      {
+        type: 'succeeded',
+        jobId: 'victim',
+        attempt: 1,
+        nodeId: 'n1',
+        at: 2,
+        where: 'cpu',
+        durationMs: 1,
+        output: { y: [1] },
+      },
+      {
+        type: 'stopped',
+        jobId: 'cancelled',
+        attempt: 2,
+        nodeId: 'n1',
+        at: 3,
+        reason: 'cancelled',
+        durationMs: 10,
+        started: true,
+        launchesDone: 7,
+        checkpoint,
+      },
+      // An older attempt's stop confirms nothing.
+      {
+        type: 'stopped',
+        jobId: 'cancelled',
+        attempt: 1,
+        nodeId: 'n1',
+        at: 3,
+        reason: 'cancelled',
+        durationMs: 10,
+        started: false,
+        launchesDone: 0,
+      },
+    ]);
+    expect(outcome.finished).toEqual([]);
+    expect(store.jobs.get('victim')?.state).toBe('requeued');
+    expect([...outcome.stopsConfirmed].sort()).toEqual(['cancelled', 'victim']);
+    expect(store.jobs.get('cancelled')?.checkpoint).toEqual(checkpoint);
+    expect(store.jobs.get('victim')?.stoppingAttempt).toBeUndefined();
   });
 
   it('retries a retryable failure with backoff, fails a non-retryable one at once, and stops at the limit', async () => {

@@ -22,6 +22,8 @@ export interface AppliedReports {
   succeededOn: string[];
   failedOn: string[];
   requeued: number;
+  /** Jobs whose run was told to stop and has now ended on its node: the room it held is free. */
+  stopsConfirmed: string[];
 }
 
 interface AttemptRow {
@@ -46,6 +48,20 @@ export async function applyReports(
   const started = reports.flatMap((r) => (r.type === 'started' ? [r] : []));
   const succeeded = reports.flatMap((r) => (r.type === 'succeeded' ? [r] : []));
   const failed = reports.flatMap((r) => (r.type === 'failed' ? [r] : []));
+  const stopped = reports.flatMap((r) => (r.type === 'stopped' ? [r] : []));
+
+  // A run told to stop has ended on its node by any final report of its attempt; only a
+  // `stopped` one may carry a checkpoint. Guarded by the attempt, and the result of a run
+  // that was stopped is never recorded (its job is requeued or cancelled by now).
+  const stopsConfirmed = await store.confirmStops(manager, [
+    ...stopped.map((r) => ({
+      jobId: r.jobId,
+      attempt: r.attempt,
+      ...(r.checkpoint ? { checkpoint: r.checkpoint } : {}),
+    })),
+    ...succeeded.map((r) => ({ jobId: r.jobId, attempt: r.attempt })),
+    ...failed.map((r) => ({ jobId: r.jobId, attempt: r.attempt })),
+  ]);
 
   const running = await store.markRunning(
     manager,
@@ -110,6 +126,7 @@ export async function applyReports(
       .filter((r) => NODE_FAULTS.has(r.error.code) && applied.has(r.jobId))
       .map((r) => r.nodeId),
     requeued,
+    stopsConfirmed,
   };
 }
 

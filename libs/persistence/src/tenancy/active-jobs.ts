@@ -1,4 +1,11 @@
-import type { PriorityClass, RunningJob, TenantSnapshot, TenantUsage } from '@voxelfleet/scheduling';
+import {
+  stopHoldOf,
+  type PriorityClass,
+  type RunningJob,
+  type StoppingRun,
+  type TenantSnapshot,
+  type TenantUsage,
+} from '@voxelfleet/scheduling';
 import type { TenantPolicy } from './tenant-policies.js';
 
 /** Usage of a tenant with nothing running, submitted or streaming. */
@@ -40,6 +47,8 @@ interface ActiveRow {
 /**
  * Placed and running jobs (the scheduler's `jobs` table) as the scheduling functions see
  * them: what holds room on nodes, and what could be preempted. A job on the CPU holds no VRAM.
+ * Runs told to stop and not yet confirmed stopped by their nodes hold their room too (see
+ * libs/scheduling stop-holds.ts), so the gateway and the scheduler count the same room.
  */
 export async function loadActiveJobs(db: {
   query(sql: string, parameters?: unknown[]): Promise<unknown>;
@@ -49,7 +58,13 @@ export async function loadActiveJobs(db: {
             coalesce(started_at, placed_at) AS started_at, estimated_duration_ms, checkpoint_at
        FROM jobs WHERE state IN ('placed', 'running') AND node_id IS NOT NULL`,
   )) as ActiveRow[];
-  return rows.map((row) => ({
+  const stopping = (await db.query(
+    `SELECT id, tenant_id, priority, stopping FROM jobs WHERE stopping IS NOT NULL`,
+  )) as { id: string; tenant_id: string; priority: PriorityClass; stopping: StoppingRun }[];
+  const holds = stopping.map((row) =>
+    stopHoldOf({ id: row.id, tenantId: row.tenant_id, priority: row.priority }, row.stopping),
+  );
+  const active = rows.map((row) => ({
     jobId: row.id,
     tenantId: row.tenant_id,
     nodeId: row.node_id,
@@ -61,4 +76,5 @@ export async function loadActiveJobs(db: {
     ...(row.estimated_duration_ms === null ? {} : { estimatedDurationMs: row.estimated_duration_ms }),
     ...(row.checkpoint_at ? { lastCheckpointAtMs: row.checkpoint_at.getTime() } : {}),
   }));
+  return holds.length === 0 ? active : [...active, ...holds];
 }
