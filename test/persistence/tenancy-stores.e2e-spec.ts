@@ -5,6 +5,7 @@ import {
   migrateWithLock,
   principalStore,
   tenantScope,
+  tenantStore,
   type PrincipalStore,
 } from '@voxelfleet/persistence';
 import type { DataSource } from 'typeorm';
@@ -107,5 +108,34 @@ describe('principal and grant stores (real Postgres)', () => {
     expect(await grants.revoke(redScope, redGrant.id, null)).toBeNull();
     expect(await grants.list(redScope)).toEqual([]);
     expect((await grants.list(redScope, { includeRevoked: true })).map((g) => g.id)).toEqual([redGrant.id]);
+  });
+
+  it('reads, changes and removes a tenant only within the scope it is given', async () => {
+    const tenants = tenantStore(db.manager);
+    const green = await tenants.create({
+      name: 'green',
+      edition: 'community',
+      quota: { gpus: 1 },
+      weight: 2,
+      placement_policy: null,
+    });
+    const greenScope = tenantScope(green.id);
+    expect((await tenants.list(greenScope)).map((t) => t.name)).toEqual(['green']);
+    expect((await tenants.list(tenantScope(null))).map((t) => t.name).sort()).toEqual([
+      'blue',
+      'green',
+      'red',
+    ]);
+    expect(await tenants.find(greenScope, red)).toBeNull();
+    expect(await tenants.change(greenScope, red, { status: 'suspended' })).toBeNull();
+    expect((await tenants.find(tenantScope(null), red))?.status).toBe('active');
+    const changed = await tenants.change(greenScope, green.id, {
+      quota: { gpus: 2 },
+      placement_policy: null,
+    });
+    expect(changed).toMatchObject({ quota: { gpus: 2 }, weight: 2, placement_policy: null });
+    expect(await tenants.remove(greenScope, red)).toBe(false);
+    expect(await tenants.remove(greenScope, green.id)).toBe(true);
+    expect(await tenants.find(tenantScope(null), green.id)).toBeNull();
   });
 });

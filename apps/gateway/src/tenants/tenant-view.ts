@@ -1,21 +1,6 @@
-import type { TenantPolicy } from '@voxelfleet/persistence';
+import type { TenantPolicy, TenantRow } from '@voxelfleet/persistence';
 import { QUOTA_KEYS } from '@voxelfleet/persistence';
 import type { TenantQuota } from '@voxelfleet/scheduling';
-
-export interface TenantRow {
-  id: string;
-  name: string;
-  edition: string;
-  status: 'active' | 'suspended';
-  quota: Record<string, number>;
-  weight: number;
-  placement_policy: string | null;
-  created_at: Date;
-  updated_at: Date;
-}
-
-export const TENANT_COLUMNS =
-  'id, name, edition, status, quota, weight, placement_policy, created_at, updated_at';
 
 /** A tenant as the API shows it: its own overrides and the limits that apply. */
 export function tenantView(row: TenantRow, policy?: TenantPolicy) {

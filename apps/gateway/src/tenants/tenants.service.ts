@@ -5,7 +5,12 @@ import {
   loadEditions,
   loadTenantPolicies,
   quotaOverrides,
+  tenantScope,
+  tenantStore,
   type EditionRecord,
+  type TenantChange,
+  type TenantRow,
+  type TenantScope,
 } from '@voxelfleet/persistence';
 import { DATA_SOURCE, DomainError } from '@voxelfleet/platform';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -13,15 +18,17 @@ import {
   auditOrigin,
   isForeignKeyViolation,
   isUniqueViolation,
-  isUuid,
   tenantScopeOf,
 } from '../common/actor-scope.js';
 import type { QuotaDto } from './tenant.dto.js';
 import { CreateTenantDto, UpdateTenantDto } from './tenant.dto.js';
 import { TenantSnapshotsService } from '../usage/tenant-snapshots.service.js';
-import { TENANT_COLUMNS, ceilingViolations, tenantView, type TenantRow } from './tenant-view.js';
+import { ceilingViolations, tenantView } from './tenant-view.js';
 
 export type TenantView = ReturnType<typeof tenantView>;
+
+/** What the acting principal may see: its own tenant, or every one for the platform. */
+const scopeOf = (actor: RequestActor): TenantScope => tenantScope(tenantScopeOf(actor));
 
 /** Tenants CRUD, suspension and quotas; every change commits with its audit entry. */
 @Injectable()
@@ -35,11 +42,7 @@ export class TenantsService {
   ) {}
 
   async list(actor: RequestActor): Promise<TenantView[]> {
-    const scope = tenantScopeOf(actor);
-    const rows: TenantRow[] = await this.dataSource.query(
-      `SELECT ${TENANT_COLUMNS} FROM tenants ${scope === null ? '' : 'WHERE id = $1'} ORDER BY name LIMIT 1000`,
-      scope === null ? [] : [scope],
-    );
+    const rows = await tenantStore(this.dataSource.manager).list(scopeOf(actor));
     const policies = new Map(
       (
         await loadTenantPolicies(
@@ -52,7 +55,7 @@ export class TenantsService {
   }
 
   async get(actor: RequestActor, id: string): Promise<TenantView> {
-    const row = await this.find(this.dataSource.manager, id);
+    const row = await tenantStore(this.dataSource.manager).find(scopeOf(actor), id);
     await this.access.ensure(actor, 'read:tenants', row && { tenantId: row.id }, { type: 'tenant', id });
     const [policy] = await loadTenantPolicies(this.dataSource.manager, [id]);
     return tenantView(row as TenantRow, policy);
@@ -65,12 +68,13 @@ export class TenantsService {
           const edition = await this.edition(manager, dto.edition ?? 'community');
           const overrides = quotaOverrides({ ...(dto.quota ?? {}) });
           this.assertWithinCeiling(overrides, edition);
-          const rows: TenantRow[] = await manager.query(
-            `INSERT INTO tenants (name, edition, quota, weight, placement_policy) VALUES ($1, $2, $3, $4, $5)
-           RETURNING ${TENANT_COLUMNS}`,
-            [dto.name, edition.name, JSON.stringify(overrides), dto.weight ?? 1, dto.placementPolicy ?? null],
-          );
-          const row = rows[0] as TenantRow;
+          const row = await tenantStore(manager).create({
+            name: dto.name,
+            edition: edition.name,
+            quota: overrides,
+            weight: dto.weight ?? 1,
+            placement_policy: dto.placementPolicy ?? null,
+          });
           const view = await this.viewIn(manager, row);
           await this.audit.append(manager, {
             tenantId: row.id,
@@ -95,18 +99,12 @@ export class TenantsService {
       return await this.change(actor, id, 'write:tenants', 'tenant.update', async (manager, before) => {
         const edition = dto.edition === undefined ? undefined : await this.edition(manager, dto.edition);
         if (edition) this.assertWithinCeiling(quotaOverrides(before.quota), edition);
-        const rows: [TenantRow[], number] = await manager.query(
-          `UPDATE tenants SET name = $2, edition = $3, weight = $4, placement_policy = $5, updated_at = now()
-            WHERE id = $1 RETURNING ${TENANT_COLUMNS}`,
-          [
-            id,
-            dto.name ?? before.name,
-            edition?.name ?? before.edition,
-            dto.weight ?? before.weight,
-            dto.placementPolicy === undefined ? before.placement_policy : dto.placementPolicy,
-          ],
-        );
-        return rows[0][0] as TenantRow;
+        return this.changed(manager, id, {
+          name: dto.name ?? before.name,
+          edition: edition?.name ?? before.edition,
+          weight: dto.weight ?? before.weight,
+          placement_policy: dto.placementPolicy === undefined ? before.placement_policy : dto.placementPolicy,
+        });
       });
     } catch (error) {
       if (isUniqueViolation(error))
@@ -126,13 +124,7 @@ export class TenantsService {
       id,
       'suspend:tenants',
       suspended ? 'tenant.suspend' : 'tenant.resume',
-      async (manager) => {
-        const rows: [TenantRow[], number] = await manager.query(
-          `UPDATE tenants SET status = $2, updated_at = now() WHERE id = $1 RETURNING ${TENANT_COLUMNS}`,
-          [id, suspended ? 'suspended' : 'active'],
-        );
-        return rows[0][0] as TenantRow;
-      },
+      (manager) => this.changed(manager, id, { status: suspended ? 'suspended' : 'active' }),
       reason,
     );
     return view;
@@ -142,23 +134,20 @@ export class TenantsService {
     return this.change(actor, id, 'write:quota', 'tenant.quota.set', async (manager, before) => {
       const overrides = quotaOverrides({ ...dto });
       this.assertWithinCeiling(overrides, await this.edition(manager, before.edition));
-      const rows: [TenantRow[], number] = await manager.query(
-        `UPDATE tenants SET quota = $2, updated_at = now() WHERE id = $1 RETURNING ${TENANT_COLUMNS}`,
-        [id, JSON.stringify(overrides)],
-      );
-      return rows[0][0] as TenantRow;
+      return this.changed(manager, id, { quota: overrides });
     });
   }
 
   async remove(actor: RequestActor, id: string): Promise<void> {
     try {
       await this.dataSource.transaction(async (manager) => {
-        const before = await this.find(manager, id, true);
+        const tenants = tenantStore(manager);
+        const before = await tenants.find(scopeOf(actor), id, true);
         await this.access.ensure(actor, 'write:tenants', before && { tenantId: before.id }, {
           type: 'tenant',
           id,
         });
-        await manager.query(`DELETE FROM tenants WHERE id = $1`, [id]);
+        await tenants.remove(tenantScope(id), id);
         await this.audit.append(manager, {
           tenantId: id,
           ...auditOrigin(actor),
@@ -197,7 +186,7 @@ export class TenantsService {
   ): Promise<TenantView> {
     return this.afterCommit(() =>
       this.dataSource.transaction(async (manager) => {
-        const before = await this.find(manager, id, true);
+        const before = await tenantStore(manager).find(scopeOf(actor), id, true);
         await this.access.ensure(actor, permission, before && { tenantId: before.id }, {
           type: 'tenant',
           id,
@@ -217,13 +206,9 @@ export class TenantsService {
     );
   }
 
-  private async find(manager: EntityManager, id: string, lock = false): Promise<TenantRow | null> {
-    if (!isUuid(id)) return null;
-    const rows: TenantRow[] = await manager.query(
-      `SELECT ${TENANT_COLUMNS} FROM tenants WHERE id = $1 ${lock ? 'FOR UPDATE' : ''}`,
-      [id],
-    );
-    return rows[0] ?? null;
+  /** The tenant after `change`; it was found and locked in this transaction, so it is there. */
+  private async changed(manager: EntityManager, id: string, change: TenantChange): Promise<TenantRow> {
+    return (await tenantStore(manager).change(tenantScope(id), id, change)) as TenantRow;
   }
 
   private async edition(manager: EntityManager, name: string): Promise<EditionRecord> {

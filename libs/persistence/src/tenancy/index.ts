@@ -5,3 +5,4 @@ export * from './kernel-registry.js';
 export * from './active-jobs.js';
 export * from './tenant-scope.js';
 export * from './principals.js';
+export * from './tenants.js';
