@@ -1588,6 +1588,11 @@ export interface components {
     };
     SubmitJobDto: {
       affinity?: components['schemas']['JobAffinityDto'];
+      /**
+       * @description On a preemption notice the run writes a checkpoint at its next launch boundary (kept with the job) and is dispatched again from it
+       * @default false
+       */
+      checkpointable: boolean;
       /** @default false */
       cpuFallbackAllowed: boolean;
       /**
@@ -1612,12 +1617,22 @@ export interface components {
        */
       kernelId?: string;
       /**
+       * @description Launches of the kernel in one run, back to back, each taking the previous launch’s outputs as inputs of the same name (an iterative kernel carries its state). A preemption or cancellation stops the run between two launches.
+       * @default 1
+       */
+      launches: number;
+      /**
        * @description Attempts in all, the first included
        * @default 3
        */
       maxAttempts: number;
       /** @default false */
       preemptible: boolean;
+      /**
+       * @description Seconds a checkpointable run has, after a preemption notice, to write its checkpoint
+       * @default 30
+       */
+      preemptionGraceSeconds: number;
       /**
        * @default normal
        * @enum {string}
@@ -1749,6 +1764,11 @@ export interface components {
     };
     WorkflowStepDto: {
       affinity?: components['schemas']['JobAffinityDto'];
+      /**
+       * @description On a preemption notice the run writes a checkpoint at its next launch boundary (kept with the job) and is dispatched again from it
+       * @default false
+       */
+      checkpointable: boolean;
       /** @default false */
       cpuFallbackAllowed: boolean;
       /**
@@ -1779,12 +1799,22 @@ export interface components {
        */
       key: string;
       /**
+       * @description Launches of the kernel in one run, back to back, each taking the previous launch’s outputs as inputs of the same name (an iterative kernel carries its state). A preemption or cancellation stops the run between two launches.
+       * @default 1
+       */
+      launches: number;
+      /**
        * @description Attempts in all, the first included
        * @default 3
        */
       maxAttempts: number;
       /** @default false */
       preemptible: boolean;
+      /**
+       * @description Seconds a checkpointable run has, after a preemption notice, to write its checkpoint
+       * @default 30
+       */
+      preemptionGraceSeconds: number;
       /**
        * @default normal
        * @enum {string}
