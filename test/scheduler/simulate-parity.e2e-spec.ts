@@ -61,6 +61,8 @@ interface RunningCase {
   node: number;
   device: number | null;
   vramGiB: number;
+  /** Told to stop (preempted) and not yet confirmed by its node: it still holds its room. */
+  stopping: boolean;
 }
 
 interface ParityCase {
@@ -104,6 +106,7 @@ const parityArb: fc.Arbitrary<ParityCase> = fc.record({
       node: fc.nat(3),
       device: fc.option(fc.nat(2), { nil: null }),
       vramGiB: fc.constantFrom(4, 20, 36),
+      stopping: fc.boolean(),
     }),
     { maxLength: 4 },
   ),
@@ -197,7 +200,8 @@ describe('simulate and the scheduling pass see one fleet', () => {
   beforeAll(async () => {
     database = await schedulerDatabase('simulate_parity');
     db = database.db;
-    tenantId = (await seedTenant(db, 'parity-co')).tenantId;
+    // A GPU quota the running jobs can reach, so admission's view of usage matters too.
+    tenantId = (await seedTenant(db, 'parity-co', { quota: { gpus: 2 } })).tenantId;
   });
 
   afterAll(async () => {
@@ -253,6 +257,19 @@ describe('simulate and the scheduling pass see one fleet', () => {
         [row?.id, ids[r.node], onDevice ? [String(r.device)] : []],
       );
       await db.query(`UPDATE jobs SET state = 'running', started_at = now() WHERE id = $1`, [row?.id]);
+      if (r.stopping) {
+        // As the scheduler's preemption writes it: requeued, its run stopping on the node.
+        await db.query(
+          `UPDATE jobs SET state = 'preempted', stopping = jsonb_build_object('attempt', attempt,
+             'nodeId', node_id, 'deviceIds', to_jsonb(device_ids), 'vramBytesPerDevice', vram_bytes,
+             'reason', 'preempted', 'graceMs', 0, 'requestedAtMs', $2::bigint) WHERE id = $1`,
+          [row?.id, Date.now()],
+        );
+        await db.query(
+          `UPDATE jobs SET state = 'requeued', node_id = NULL, device_ids = '{}' WHERE id = $1`,
+          [row?.id],
+        );
+      }
     }
     const nowMs = Date.now();
     return c.nodes.map((n, i) => heartbeatOf(ids[i] ?? '', n, nowMs));

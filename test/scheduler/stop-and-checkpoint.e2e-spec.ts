@@ -241,6 +241,13 @@ describe('stop on preemption and cancellation (real gateway, scheduler and CPU n
     expect(done1).toBeGreaterThan(0);
     expect(done1).toBeLessThan(launches);
     expect(row?.checkpoint_at).not.toBeNull();
+    // The preemptor was placed only once the node had confirmed the stop (the checkpoint is
+    // recorded as the confirmation is applied): the room was never handed out twice.
+    const [order] = await database.db.query<{ confirmed: Date; placed: Date }[]>(
+      `SELECT v.checkpoint_at AS confirmed, u.placed_at AS placed FROM jobs v, jobs u WHERE v.id = $1 AND u.id = $2`,
+      [victim, urgent],
+    );
+    expect(order?.placed.getTime()).toBeGreaterThanOrEqual(order?.confirmed.getTime() ?? Infinity);
 
     // It is dispatched again from the checkpoint and finishes: y is launches / 2 only if the
     // carried state was resumed (a restart from scratch counting from the checkpoint would not).

@@ -97,7 +97,8 @@ describe('schedulePass', () => {
       expect.objectContaining({ jobId: 'batch:stopping', stopping: true, preemptible: false }),
     ]);
     expect(pass.snapshot.nodes[0]?.devices[0]?.freeVramBytes).toBe(0);
-    expect(pass.snapshot.tenants[1]?.usage).toMatchObject({ vramBytes: 80 * GIB, gpus: 1, runningJobs: 1 });
+    // The victim's job is back in the queue: it no longer counts as its tenant's running work.
+    expect(pass.snapshot.tenants[1]?.usage).toMatchObject({ vramBytes: 0, gpus: 0, runningJobs: 0 });
   });
 
   it('waits on a run already stopping rather than preempting another', () => {

@@ -42,14 +42,34 @@ export function stopHoldOf(
 }
 
 /**
- * The snapshot once the victims were told to stop: each keeps its room, as a stop hold, until
- * its node confirms; a job that preempted them waits for that room.
+ * The snapshot once the victims were told to stop: each keeps its room on its node, as a stop
+ * hold, until its node confirms (a job that preempted them waits for that room), but no
+ * longer counts as its tenant's running work: the job is back in the queue, as the tenants'
+ * usage read from the table shows it.
  */
 export function applyStopping(snapshot: FleetSnapshot, victimIds: readonly string[]): FleetSnapshot {
   const ids = new Set(victimIds);
   if (ids.size === 0) return snapshot;
+  const stopped = snapshot.running.filter((r) => ids.has(r.jobId) && !r.stopping);
+  let tenants = snapshot.tenants;
+  for (const r of stopped) {
+    tenants = tenants.map((t) =>
+      t.id === r.tenantId
+        ? {
+            ...t,
+            usage: {
+              ...t.usage,
+              vramBytes: Math.max(0, t.usage.vramBytes - r.vramBytesPerDevice * r.deviceIds.length),
+              gpus: Math.max(0, t.usage.gpus - r.deviceIds.length),
+              runningJobs: Math.max(0, t.usage.runningJobs - 1),
+            },
+          }
+        : t,
+    );
+  }
   return {
     ...snapshot,
+    tenants,
     running: snapshot.running.map((r) =>
       ids.has(r.jobId) && !r.stopping
         ? { ...r, jobId: stopHoldId(r.jobId), preemptible: false, stopping: true as const }

@@ -74,6 +74,9 @@ export class TenantView {
     await this.refresh(nowMs);
     const running = new Map<string, { vram: number; gpus: number; jobs: number }>();
     for (const job of active) {
+      // A run being stopped holds room on its node, not its tenant's quota: its job is queued
+      // again (preempted) or over (cancelled), as the gateway's usage shows it.
+      if (job.stopping) continue;
       const entry = running.get(job.tenantId) ?? { vram: 0, gpus: 0, jobs: 0 };
       entry.vram += job.vramBytesPerDevice * job.deviceIds.length;
       entry.gpus += job.deviceIds.length;
