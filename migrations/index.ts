@@ -8,6 +8,7 @@ import { HistoryTriggersPlanPerStatement1764300000000 } from './1764300000000-hi
 import { GeoOutputs1764500000000 } from './1764500000000-geo-outputs.js';
 import { GrantedClassesAndBilling1764700000000 } from './1764700000000-granted-classes-and-billing.js';
 import { StopAndCheckpoint1765100000000 } from './1765100000000-stop-and-checkpoint.js';
+import { TenantCohorts1765200000000 } from './1765200000000-tenant-cohorts.js';
 
 /** Every migration, oldest first. Classes, not globs: the build is ESM and bundler-friendly. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   GeoOutputs1764500000000,
   GrantedClassesAndBilling1764700000000,
   StopAndCheckpoint1765100000000,
+  TenantCohorts1765200000000,
 ];

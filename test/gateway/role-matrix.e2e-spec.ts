@@ -101,6 +101,21 @@ const ROUTES: RouteCase[] = [
     other: (c) => ({ method: 'put', path: `/admin/tenants/${c.tenantB}/quota`, body: { gpus: 2 } }),
   },
   {
+    name: 'PUT /admin/tenants/:id/cohort',
+    permission: 'write:quota',
+    mutates: true,
+    own: (c) => ({
+      method: 'put',
+      path: `/admin/tenants/${c.tenantA}/cohort`,
+      body: { cohort: 'matrix', borrowingLimit: { gpus: 1 } },
+    }),
+    other: (c) => ({
+      method: 'put',
+      path: `/admin/tenants/${c.tenantB}/cohort`,
+      body: { cohort: 'matrix', borrowingLimit: { gpus: 1 } },
+    }),
+  },
+  {
     name: 'POST /admin/principals',
     permission: 'write:principals',
     mutates: true,

@@ -1,4 +1,5 @@
 import type { QuotaBlocker, Rejection } from './blockers.js';
+import { borrowingLimitOf, isBorrowable, planBorrowing, type Borrowing } from './borrowing.js';
 import type { DeviceClass } from './device-class.js';
 import { neverFitsFleet } from './fleet-fit.js';
 import { validateJob } from './job-validation.js';
@@ -13,6 +14,8 @@ export type AdmissionDecision =
       readonly deviceClass: DeviceClass | null;
       /** The job allows CPU fallback and its edition offers it. */
       readonly cpuFallbackPermitted: boolean;
+      /** Present when the job only fits by borrowing from its tenant's cohort. */
+      readonly borrowing?: readonly Borrowing[];
     }
   | {
       readonly verdict: 'wait';
@@ -26,6 +29,11 @@ export interface AdmissionContext {
   readonly nowMs: number;
   /** Registered nodes, used to refuse a job that no node could ever run. */
   readonly nodes: readonly NodeSnapshot[];
+  /**
+   * The tenant's cohort, itself included (see `cohortMembers`); absent: nothing to borrow
+   * from, though a job within the tenant's limit plus its borrowing limit is not refused.
+   */
+  readonly cohort?: readonly TenantSnapshot[];
 }
 
 /** What a job asks of each quota, given the tenant's usage now. */
@@ -66,7 +74,8 @@ export function admitJob(
   const demands = quotaDemands(job, tenant, context.nowMs);
   for (const demand of demands) {
     const { limit, source } = effectiveLimit(tenant, demand.quota);
-    if (demand.requested > limit) {
+    const borrowable = isBorrowable(demand.quota) ? borrowingLimitOf(tenant, demand.quota) : 0;
+    if (demand.requested > limit + borrowable) {
       const code = source === 'edition' ? 'exceeds-edition-ceiling' : 'exceeds-quota';
       const owner = source === 'edition' ? `edition ${tenant.edition.name} ceiling` : 'tenant quota';
       return reject({
@@ -81,12 +90,22 @@ export function admitJob(
   if (never) return reject(never);
 
   const blockers: QuotaBlocker[] = [];
+  const borrowing: Borrowing[] = [];
   for (const demand of demands) {
     const { limit } = effectiveLimit(tenant, demand.quota);
     const shortfall = demand.used + demand.requested - limit;
     // An exhausted daily budget blocks even a job without an estimate, which reserves nothing.
     const exhausted = demand.quota === 'gpuSecondsPerDay' && demand.used >= limit;
     if (!exhausted && (demand.requested === 0 || shortfall <= 0)) continue;
+    let borrowNote = '';
+    if (isBorrowable(demand.quota) && tenant.cohort !== undefined) {
+      const plan = planBorrowing(tenant, context.cohort ?? [tenant], demand.quota, demand.requested);
+      if (plan.ok) {
+        if (plan.borrowing) borrowing.push(plan.borrowing);
+        continue;
+      }
+      borrowNote = `; ${plan.detail}`;
+    }
     const clears =
       demand.clearsAtMs === undefined
         ? ''
@@ -99,12 +118,17 @@ export function admitJob(
       requested: demand.requested,
       shortfall,
       ...(demand.clearsAtMs === undefined ? {} : { clearsAtMs: demand.clearsAtMs }),
-      message: `${demand.quota}: ${show(demand.quota, demand.used)} used + ${show(demand.quota, demand.requested)} requested exceeds ${show(demand.quota, limit)} by ${show(demand.quota, shortfall)}${clears}`,
+      message: `${demand.quota}: ${show(demand.quota, demand.used)} used + ${show(demand.quota, demand.requested)} requested exceeds ${show(demand.quota, limit)} by ${show(demand.quota, shortfall)}${clears}${borrowNote}`,
     });
   }
   if (blockers.length > 0)
     return { verdict: 'wait', blockers, deviceClass: validated.deviceClass, cpuFallbackPermitted };
-  return { verdict: 'admit', deviceClass: validated.deviceClass, cpuFallbackPermitted };
+  return {
+    verdict: 'admit',
+    deviceClass: validated.deviceClass,
+    cpuFallbackPermitted,
+    ...(borrowing.length === 0 ? {} : { borrowing }),
+  };
 }
 
 function checkFeatures(job: JobSpec, tenant: TenantSnapshot): Rejection | null {

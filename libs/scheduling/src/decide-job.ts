@@ -1,5 +1,6 @@
 import { admitJob } from './admission.js';
 import type { Blocker, Rejection } from './blockers.js';
+import { cohortMembers, describeBorrowing, reclaimableJobs, type Borrowing } from './borrowing.js';
 import { DEFAULT_BREAKER_CONFIG, type BreakerConfig } from './circuit-breaker.types.js';
 import { digestOf } from './canonical-json.js';
 import {
@@ -59,6 +60,8 @@ export interface DecidedJob {
   /** Null when the job was rejected before placement was considered. */
   readonly placementOptions: PlacementOptions | null;
   readonly record: DecisionRecord<JobDecision>;
+  /** What the job would borrow from its tenant's cohort to be admitted; empty when nothing. */
+  readonly borrowing: readonly Borrowing[];
 }
 
 /**
@@ -67,9 +70,11 @@ export interface DecidedJob {
  * scheduler applies the result; simulate reports it.
  */
 export function decideJob(job: JobSpec, snapshot: FleetSnapshot, options: SchedulingOptions): DecidedJob {
+  let borrowing: readonly Borrowing[] = [];
   const decision = (d: JobDecision, placementOptions: PlacementOptions | null): DecidedJob => ({
     decision: d,
     placementOptions,
+    borrowing,
     record: recordDecision({
       kind: d.kind === 'preempt' ? 'preemption' : d.kind === 'place' ? 'placement' : 'admission',
       atMs: snapshot.nowMs,
@@ -83,9 +88,14 @@ export function decideJob(job: JobSpec, snapshot: FleetSnapshot, options: Schedu
   });
 
   const tenant = snapshot.tenants.find((t) => t.id === job.tenantId);
-  const admission = admitJob(job, tenant, { nowMs: snapshot.nowMs, nodes: snapshot.nodes });
+  const admission = admitJob(job, tenant, {
+    nowMs: snapshot.nowMs,
+    nodes: snapshot.nodes,
+    ...(tenant?.cohort === undefined ? {} : { cohort: cohortMembers(tenant, snapshot.tenants) }),
+  });
   if (admission.verdict === 'reject')
     return decision({ kind: 'reject', rejection: admission.rejection }, null);
+  if (admission.verdict === 'admit' && admission.borrowing) borrowing = admission.borrowing;
 
   const placementOptions: PlacementOptions = {
     nowMs: snapshot.nowMs,
@@ -106,13 +116,24 @@ export function decideJob(job: JobSpec, snapshot: FleetSnapshot, options: Schedu
   }
 
   const placed = placeJob(job, snapshot, placementOptions);
-  if (placed.ok) return decision({ kind: 'place', placement: placed.placement }, placementOptions);
+  if (placed.ok) {
+    const placement =
+      borrowing.length === 0
+        ? placed.placement
+        : {
+            ...placed.placement,
+            reason: `${placed.placement.reason}; ${describeBorrowing(borrowing)}`,
+            borrowing,
+          };
+    return decision({ kind: 'place', placement }, placementOptions);
+  }
   if (options.preemption !== false) {
     const plan = choosePreemption(
       job,
       snapshot,
       placementOptions,
       options.preemption ?? DEFAULT_PREEMPTION_POLICY,
+      reclaimableJobs(job, snapshot, borrowing.length > 0),
     );
     if (plan) return decision({ kind: 'preempt', plan }, placementOptions);
   }

@@ -1,6 +1,7 @@
 // Pure, deterministic scheduling decisions: no I/O, no clock, no ambient randomness.
 export * from './admission.js';
 export * from './blockers.js';
+export * from './borrowing.js';
 export * from './canonical-json.js';
 export * from './chargeback.js';
 export * from './circuit-breaker.js';

@@ -1,4 +1,5 @@
 import type { CapacityBlocker } from './blockers.js';
+import type { Borrowing } from './borrowing.js';
 import type { BreakerConfig } from './circuit-breaker.types.js';
 import type { DeviceClass } from './device-class.js';
 import type { FleetSnapshot, PlacementPolicy } from './snapshot.types.js';
@@ -28,8 +29,16 @@ export type Placement =
       readonly deviceIds: readonly string[];
       readonly score: number;
       readonly reason: string;
+      /** Quota the job borrows from its cohort; kept with the job, which marks it reclaimable. */
+      readonly borrowing?: readonly Borrowing[];
     }
-  | { readonly target: 'cpu'; readonly nodeId: string; readonly score: number; readonly reason: string };
+  | {
+      readonly target: 'cpu';
+      readonly nodeId: string;
+      readonly score: number;
+      readonly reason: string;
+      readonly borrowing?: readonly Borrowing[];
+    };
 
 export interface Exclusion {
   readonly nodeId: string;

@@ -33,6 +33,8 @@ export interface Victim {
    * its node confirms, at no further cost, so it is chosen before anything else.
    */
   readonly stopping?: true;
+  /** Borrowed from the preemptor's cohort: reclaimed whatever its priority or runtime. */
+  readonly borrowed?: true;
 }
 
 export interface PreemptionPlan {
@@ -57,17 +59,20 @@ export function choosePreemption(
   fleet: PlacementFleet,
   options: PlacementOptions,
   policy: PreemptionPolicy = DEFAULT_PREEMPTION_POLICY,
+  /** Borrowed work the job's tenant lent (see `reclaimableJobs`): victims before any other. */
+  reclaimable: ReadonlySet<string> = new Set(),
 ): PreemptionPlan | null {
   const jobRank = effectivePriorityRank(job.priority, job.boost);
   const candidates = fleet.running
     .filter(
       (r) =>
         r.stopping === true ||
+        reclaimable.has(r.jobId) ||
         (r.preemptible &&
           priorityRank(r.priority) > jobRank &&
           options.nowMs - r.startedAtMs >= policy.minRuntimeMs),
     )
-    .map((r) => toVictim(r, options.nowMs, policy))
+    .map((r) => toVictim(r, options.nowMs, policy, reclaimable.has(r.jobId)))
     // Id order makes the choice independent of the order running jobs were loaded in.
     .sort((a, b) => compareStrings(a.jobId, b.jobId));
   const victims = candidates.filter((v) => v.deviceIds.length > 0);
@@ -146,7 +151,7 @@ function choosePreemptionOnCpu(
   return best?.plan ?? null;
 }
 
-function toVictim(job: RunningJob, nowMs: number, policy: PreemptionPolicy): Victim {
+function toVictim(job: RunningJob, nowMs: number, policy: PreemptionPolicy, reclaimed: boolean): Victim {
   const checkpoint = job.lastCheckpointAtMs;
   const fresh =
     checkpoint !== undefined &&
@@ -162,13 +167,18 @@ function toVictim(job: RunningJob, nowMs: number, policy: PreemptionPolicy): Vic
     lostWorkMs: job.stopping ? 0 : fresh ? nowMs - checkpoint : nowMs - job.startedAtMs,
     resumesFromCheckpoint: fresh,
     ...(job.stopping ? { stopping: true as const } : {}),
+    ...(reclaimed ? { borrowed: true as const } : {}),
   };
 }
 
-/** Fewest victims first, then fewest without a fresh checkpoint, least lost work, lowest classes. */
+/**
+ * Fewest victims that are not borrowed work (a lender takes back what it lent first), then
+ * fewest victims, fewest without a fresh checkpoint, least lost work, lowest classes.
+ */
 function setKey(set: readonly Victim[]): number[] {
   const fresh = set.filter((v) => !v.stopping);
   return [
+    fresh.filter((v) => !v.borrowed).length,
     fresh.length,
     fresh.filter((v) => !v.resumesFromCheckpoint).length,
     set.reduce((sum, v) => sum + v.lostWorkMs, 0),
@@ -233,8 +243,13 @@ function describe(victims: readonly Victim[], job: JobSpec): string {
   const list = victims
     .map(
       (v) =>
-        `${v.jobId} (${v.priority}, ran ${formatDurationMs(v.runtimeMs)}${v.resumesFromCheckpoint ? ', fresh checkpoint' : ''})`,
+        `${v.jobId} (${v.borrowed ? 'borrowed, ' : ''}${v.priority}, ran ${formatDurationMs(v.runtimeMs)}${v.resumesFromCheckpoint ? ', fresh checkpoint' : ''})`,
     )
     .join(', ');
-  return `preempt ${victims.length} lower-priority job(s) for ${job.priority} job ${job.id}: ${list}`;
+  const reclaimed = victims.filter((v) => v.borrowed).length;
+  const what =
+    reclaimed === 0
+      ? `preempt ${victims.length} lower-priority job(s)`
+      : `reclaim quota lent to its cohort: preempt ${victims.length} job(s), ${reclaimed} on borrowed quota,`;
+  return `${what} for ${job.priority} job ${job.id}: ${list}`;
 }

@@ -4,6 +4,7 @@ import type { DecisionRecord } from './decision-record.js';
 import { DEFAULT_FAIR_SHARE_HALF_LIFE_MS } from './fair-share.js';
 import { buildOrderingContext, compareStrings, orderQueue } from './ordering.js';
 import type { Victim } from './preemption.js';
+import { releaseQueueClaim, withQueueClaims } from './borrowing.js';
 import type { FleetSnapshot, JobSpec } from './snapshot.types.js';
 import { ownedBy, placeInPass, settled, type PassSnapshot } from './snapshot-updates.js';
 import { applyStopping } from './stop-holds.js';
@@ -80,6 +81,7 @@ export function* passSteps(
   // The pass works on its own copy of the lists, updated in place: copying them for each
   // placement made a pass quadratic in the fleet's running jobs.
   let working = indexed(ownedBy(snapshot));
+  const claims = withQueueClaims(working.tenants, queue);
   const ordered = orderQueue(queue, context);
   for (let position = 0; position < ordered.length; position += 1) {
     const job = ordered[position] as JobSpec;
@@ -88,6 +90,8 @@ export function* passSteps(
       snapshotDigest: `${passDigest}#${position}`,
     });
     decisions.push({ jobId: job.id, decision, record });
+    if (claims && (decision.kind === 'place' || decision.kind === 'reject'))
+      releaseQueueClaim(working.tenants, job);
     if (decision.kind === 'place') {
       placeInPass(working, job, decision.placement, options.breaker);
     } else if (decision.kind === 'preempt') {

@@ -141,6 +141,7 @@ function runningJobOf(job: JobSpec, placement: Placement, nowMs: number): Runnin
     preemptible: job.preemptible,
     startedAtMs: nowMs,
     ...(job.estimatedDurationMs === undefined ? {} : { estimatedDurationMs: job.estimatedDurationMs }),
+    ...(placement.borrowing && placement.borrowing.length > 0 ? { borrowed: true as const } : {}),
   };
 }
 

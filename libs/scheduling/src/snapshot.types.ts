@@ -55,7 +55,22 @@ export interface TenantSnapshot {
   /** GPU-seconds already decayed to `decayedAtMs`; see fair-share.ts. */
   readonly decayedUsage?: { readonly gpuSeconds: number; readonly atMs: number };
   readonly placementPolicy?: PlacementPolicy;
+  /** Tenants of one cohort lend each other their unused quota (see borrowing.ts). */
+  readonly cohort?: string;
+  /** The most of each borrowable quota this tenant may use beyond its own limit. */
+  readonly borrowingLimit?: BorrowingLimit;
+  /**
+   * Set by a scheduling pass: what this tenant's own queued jobs ask of each borrowable quota.
+   * Its unused quota is not lent while its own work waits for it, or a reclaimed borrower
+   * would take the room back before the lender's job reached it.
+   */
+  readonly claimed?: BorrowingLimit;
 }
+
+/** Quotas held by running work, which a cohort member can lend while it does not use them. */
+export type BorrowableQuota = 'vramBytesTotal' | 'gpus' | 'concurrentJobs';
+
+export type BorrowingLimit = Partial<Readonly<Record<BorrowableQuota, number>>>;
 
 export type NodeState = 'ready' | 'draining' | 'cordoned' | 'lost';
 export type Precision = 'fp64' | 'fp32' | 'tf32' | 'fp16' | 'bf16' | 'fp8' | 'int8';
@@ -167,6 +182,8 @@ export interface RunningJob {
    * holds its room until then, and is never chosen as a new victim.
    */
   readonly stopping?: true;
+  /** Admitted on quota borrowed from its cohort: the lenders reclaim it first. */
+  readonly borrowed?: true;
 }
 
 export interface FleetSnapshot {

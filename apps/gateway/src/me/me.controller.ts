@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AccessControl, CurrentActor, RequirePermission, type RequestActor } from '@voxelfleet/auth';
 import { DomainError } from '@voxelfleet/platform';
-import { quotaReport } from '@voxelfleet/scheduling';
+import { cohortMembers, cohortReport, quotaReport, type TenantSnapshot } from '@voxelfleet/scheduling';
 import { IsOptional, IsUUID } from 'class-validator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { TenantSnapshotsService } from '../usage/tenant-snapshots.service.js';
@@ -91,7 +91,17 @@ export class MeController {
       features: policy.edition.features,
       at: new Date(nowMs).toISOString(),
       quotas: quotaReport(snapshot, nowMs),
+      borrowing: cohortReport(snapshot, await this.cohortOf(snapshot)),
       usageSource: USAGE_SOURCE,
     };
+  }
+
+  private async cohortOf(tenant: TenantSnapshot): Promise<TenantSnapshot[]> {
+    if (tenant.cohort === undefined) return [tenant];
+    const all = await this.snapshots.tenants();
+    return cohortMembers(
+      tenant,
+      all.map((t) => t.snapshot),
+    );
   }
 }

@@ -45,6 +45,13 @@ export class SimulateResultSchema {
     description: 'Jobs it would preempt (jobId, tenantId, nodeId, deviceIds, lostWorkMs, ...)',
   })
   preempted!: Record<string, unknown>[];
+  @ApiProperty({
+    type: 'array',
+    items: LOOSE,
+    description:
+      "Quota it would borrow from its tenant's cohort beyond its own limits: quota, amount, cohort, from (lenders)",
+  })
+  borrowing!: Record<string, unknown>[];
   @ApiProperty() reason!: string;
   @ApiProperty({
     ...LOOSE,

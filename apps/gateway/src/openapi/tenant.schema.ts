@@ -49,6 +49,20 @@ export class TenantSchema {
   @ApiProperty({ type: String, nullable: true, enum: ['least-loaded', 'bin-pack', 'spread'] })
   placementPolicy!: string | null;
 
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Tenants of one cohort lend each other the quota they leave unused',
+  })
+  cohort!: string | null;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'number' },
+    description: 'How far beyond its own vramBytesTotal, gpus and concurrentJobs the tenant may borrow',
+  })
+  borrowingLimit!: Record<string, number>;
+
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }
@@ -74,6 +88,21 @@ export class QuotaLineSchema {
   @ApiProperty() headroom!: number;
 }
 
+/** One line of libs/scheduling borrowing.ts cohortReport(). */
+export class CohortLineSchema {
+  @ApiProperty({ enum: ['vramBytesTotal', 'gpus', 'concurrentJobs'] }) quota!: string;
+  @ApiProperty({ description: "The tenant's own limit" }) own!: number;
+  @ApiProperty() used!: number;
+  @ApiProperty({ description: 'Used beyond its own limit, on quota its cohort lends' }) borrowed!: number;
+  @ApiProperty({ description: 'Its unused quota that other cohort members use now' }) lent!: number;
+  @ApiProperty() borrowingLimit!: number;
+}
+
+export class CohortReportSchema {
+  @ApiProperty({ type: String, nullable: true }) cohort!: string | null;
+  @ApiProperty({ type: () => [CohortLineSchema] }) quotas!: CohortLineSchema[];
+}
+
 /** GET /v1/quota. */
 export class QuotaViewSchema {
   @ApiProperty({ format: 'uuid' }) tenantId!: string;
@@ -82,5 +111,7 @@ export class QuotaViewSchema {
   @ApiProperty({ type: () => EditionFeaturesSchema }) features!: EditionFeaturesSchema;
   @ApiProperty({ format: 'date-time' }) at!: string;
   @ApiProperty({ type: () => [QuotaLineSchema] }) quotas!: QuotaLineSchema[];
+  @ApiProperty({ type: () => CohortReportSchema, description: 'Own, borrowed and lent quota in its cohort' })
+  borrowing!: CohortReportSchema;
   @ApiProperty({ description: 'What usage counts' }) usageSource!: string;
 }

@@ -93,6 +93,7 @@ export class SimulateController {
       estimatedStartMs: result.estimatedStartMs,
       estimateBasis: result.estimateBasis,
       preempted: result.preempted,
+      borrowing: result.borrowing,
       grantLimit,
       changesNothing: 'dry run: nothing was reserved, queued or stored',
       estimatedStartAt:

@@ -14,6 +14,8 @@ export function tenantView(row: TenantRow, policy?: TenantPolicy) {
     ...(policy ? { limits: effectiveLimits(policy), features: policy.edition.features } : {}),
     weight: Number(row.weight),
     placementPolicy: row.placement_policy,
+    cohort: row.cohort,
+    borrowingLimit: row.borrowing_limit,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };

@@ -11,6 +11,7 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 
@@ -136,4 +137,51 @@ export class SuspendTenantDto {
   @IsString()
   @MaxLength(500)
   reason?: string;
+}
+
+const COHORT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const COHORT_RULE =
+  'cohort must be 1-64 letters, digits, dots, dashes or underscores, starting with a letter or digit, or null';
+
+/** How far beyond its own limits a tenant may go on quota its cohort lends it. */
+export class BorrowingLimitDto {
+  @ApiPropertyOptional({ description: 'VRAM beyond vramBytesTotal, bytes' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_BYTES)
+  vramBytesTotal?: number;
+
+  @ApiPropertyOptional({ description: 'GPUs beyond the gpus quota' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_COUNT)
+  gpus?: number;
+
+  @ApiPropertyOptional({ description: 'Running jobs beyond concurrentJobs' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_COUNT)
+  concurrentJobs?: number;
+}
+
+/** `PUT /admin/tenants/:id/cohort`: the cohort a tenant lends in and borrows from. */
+export class CohortDto {
+  @ApiProperty({ type: String, nullable: true, description: `${COHORT_RULE}; null leaves any cohort` })
+  @ValidateIf((dto: CohortDto) => dto.cohort !== null)
+  @IsString()
+  @Matches(COHORT, { message: COHORT_RULE })
+  cohort!: string | null;
+
+  @ApiPropertyOptional({
+    type: () => BorrowingLimitDto,
+    description: 'Replaces the borrowing limit; absent quotas borrow nothing. Default: none',
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => BorrowingLimitDto)
+  borrowingLimit?: BorrowingLimitDto;
 }

@@ -10,7 +10,7 @@ import {
 import { CurrentActor, RequirePermission, type RequestActor } from '@voxelfleet/auth';
 import { OptionalBody } from '@voxelfleet/platform';
 import { Idempotent } from '../common/idempotency.interceptor.js';
-import { CreateTenantDto, QuotaDto, SuspendTenantDto, UpdateTenantDto } from './tenant.dto.js';
+import { CohortDto, CreateTenantDto, QuotaDto, SuspendTenantDto, UpdateTenantDto } from './tenant.dto.js';
 import { TenantsService, type TenantView } from './tenants.service.js';
 import { ApiAuthErrors, IDEMPOTENCY_ERRORS } from '../openapi/api-errors.js';
 import { TenantListSchema, TenantSchema } from '../openapi/tenant.schema.js';
@@ -131,5 +131,21 @@ export class TenantsController {
     @Body() dto: QuotaDto,
   ): Promise<TenantView> {
     return this.tenants.setQuota(actor, id, dto);
+  }
+
+  @Put(':id/cohort')
+  @RequirePermission('write:quota')
+  @ApiOkResponse({ type: TenantSchema, description: 'The tenant with its cohort and borrowing limit' })
+  @ApiAuthErrors(400, 404, 413)
+  @ApiOperation({
+    summary:
+      "Set the tenant's cohort (tenants of one cohort lend each other unused quota) and how far beyond its own limits it may borrow",
+  })
+  setCohort(
+    @CurrentActor() actor: RequestActor,
+    @Param('id') id: string,
+    @Body() dto: CohortDto,
+  ): Promise<TenantView> {
+    return this.tenants.setCohort(actor, id, dto);
   }
 }

@@ -5,6 +5,7 @@ import {
   loadEditions,
   loadTenantPolicies,
   quotaOverrides,
+  storedBorrowingLimit,
   tenantScope,
   tenantStore,
   type EditionRecord,
@@ -20,7 +21,7 @@ import {
   isUniqueViolation,
   tenantScopeOf,
 } from '../common/actor-scope.js';
-import type { QuotaDto } from './tenant.dto.js';
+import type { CohortDto, QuotaDto } from './tenant.dto.js';
 import { CreateTenantDto, UpdateTenantDto } from './tenant.dto.js';
 import { TenantSnapshotsService } from '../usage/tenant-snapshots.service.js';
 import { ceilingViolations, tenantView } from './tenant-view.js';
@@ -138,6 +139,16 @@ export class TenantsService {
     });
   }
 
+  /** Platform admins group tenants into cohorts that lend each other unused quota. */
+  async setCohort(actor: RequestActor, id: string, dto: CohortDto): Promise<TenantView> {
+    return this.change(actor, id, 'write:quota', 'tenant.cohort.set', (manager) =>
+      this.changed(manager, id, {
+        cohort: dto.cohort,
+        borrowing_limit: dto.cohort === null ? {} : storedBorrowingLimit({ ...dto.borrowingLimit }),
+      }),
+    );
+  }
+
   async remove(actor: RequestActor, id: string): Promise<void> {
     try {
       await this.dataSource.transaction(async (manager) => {
@@ -249,5 +260,7 @@ function policyFields(row: TenantRow): Record<string, unknown> {
     quota: row.quota,
     weight: Number(row.weight),
     placementPolicy: row.placement_policy,
+    cohort: row.cohort,
+    borrowingLimit: row.borrowing_limit,
   };
 }

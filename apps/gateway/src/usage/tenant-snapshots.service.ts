@@ -108,5 +108,6 @@ function snapshotOf(policy: TenantPolicy, usage: TenantSnapshot['usage']): Tenan
     usage,
     weight: policy.weight,
     ...(policy.placementPolicy === undefined ? {} : { placementPolicy: policy.placementPolicy }),
+    ...(policy.cohort === undefined ? {} : { cohort: policy.cohort, borrowingLimit: policy.borrowingLimit }),
   };
 }

@@ -151,7 +151,8 @@ function sameHold(a: RunningJob, b: RunningJob): boolean {
     a.preemptible === b.preemptible &&
     a.tenantId === b.tenantId &&
     a.estimatedDurationMs === b.estimatedDurationMs &&
-    a.lastCheckpointAtMs === b.lastCheckpointAtMs
+    a.lastCheckpointAtMs === b.lastCheckpointAtMs &&
+    a.borrowed === b.borrowed
   );
 }
 

@@ -83,6 +83,24 @@ describe('passWrites for a preemption', () => {
     ['urgent', { ...row('urgent', 'tenant-a'), priority: 'realtime', pending: null }],
   ]) as unknown as Map<string, QueuedJobRow>;
 
+  it("says, in the victim's transition and audit entry, that its borrowed quota was reclaimed", () => {
+    const writes = passWrites(
+      passOf([{ ...victim('v1'), borrowed: true } as ReturnType<typeof victim>]),
+      [],
+      rows,
+      5,
+      false,
+    );
+    expect(writes.victims).toEqual([
+      { jobId: 'v1', reason: 'preempted for urgent: its borrowed quota reclaimed by tenant-a' },
+    ]);
+    expect(writes.audit[0]).toMatchObject({
+      tenantId: 'tenant-b',
+      reason: 'preempted on n1 for its borrowed quota reclaimed by tenant-a',
+      diff: { by: 'urgent', nodeId: 'n1', reclaimed: true },
+    });
+  });
+
   it('stops the victims and lets the job wait for their room instead of placing it', () => {
     const writes = passWrites(passOf([victim('v1'), victim('v2:stopping', true)]), [], rows, 5, false);
     expect(writes.placements).toEqual([]);

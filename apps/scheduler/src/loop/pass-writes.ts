@@ -68,14 +68,27 @@ export function passWrites(
         // waits for it (a later pass places it). Victims already stopping are only waited on.
         const told = decision.plan.victims.filter((v) => !v.stopping);
         for (const victim of told) {
-          writes.victims.push({ jobId: victim.jobId, reason: `preempted for ${jobId} (${row.priority})` });
+          // Borrowed work goes first when a lender takes back its quota, whatever its priority.
+          const why = victim.borrowed
+            ? `its borrowed quota reclaimed by ${row.tenant_id}`
+            : `a ${row.priority} job`;
+          writes.victims.push({
+            jobId: victim.jobId,
+            reason: victim.borrowed
+              ? `preempted for ${jobId}: ${why}`
+              : `preempted for ${jobId} (${row.priority})`,
+          });
           writes.audit.push({
             tenantId: victim.tenantId,
             action: 'job.preempted',
             resource: { type: 'job', id: victim.jobId },
             outcome: 'succeeded',
-            reason: `preempted on ${decision.plan.nodeId} for a ${row.priority} job`,
-            diff: { by: jobId, nodeId: decision.plan.nodeId },
+            reason: `preempted on ${decision.plan.nodeId} for ${why}`,
+            diff: {
+              by: jobId,
+              nodeId: decision.plan.nodeId,
+              ...(victim.borrowed ? { reclaimed: true } : {}),
+            },
           });
         }
         const waitingFor = decision.plan.victims.map((v) => stoppedJobId(v.jobId));
@@ -175,6 +188,8 @@ export function heldBy(row: QueuedJobRow, placement: Placement, startedAtMs: num
     startedAtMs,
     ...(row.estimated_duration_ms === null ? {} : { estimatedDurationMs: row.estimated_duration_ms }),
     ...(row.checkpoint_at ? { lastCheckpointAtMs: row.checkpoint_at.getTime() } : {}),
+    // Kept with the placement: the table's active-jobs read finds it in jobs.placement.
+    ...(placement.borrowing && placement.borrowing.length > 0 ? { borrowed: true as const } : {}),
   };
 }
 

@@ -28,6 +28,7 @@ export function tenantSnapshotOf(policy: TenantPolicy, usage: TenantUsage = EMPT
     usage,
     weight: policy.weight,
     ...(policy.placementPolicy ? { placementPolicy: policy.placementPolicy } : {}),
+    ...(policy.cohort === undefined ? {} : { cohort: policy.cohort, borrowingLimit: policy.borrowingLimit }),
   };
 }
 
@@ -42,6 +43,7 @@ interface ActiveRow {
   started_at: Date;
   estimated_duration_ms: number | null;
   checkpoint_at: Date | null;
+  borrowed: boolean;
 }
 
 /**
@@ -55,7 +57,8 @@ export async function loadActiveJobs(db: {
 }): Promise<RunningJob[]> {
   const rows = (await db.query(
     `SELECT id, tenant_id, node_id, device_ids, vram_bytes, priority, preemptible,
-            coalesce(started_at, placed_at) AS started_at, estimated_duration_ms, checkpoint_at
+            coalesce(started_at, placed_at) AS started_at, estimated_duration_ms, checkpoint_at,
+            coalesce(jsonb_array_length(placement->'borrowing') > 0, false) AS borrowed
        FROM jobs WHERE state IN ('placed', 'running') AND node_id IS NOT NULL`,
   )) as ActiveRow[];
   const stopping = (await db.query(
@@ -75,6 +78,7 @@ export async function loadActiveJobs(db: {
     startedAtMs: row.started_at.getTime(),
     ...(row.estimated_duration_ms === null ? {} : { estimatedDurationMs: row.estimated_duration_ms }),
     ...(row.checkpoint_at ? { lastCheckpointAtMs: row.checkpoint_at.getTime() } : {}),
+    ...(row.borrowed ? { borrowed: true as const } : {}),
   }));
   return holds.length === 0 ? active : [...active, ...holds];
 }

@@ -1,4 +1,11 @@
-import type { EditionFeatures, EditionPolicy, PlacementPolicy, TenantQuota } from '@voxelfleet/scheduling';
+import {
+  BORROWABLE_QUOTAS,
+  type BorrowingLimit,
+  type EditionFeatures,
+  type EditionPolicy,
+  type PlacementPolicy,
+  type TenantQuota,
+} from '@voxelfleet/scheduling';
 import type { EntityManager } from 'typeorm';
 
 /** A tenant's scheduling policy as stored: what admission needs besides live usage. */
@@ -13,6 +20,9 @@ export interface TenantPolicy {
   overrides: Partial<TenantQuota>;
   weight: number;
   placementPolicy?: PlacementPolicy;
+  /** Tenants of one cohort lend each other unused quota (libs/scheduling borrowing.ts). */
+  cohort?: string;
+  borrowingLimit: BorrowingLimit;
 }
 
 export interface EditionRecord extends EditionPolicy {
@@ -44,6 +54,8 @@ interface TenantPolicyRow extends EditionRow {
   quota: Record<string, unknown>;
   weight: number;
   placement_policy: PlacementPolicy | null;
+  cohort: string | null;
+  borrowing_limit: Record<string, unknown>;
 }
 
 export async function loadEditions(manager: EntityManager): Promise<EditionRecord[]> {
@@ -64,6 +76,7 @@ export async function loadTenantPolicies(
   const filter = tenantIds === undefined ? '' : 'WHERE t.id = ANY($1::uuid[])';
   const rows: TenantPolicyRow[] = await manager.query(
     `SELECT t.id, t.name AS tenant_name, t.status, t.quota, t.weight, t.placement_policy,
+            t.cohort, t.borrowing_limit,
             e.name, e.features, e.defaults, e.ceiling
        FROM tenants t JOIN editions e ON e.name = t.edition
        ${filter}
@@ -82,8 +95,20 @@ export async function loadTenantPolicies(
       overrides,
       weight: Number(row.weight),
       ...(row.placement_policy === null ? {} : { placementPolicy: row.placement_policy }),
+      ...(row.cohort === null ? {} : { cohort: row.cohort }),
+      borrowingLimit: storedBorrowingLimit(row.borrowing_limit),
     };
   });
+}
+
+/** The borrowable quotas of a stored borrowing limit; anything else is ignored. */
+export function storedBorrowingLimit(stored: Record<string, unknown> | null | undefined): BorrowingLimit {
+  const out: Partial<Record<(typeof BORROWABLE_QUOTAS)[number], number>> = {};
+  for (const key of BORROWABLE_QUOTAS) {
+    const value = stored?.[key];
+    if (typeof value === 'number' && Number.isFinite(value) && value >= 0) out[key] = value;
+  }
+  return out;
 }
 
 /** The known quota keys of a stored override object; anything else is ignored. */

@@ -10,13 +10,20 @@ export interface TenantRow {
   quota: Record<string, number>;
   weight: number;
   placement_policy: string | null;
+  /** Tenants of one cohort lend each other unused quota; null: none. */
+  cohort: string | null;
+  /** Per borrowable quota, how far beyond its own limit the tenant may borrow. */
+  borrowing_limit: Record<string, number>;
   created_at: Date;
   updated_at: Date;
 }
 
 export type NewTenant = Pick<TenantRow, 'name' | 'edition' | 'quota' | 'weight' | 'placement_policy'>;
 export type TenantChange = Partial<
-  Pick<TenantRow, 'name' | 'edition' | 'status' | 'quota' | 'weight' | 'placement_policy'>
+  Pick<
+    TenantRow,
+    'name' | 'edition' | 'status' | 'quota' | 'weight' | 'placement_policy' | 'cohort' | 'borrowing_limit'
+  >
 >;
 
 /** Tenants as the gateway creates, reads, changes and removes them. */
@@ -32,7 +39,8 @@ export interface TenantStore {
   remove(scope: TenantScope, id: string): Promise<boolean>;
 }
 
-const COLUMNS = 'id, name, edition, status, quota, weight, placement_policy, created_at, updated_at';
+const COLUMNS =
+  'id, name, edition, status, quota, weight, placement_policy, cohort, borrowing_limit, created_at, updated_at';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The columns a change may set, each with how its value is written. */
 const CHANGEABLE: Record<keyof TenantChange, (value: unknown) => unknown> = {
@@ -42,6 +50,8 @@ const CHANGEABLE: Record<keyof TenantChange, (value: unknown) => unknown> = {
   quota: (v) => JSON.stringify(v),
   weight: (v) => v,
   placement_policy: (v) => v,
+  cohort: (v) => v,
+  borrowing_limit: (v) => JSON.stringify(v),
 };
 
 /** A tenant's rows are its own: the scope's condition is on the tenant's id. */

@@ -416,6 +416,23 @@ export interface paths {
     patch: operations['TenantsController_update'];
     trace?: never;
   };
+  '/admin/tenants/{id}/cohort': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Set the tenant's cohort (tenants of one cohort lend each other unused quota) and how far beyond its own limits it may borrow */
+    put: operations['TenantsController_setCohort'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/admin/tenants/{id}/quota': {
     parameters: {
       query?: never;
@@ -768,6 +785,14 @@ export interface components {
       /** Format: date-time */
       to: string;
     };
+    BorrowingLimitDto: {
+      /** @description Running jobs beyond concurrentJobs */
+      concurrentJobs?: number;
+      /** @description GPUs beyond the gpus quota */
+      gpus?: number;
+      /** @description VRAM beyond vramBytesTotal, bytes */
+      vramBytesTotal?: number;
+    };
     ChainReportSchema: {
       /** @description Checkpoints whose signature did not verify (not used) */
       badCheckpoints: number[];
@@ -801,6 +826,28 @@ export interface components {
             reason: string;
           };
       toSeq: number;
+    };
+    CohortDto: {
+      /** @description Replaces the borrowing limit; absent quotas borrow nothing. Default: none */
+      borrowingLimit?: components['schemas']['BorrowingLimitDto'];
+      /** @description cohort must be 1-64 letters, digits, dots, dashes or underscores, starting with a letter or digit, or null; null leaves any cohort */
+      cohort: string | null;
+    };
+    CohortLineSchema: {
+      /** @description Used beyond its own limit, on quota its cohort lends */
+      borrowed: number;
+      borrowingLimit: number;
+      /** @description Its unused quota that other cohort members use now */
+      lent: number;
+      /** @description The tenant's own limit */
+      own: number;
+      /** @enum {string} */
+      quota: 'vramBytesTotal' | 'gpus' | 'concurrentJobs';
+      used: number;
+    };
+    CohortReportSchema: {
+      cohort: string | null;
+      quotas: components['schemas']['CohortLineSchema'][];
     };
     CreatedApiKeySchema: {
       /** Format: date-time */
@@ -1477,6 +1524,8 @@ export interface components {
     QuotaViewSchema: {
       /** Format: date-time */
       at: string;
+      /** @description Own, borrowed and lent quota in its cohort */
+      borrowing: components['schemas']['CohortReportSchema'];
       edition: string;
       features: components['schemas']['EditionFeaturesSchema'];
       quotas: components['schemas']['QuotaLineSchema'][];
@@ -1551,6 +1600,10 @@ export interface components {
       basis: components['schemas']['SimulateBasisSchema'];
       /** @description What holds it back, each with kind, message and shortfall */
       blockers: {
+        [key: string]: unknown;
+      }[];
+      /** @description Quota it would borrow from its tenant's cohort beyond its own limits: quota, amount, cohort, from (lenders) */
+      borrowing: {
         [key: string]: unknown;
       }[];
       /** @example dry run: nothing was reserved, queued or stored */
@@ -1685,6 +1738,12 @@ export interface components {
       tenants: components['schemas']['TenantSchema'][];
     };
     TenantSchema: {
+      /** @description How far beyond its own vramBytesTotal, gpus and concurrentJobs the tenant may borrow */
+      borrowingLimit: {
+        [key: string]: number;
+      };
+      /** @description Tenants of one cohort lend each other the quota they leave unused */
+      cohort: string | null;
       /** Format: date-time */
       createdAt: string;
       /** @example pro */
@@ -4488,6 +4547,108 @@ export interface operations {
       };
       /** @description Unknown edition, or the tenant's own quota is above the new edition's ceiling */
       422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Rate limited for this key and route; retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Postgres or Redis is unavailable; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+    };
+  };
+  TenantsController_setCohort: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CohortDto'];
+      };
+    };
+    responses: {
+      /** @description The tenant with its cohort and borrowing limit */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TenantSchema'];
+        };
+      };
+      /** @description Validation failed: the message names the field (unknown fields are refused too) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description No API key, or a key that is unknown, revoked, expired or of a disabled principal */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description The key lacks the permission this route needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Not found, or another tenant's object (the same answer, so ids cannot be probed) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Request body over 1 MB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description A body that is not application/json (nothing is read or changed) */
+      415: {
         headers: {
           [name: string]: unknown;
         };
