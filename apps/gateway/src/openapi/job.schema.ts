@@ -1,8 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { JOB_STATES, type JobState } from '@voxelfleet/contracts';
 import type { JobView } from '../jobs/job-views.js';
+import { JobBlockerSchema } from './blocker.schema.js';
 
-const LOOSE = { type: 'object', additionalProperties: true } as const;
 const NULLABLE_TIME = { type: String, format: 'date-time', nullable: true } as const;
 
 class JobKernelSchema {
@@ -63,12 +63,7 @@ export class JobListSchema {
 class PendingSchema {
   @ApiProperty({ description: 'One line: what holds the job back' }) summary!: string;
   @ApiProperty(NULLABLE_TIME) since!: string | null;
-  @ApiProperty({
-    type: 'array',
-    items: LOOSE,
-    description: 'kind (quota or capacity), message, shortfall and the figures behind it',
-  })
-  blockers!: Record<string, unknown>[];
+  @ApiProperty({ type: () => [JobBlockerSchema] }) blockers!: JobBlockerSchema[];
 }
 
 class TransitionSchema {

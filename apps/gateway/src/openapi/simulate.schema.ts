@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { SimulatedBlockerSchema } from './blocker.schema.js';
 
 const LOOSE = { type: 'object', additionalProperties: true } as const;
 
@@ -28,12 +29,8 @@ export class SimulateResultSchema {
   admitted!: boolean;
   @ApiProperty({ ...LOOSE, nullable: true, description: 'Node and devices it would get; null if none' })
   placement!: Record<string, unknown> | null;
-  @ApiProperty({
-    type: 'array',
-    items: LOOSE,
-    description: 'What holds it back, each with kind, message and shortfall',
-  })
-  blockers!: Record<string, unknown>[];
+  @ApiProperty({ type: () => [SimulatedBlockerSchema], description: 'What holds it back' })
+  blockers!: SimulatedBlockerSchema[];
   @ApiProperty({ ...LOOSE, nullable: true, description: '{ code, reason } when it could never run' })
   rejection!: Record<string, unknown> | null;
   @ApiProperty({ type: Number, nullable: true }) estimatedStartMs!: number | null;

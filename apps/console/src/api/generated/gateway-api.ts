@@ -1092,6 +1092,43 @@ export interface components {
       /** @description Soft: prefer the node holding this tracking stream */
       sameNodeAsStream?: string;
     };
+    JobBlockerSchema: {
+      /** @description kind capacity: the best any eligible node offers now */
+      available?: number;
+      /** Format: date-time */
+      clearsAt?: string;
+      /** @enum {string} */
+      kind: 'quota' | 'capacity';
+      /** @description kind quota: its limit */
+      limit?: number;
+      /** @description One line a person reads */
+      message: string;
+      /** @description kind capacity: what the job needs */
+      needed?: number;
+      /**
+       * @description kind quota: which quota
+       * @enum {string}
+       */
+      quota?:
+        | 'vramBytesPerDevice'
+        | 'vramBytesTotal'
+        | 'gpus'
+        | 'concurrentJobs'
+        | 'jobsPerMinute'
+        | 'gpuSecondsPerDay'
+        | 'trackingStreams';
+      /** @description kind quota: what the job asks for */
+      requested?: number;
+      /**
+       * @description kind capacity: which resource
+       * @enum {string}
+       */
+      resource?: 'device-vram' | 'devices-on-node' | 'cpu-slots' | 'healthy-nodes';
+      /** @description How much must free up before the job fits */
+      shortfall: number;
+      /** @description kind quota: in use now */
+      used?: number;
+    };
     JobDetailSchema: {
       affinity: {
         [key: string]: string;
@@ -1393,10 +1430,7 @@ export interface components {
       state: 'ready' | 'draining' | 'cordoned' | 'lost';
     };
     PendingSchema: {
-      /** @description kind (quota or capacity), message, shortfall and the figures behind it */
-      blockers: {
-        [key: string]: unknown;
-      }[];
+      blockers: components['schemas']['JobBlockerSchema'][];
       /** Format: date-time */
       since: string | null;
       /** @description One line: what holds the job back */
@@ -1560,6 +1594,42 @@ export interface components {
       runningJobs: number;
       usageSource: string;
     };
+    SimulatedBlockerSchema: {
+      /** @description kind capacity: the best any eligible node offers now */
+      available?: number;
+      clearsAtMs?: number;
+      /** @enum {string} */
+      kind: 'quota' | 'capacity';
+      /** @description kind quota: its limit */
+      limit?: number;
+      /** @description One line a person reads */
+      message: string;
+      /** @description kind capacity: what the job needs */
+      needed?: number;
+      /**
+       * @description kind quota: which quota
+       * @enum {string}
+       */
+      quota?:
+        | 'vramBytesPerDevice'
+        | 'vramBytesTotal'
+        | 'gpus'
+        | 'concurrentJobs'
+        | 'jobsPerMinute'
+        | 'gpuSecondsPerDay'
+        | 'trackingStreams';
+      /** @description kind quota: what the job asks for */
+      requested?: number;
+      /**
+       * @description kind capacity: which resource
+       * @enum {string}
+       */
+      resource?: 'device-vram' | 'devices-on-node' | 'cpu-slots' | 'healthy-nodes';
+      /** @description How much must free up before the job fits */
+      shortfall: number;
+      /** @description kind quota: in use now */
+      used?: number;
+    };
     SimulateDto: {
       affinity?: components['schemas']['SimulateAffinityDto'];
       cpuFallbackAllowed?: boolean;
@@ -1598,10 +1668,8 @@ export interface components {
       /** @description Passes the tenant's checks now (suspension, features, quotas) */
       admitted: boolean;
       basis: components['schemas']['SimulateBasisSchema'];
-      /** @description What holds it back, each with kind, message and shortfall */
-      blockers: {
-        [key: string]: unknown;
-      }[];
+      /** @description What holds it back */
+      blockers: components['schemas']['SimulatedBlockerSchema'][];
       /** @description Quota it would borrow from its tenant's cohort beyond its own limits: quota, amount, cohort, from (lenders) */
       borrowing: {
         [key: string]: unknown;
