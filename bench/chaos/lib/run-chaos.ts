@@ -224,6 +224,20 @@ async function runFuzz(
     results.push(result);
     mark = Date.now();
   };
+  // Cases that pass validation are real admin calls: they may suspend the fuzz tenant, disable
+  // its principal (its id is one of the real ids the cases use) or stop its stream. Each surface
+  // starts from the fixture as it was.
+  const restoreFixture = async () => {
+    await call('POST', `${stack.gateway.url}/admin/tenants/${tenant.tenantId}/resume`, {
+      key: stack.admin.key,
+      body: {},
+    });
+    await call('POST', `${stack.gateway.url}/admin/principals/${tenant.principalId}/enable`, {
+      key: stack.admin.key,
+      body: {},
+    });
+    await call('POST', `${stack.tracker.url}/v1/streams/${stream.streamId}/start`, { key: tenant.key });
+  };
   const trackerOps = trackerOperations();
   // The tracker has fewer routes than the gateway; its surface gets as many cases in all.
   const trackerPerOperation = Math.ceil(
@@ -240,6 +254,7 @@ async function runFuzz(
       options.seed,
     ),
   );
+  await restoreFixture();
   done(
     await fuzzRest(
       'tracker-rest',
@@ -250,12 +265,12 @@ async function runFuzz(
       options.seed + 1000,
     ),
   );
-  // The fuzz stream may have been paused or stopped by the REST cases; run it again.
-  await call('POST', `${stack.tracker.url}/v1/streams/${stream.streamId}/start`, { key: tenant.key });
+  await restoreFixture();
   done(await fuzzFrameUploads(target('tracker'), stream.streamId, 3, per, options.seed + 2000));
   done(await fuzzMetadataImports(target('tracker'), per, options.seed + 3000));
   done(await fuzzKernelManifests(target('gateway'), tenant.tenantId, per, options.seed + 4000));
   const alive = () => stack.tracker.process.running;
+  await restoreFixture();
   done(await fuzzSocket(stack.tracker.url, tenant.key, stream.streamId, alive, per, options.seed + 5000));
   // The hostile-bytes layer: bytes no schema would generate, on every route and socket event.
   const hostile = options.hostileCasesPerApp;
@@ -268,6 +283,7 @@ async function runFuzz(
       options.seed + 6000,
     ),
   );
+  await restoreFixture();
   done(
     await fuzzHostileBytes(
       'tracker-hostile-bytes',
@@ -277,13 +293,7 @@ async function runFuzz(
       options.seed + 7000,
     ),
   );
-  // The hostile requests may have suspended the fuzz tenant (a suspend with a harmless
-  // reason is accepted) or stopped its stream; put both back before the socket cases.
-  await call('POST', `${stack.gateway.url}/admin/tenants/${tenant.tenantId}/resume`, {
-    key: stack.admin.key,
-    body: {},
-  });
-  await call('POST', `${stack.tracker.url}/v1/streams/${stream.streamId}/start`, { key: tenant.key });
+  await restoreFixture();
   done(await fuzzHostileSocket(stack.tracker.url, tenant.key, stream.streamId, alive));
   return results;
 }
