@@ -42,11 +42,9 @@ export interface EvidencePlacement {
 }
 
 async function evidencePlacement(client: ApiClient): Promise<EvidencePlacement> {
-  const { body } = await client.get<{ items?: JobListItem[]; jobs?: JobListItem[] } | JobListItem[]>(
-    '/v1/jobs?limit=500',
-  );
-  const items = Array.isArray(body) ? body : (body.items ?? body.jobs ?? []);
-  const evidence = items.filter((job) => job.kernel.name === 'voxel.evidence');
+  // GET /v1/jobs answers { jobs } (JobListSchema), newest first.
+  const { jobs } = await client.expect<{ jobs: JobListItem[] }>(200, 'GET', '/v1/jobs?limit=500');
+  const evidence = jobs.filter((job) => job.kernel.name === 'voxel.evidence');
   const onGpu = evidence.filter((job) => / GPU \d+/.test(job.stateReason)).length;
   const onCpu = evidence.filter((job) => / CPU/.test(job.stateReason)).length;
   const other = evidence
